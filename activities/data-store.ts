@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import {
+  type KnowledgeBase,
+  type Roster,
+  type Segment,
+  knowledgeBaseSchema,
+  rosterSchema,
+  segmentsFileSchema,
+} from '../domain/knowledge';
+
+/** Read access to the brands' knowledge bases, first-party segments and the approver roster. */
+export interface DataStore {
+  knowledgeBase(brand: string): KnowledgeBase;
+  segment(brand: string, segmentId: string): Segment;
+  roster(): Roster;
+}
+
+/** A {@link DataStore} over a folder laid out like `examples/`: `roster.yaml` and `brands/<brand>/*.yaml`. */
+export function createFileDataStore(dataDir: string): DataStore {
+  const brandFile = (brand: string, file: string) => join(dataDir, 'brands', brand, file);
+  return {
+    knowledgeBase(brand) {
+      return readYaml(brandFile(brand, 'knowledge-base.yaml'), knowledgeBaseSchema, `brand '${brand}'`);
+    },
+    segment(brand, segmentId) {
+      const { segments } = readYaml(brandFile(brand, 'segments.yaml'), segmentsFileSchema, `brand '${brand}'`);
+      const found = segments.find((s) => s.id === segmentId);
+      if (!found) throw invalidBrief(`brief.audience.segment: '${segmentId}' is not a segment of brand '${brand}'`);
+      return found;
+    },
+    roster() {
+      return readYaml(join(dataDir, 'roster.yaml'), rosterSchema, 'roster');
+    },
+  };
+}
+
+function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw invalidBrief(`${what} is unknown: no ${file}`);
+  }
+  const parsed = schema.safeParse(parse(text));
+  if (!parsed.success) {
+    // A broken data file is an operator error: fail without retrying, and name the file.
+    throw ApplicationFailure.nonRetryable(`${file} is invalid: ${parsed.error.issues[0]?.message}`, 'InvalidData');
+  }
+  return parsed.data;
+}
+
+/** A brief that validated but names something this installation does not know. */
+export function invalidBrief(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'InvalidBrief');
+}

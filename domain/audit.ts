@@ -1,0 +1,25 @@
+/** Who acted: an agent role, a person, or the workflow itself. */
+export interface Actor {
+  kind: 'agent' | 'person' | 'system';
+  id: string;
+  /** How the identity was established, e.g. `self-declared via Update`. */
+  establishedBy: string;
+}
+
+/** One link of the hash-chained audit trail. */
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  workflowId: string;
+  runId: string;
+  step: string;
+  actor: Actor;
+  action: string;
+  outcome: 'ok' | 'refused' | 'failed';
+  inputHash?: string;
+  outputHash?: string;
+  model?: { provider: string; model: string; promptTemplateHash: string };
+  detail?: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}

@@ -1,0 +1,122 @@
+import type { Brief } from './brief';
+import type { Channel } from './channels';
+import type { AuditEvent } from './audit';
+
+/** What starts a campaign workflow. */
+export interface CampaignInput {
+  brief: Brief;
+  /** The person who asked for the campaign; they may never approve it. */
+  requestedBy: string;
+}
+
+/** Risk class of a campaign; `high` needs two distinct approvers, one a compliance officer. */
+export type RiskClass = 'standard' | 'high';
+
+/** Who may approve, how many, and until when; fixed in history at the start of a campaign. */
+export interface ApprovalPlan {
+  risk: RiskClass;
+  eligibleApprovers: string[];
+  /** Approvers of whom at least one must take part (compliance officers for high risk). */
+  mustInclude: string[];
+  requiredApprovals: number;
+  deadlineHours: number;
+  maxChangeRounds: number;
+  /** Why the plan looks as it does, for the approver and the auditor. */
+  reasons: string[];
+}
+
+/** Which model produced an output, and from which prompt. */
+export interface Provenance {
+  provider: 'offline' | 'openai';
+  model: string;
+  promptTemplateHash: string;
+}
+
+/** What the researcher found: facts with ids and the consented audience. */
+export interface Research {
+  facts: { id: string; kind: string; text: string }[];
+  audience: { segment: string; purpose: string; consentedRecords: number; excludedRecords: number };
+  provenance: Provenance;
+}
+
+/** A key message of the creative brief and the facts that support it. */
+export interface KeyMessage {
+  text: string;
+  factIds: string[];
+}
+
+/** The strategist's structured creative brief. */
+export interface CreativeBrief {
+  objective: string;
+  audience: string;
+  keyMessages: KeyMessage[];
+  channels: Channel[];
+  tone: string;
+  kpis: string[];
+  provenance: Provenance;
+}
+
+/** One piece of copy for one channel, with the facts it cites. */
+export interface Variant {
+  id: string;
+  channel: Channel;
+  headline: string;
+  body: string;
+  factIds: string[];
+}
+
+/** The copywriter's output for one round. */
+export interface VariantSet {
+  round: number;
+  variants: Variant[];
+  provenance: Provenance;
+}
+
+/** A problem the reviewer found; `blocking` findings send the copy back. */
+export interface ReviewFinding {
+  variantId: string;
+  kind: 'unsupported-number' | 'banned-phrase' | 'missing-disclaimer' | 'pii' | 'channel-limit' | 'missing-citation';
+  blocking: boolean;
+  detail: string;
+}
+
+/** The reviewer's report on one variant set. */
+export interface ReviewReport {
+  findings: ReviewFinding[];
+  blocking: boolean;
+}
+
+/** What the approver sees and decides on; `contentHash` binds a decision to exactly this. */
+export interface ApprovalRequest {
+  round: number;
+  variants: Variant[];
+  findings: ReviewFinding[];
+  contentHash: string;
+}
+
+/** The stages a campaign moves through, as shown in the `CampaignStage` search attribute. */
+export const STAGES = [
+  'planning',
+  'researching',
+  'briefing',
+  'writing',
+  'reviewing',
+  'awaiting-approval',
+  'publishing',
+  'published',
+  'rejected',
+  'failed',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** How a campaign ended. */
+export type CampaignOutcome =
+  | { kind: 'published'; outboxPath: string; contentHash: string; approvedBy: string[] }
+  | { kind: 'rejected'; reason: string; rejectedBy: string | null };
+
+/** The workflow's result, with the audit trail it kept. */
+export interface CampaignResult {
+  outcome: CampaignOutcome;
+  auditHead: string;
+  audit: AuditEvent[];
+}

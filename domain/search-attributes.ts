@@ -1,0 +1,13 @@
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+
+/** Where a campaign stands; the approvers' inbox in the UI filters on `CampaignStage = "awaiting-approval"`. */
+export const CampaignStage = defineSearchAttributeKey('CampaignStage', SearchAttributeType.KEYWORD);
+
+/** The risk class fixed by the approval plan (`standard` or `high`). */
+export const CampaignRisk = defineSearchAttributeKey('CampaignRisk', SearchAttributeType.KEYWORD);
+
+/** The brand id from the brief; never a person or personal data. */
+export const CampaignBrand = defineSearchAttributeKey('CampaignBrand', SearchAttributeType.KEYWORD);
+
+/** Every custom search attribute, as `temporal server start-dev --search-attribute` expects them. */
+export const SEARCH_ATTRIBUTE_FLAGS: readonly string[] = ['CampaignStage=Keyword', 'CampaignRisk=Keyword', 'CampaignBrand=Keyword'];

@@ -1,0 +1,45 @@
+import type { Brief } from '../domain/brief';
+import type { ApprovalPlan } from '../domain/campaign';
+import type { Roster, Segment } from '../domain/knowledge';
+
+/** How many rounds of requested changes an approver may ask for before the campaign fails. */
+export const MAX_CHANGE_ROUNDS = 3;
+
+/** Why no plan could be made; the message names the rule that failed. */
+export class ApprovalPlanError extends Error {
+  override readonly name = 'ApprovalPlanError';
+}
+
+/**
+ * Resolves who may approve a campaign and how many must, from the roster and the audience's sensitivity.
+ * The risk class is derived, never taken from the requester, so a requester cannot lower it.
+ */
+export function resolveApprovalPlan(brief: Brief, requestedBy: string, roster: Roster, segment: Segment): ApprovalPlan {
+  const forBrand = roster.people.filter((p) => p.brands.includes(brief.brand));
+  const requester = forBrand.find((p) => p.id === requestedBy);
+  if (!requester?.roles.includes('requester')) {
+    throw new ApprovalPlanError(`${requestedBy} is not a requester for brand '${brief.brand}' in the roster`);
+  }
+  const risk = segment.sensitive ? 'high' : 'standard';
+  const approvers = forBrand.filter(
+    (p) => p.id !== requestedBy && (p.roles.includes('approver') || p.roles.includes('compliance-officer')),
+  );
+  const compliance = approvers.filter((p) => p.roles.includes('compliance-officer')).map((p) => p.id);
+  const requiredApprovals = risk === 'high' ? 2 : 1;
+  const reasons =
+    risk === 'high'
+      ? [`segment '${segment.id}' is sensitive: two distinct approvers, one a compliance officer`]
+      : ['standard risk: one approver other than the requester'];
+  if (approvers.length < requiredApprovals || (risk === 'high' && compliance.length === 0)) {
+    throw new ApprovalPlanError(`the roster has too few approvers for a ${risk}-risk campaign of '${brief.brand}'`);
+  }
+  return {
+    risk,
+    eligibleApprovers: approvers.map((p) => p.id),
+    mustInclude: risk === 'high' ? compliance : [],
+    requiredApprovals,
+    deadlineHours: brief.approvalDeadlineHours,
+    maxChangeRounds: MAX_CHANGE_ROUNDS,
+    reasons,
+  };
+}

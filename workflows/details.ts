@@ -1,0 +1,45 @@
+import type { ApprovalPlan, ApprovalRequest, Stage } from '../domain/campaign';
+
+/** Renders the Markdown shown as "Current Details" in the Temporal UI. */
+export function renderDetails(
+  campaign: string,
+  stage: Stage,
+  plan: ApprovalPlan | null,
+  pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null,
+): string {
+  const lines = [`## ${escape(campaign)}`, '', `**Stage:** \`${stage}\``];
+  if (plan) {
+    lines.push(
+      `**Risk:** ${plan.risk} · **Approvals required:** ${plan.requiredApprovals} · **Approvers:** ${plan.eligibleApprovers.join(', ')}`,
+    );
+  }
+  if (!pending) return lines.join('\n');
+  lines.push(
+    '',
+    `### Awaiting approval (round ${pending.round})`,
+    `Deadline: ${pending.deadline} · Approved so far: ${pending.approvedBy.join(', ') || 'nobody'}`,
+    '',
+    '| Variant | Channel | Headline | Body | Facts |',
+    '|---|---|---|---|---|',
+    ...pending.variants.map(
+      (v) => `| ${v.id} | ${v.channel} | ${escape(v.headline)} | ${escape(v.body)} | ${v.factIds.join(', ')} |`,
+    ),
+    '',
+    pending.findings.length === 0
+      ? '**Reviewer findings:** none'
+      : `**Reviewer findings:**\n${pending.findings.map((f) => `- ${f.blocking ? '⛔' : '⚠️'} ${f.variantId}: ${f.kind}: ${escape(f.detail)}`).join('\n')}`,
+    '',
+    `**Content hash:** \`${pending.contentHash}\``,
+    '',
+    'To decide, send the **decide** Update with:',
+    '```json',
+    JSON.stringify({ decision: 'approve', approver: '<your roster id>', contentHash: pending.contentHash }),
+    '```',
+    '(`reject` needs `reason`, `request-changes` needs `feedback`.)',
+  );
+  return lines.join('\n');
+}
+
+function escape(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}

@@ -1,0 +1,40 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AuditEvent } from '../domain/audit';
+import type { ApprovalPlan, ApprovalRequest, Stage } from '../domain/campaign';
+import type { Decision, DecisionReceipt } from '../domain/decision';
+
+const DECISION_HELP =
+  'Arg: {"decision":"approve"|"reject"|"request-changes","approver":"<roster id>","contentHash":"<hash from Current Details>",' +
+  ' "comment"|"reason"|"feedback":"..."}';
+
+/**
+ * An approver's decision. This is an Update rather than a Signal because the approver must learn at once whether the
+ * decision was accepted: the validator refuses ineligible approvers before anything is written to history.
+ */
+export const decideUpdate = defineUpdate<DecisionReceipt, [Decision]>('decide', {
+  description: `Approve, reject or request changes. ${DECISION_HELP}`,
+});
+
+/** The same decision as a Signal, for clients that cannot wait; refused decisions are audited and ignored. */
+export const decideSignal = defineSignal<[Decision]>('decideSignal', {
+  description: `Fire-and-forget form of "decide" (prefer the Update). ${DECISION_HELP}`,
+});
+
+/** Where the campaign stands and what waits for a decision. */
+export interface CampaignSnapshot {
+  stage: Stage;
+  requestedBy: string;
+  plan: ApprovalPlan | null;
+  pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null;
+  auditHead: string;
+}
+
+/** Reads the campaign's current state. */
+export const campaignStateQuery = defineQuery<CampaignSnapshot>('campaignState', {
+  description: 'Stage, approval plan and the content awaiting a decision.',
+});
+
+/** Reads the hash-chained audit trail kept in the workflow. */
+export const auditTrailQuery = defineQuery<AuditEvent[]>('auditTrail', {
+  description: 'Every audit event so far, hash-chained.',
+});
