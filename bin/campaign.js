@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-console.log('hello', process.argv.slice(2));
+// Runs the TypeScript CLI through tsx, so no build step stands between `npm ci` and `npx campaign`.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../cli/main.ts');

@@ -6,6 +6,15 @@ export interface Actor {
   establishedBy: string;
 }
 
+/** The policy decision that let a tool call run, as the governance interceptor attaches it to the result. */
+export interface PolicyRecord {
+  agent: string;
+  tools: string[];
+  decision: 'allow';
+  policyIds: string[];
+  policySetHash: string;
+}
+
 /** One link of the hash-chained audit trail. */
 export interface AuditEvent {
   seq: number;
@@ -18,6 +27,7 @@ export interface AuditEvent {
   outcome: 'ok' | 'refused' | 'failed';
   inputHash?: string;
   outputHash?: string;
+  policy?: PolicyRecord;
   model?: { provider: string; model: string; promptTemplateHash: string };
   detail?: Record<string, unknown>;
   prevHash: string;

@@ -34,7 +34,7 @@ export interface Provenance {
 
 /** What the researcher found: facts with ids and the consented audience. */
 export interface Research {
-  facts: { id: string; kind: string; text: string }[];
+  facts: { id: string; kind: string; text: string; claim: string }[];
   audience: { segment: string; purpose: string; consentedRecords: number; excludedRecords: number };
   provenance: Provenance;
 }

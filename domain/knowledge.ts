@@ -6,6 +6,8 @@ export const factSchema = z.object({
   id: z.string().regex(/^[A-Z]+-[0-9]+$/),
   kind: z.enum(['price', 'term', 'certification', 'product', 'voice', 'legal']),
   text: z.string().min(3),
+  /** A short form with the same figures, for channels with tight limits. */
+  claim: z.string().min(3).max(60),
   tags: z.array(z.string()).default([]),
 });
 export type Fact = z.infer<typeof factSchema>;

@@ -2,7 +2,7 @@ import { condition, log, setHandler } from '@temporalio/workflow';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
 import type { AuditChain } from './audit-chain';
-import { decideSignal, decideUpdate } from './messages';
+import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
 
 /** How one round at the gate ended. */
 export type GateOutcome =
@@ -26,6 +26,7 @@ export class ApprovalGate {
     private readonly audit: AuditChain,
   ) {
     setHandler(decideUpdate, (decision) => this.apply(decision), {
+      description: DECIDE_DESCRIPTION,
       validator: (decision) => {
         this.check(decision);
       },
@@ -44,7 +45,7 @@ export class ApprovalGate {
           detail: { reason },
         });
       }
-    });
+    }, { description: DECIDE_SIGNAL_DESCRIPTION });
   }
 
   /** What waits for a decision now, if anything. */

@@ -1,111 +1,94 @@
-import {
-  ApplicationFailure,
-  log,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type * as activities from '../activities';
-import type { ApprovalPlan, CampaignInput, CampaignResult, Provenance, ReviewFinding, Stage } from '../domain/campaign';
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { CampaignInput, CampaignResult, ReviewFinding } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
-import { CampaignStage } from '../domain/search-attributes';
-import { type AuditEntry, AuditChain } from './audit-chain';
-import { ApprovalGate } from './approval-gate';
-import { renderDetails } from './details';
-import { auditTrailQuery, campaignStateQuery } from './messages';
+import { CampaignRun } from './campaign-run';
 import { AGENT_STEP, MODEL_STEP, PUBLISH_STEP } from './step-options';
 
-const { planCampaign } = proxyActivities<typeof activities>(AGENT_STEP);
-const { researchFacts, reviewVariants } = proxyActivities<typeof activities>(AGENT_STEP);
-const { draftCreativeBrief, writeVariants } = proxyActivities<typeof activities>(MODEL_STEP);
-const { publishCampaign } = proxyActivities<typeof activities>(PUBLISH_STEP);
+const { planCampaign, researchFacts, reviewVariants } = proxyActivities<Activities>(AGENT_STEP);
+const { draftCreativeBrief, writeVariants } = proxyActivities<Activities>(MODEL_STEP);
+const { publishCampaign } = proxyActivities<Activities>(PUBLISH_STEP);
 
 /** Rounds the copywriter gets to clear blocking review findings before the approver sees what remains. */
 const MAX_REVIEW_ROUNDS = 2;
 
 /** A campaign from brief to outbox: plan, research, brief, variants, review, approval gate, publish. */
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignResult> {
+  const run = new CampaignRun(input);
   const { brief, requestedBy } = input;
-  const audit = new AuditChain();
-  let stage: Stage = 'planning';
-  let plan: ApprovalPlan | null = null;
-  let gate: ApprovalGate | undefined;
-  const show = (next: Stage) => {
-    stage = next;
-    upsertSearchAttributes([{ key: CampaignStage, value: next }]);
-    upsertMemo({ stage: next, requestedBy, campaign: brief.campaign, pending: gate?.pending ?? null, plan });
-    setCurrentDetails(renderDetails(brief.campaign, next, plan, gate?.pending ?? null));
-  };
-  const record = (entry: AuditEntry, input: unknown, output: unknown) =>
-    audit.append({ ...entry, inputHash: hashOf(input), outputHash: hashOf(output) });
-  const agent = (id: string) => ({ kind: 'agent' as const, id, establishedBy: 'worker identity' });
-  const model = (p: Provenance) => ({ provider: p.provider, model: p.model, promptTemplateHash: p.promptTemplateHash });
-  setHandler(campaignStateQuery, () => ({ stage, requestedBy, plan, pending: gate?.pending ?? null, auditHead: audit.head }));
-  setHandler(auditTrailQuery, () => audit.events);
+  let step = 'plan';
+  try {
+    // 1. Plan: who may approve is fixed in history, so a later roster edit cannot change a running campaign.
+    run.enter('planning');
+    const plan = await planCampaign({ brief, requestedBy });
+    run.recordStep(step, 'orchestrator', 'roster.read', brief, plan);
+    const gate = run.fixPlan(plan);
 
-  show('planning');
-  audit.append({ step: 'start', actor: { kind: 'person', id: requestedBy, establishedBy: 'start request' }, action: 'request', outcome: 'ok', inputHash: hashOf(brief) });
-  plan = await planCampaign({ brief, requestedBy });
-  record({ step: 'plan', actor: agent('orchestrator'), action: 'roster.read', outcome: 'ok', detail: { risk: plan.risk } }, brief, plan);
-  gate = new ApprovalGate(plan, requestedBy, audit);
+    // 2. Research: facts with ids, and only the audience whose consent covers the purpose.
+    run.enter('researching');
+    step = 'research';
+    const research = await researchFacts({ brief });
+    run.recordStep(step, 'researcher', 'kb.search', brief, research, research.provenance);
 
-  show('researching');
-  const research = await researchFacts({ brief });
-  record({ step: 'research', actor: agent('researcher'), action: 'kb.search', outcome: 'ok', model: model(research.provenance) }, brief, research);
+    // 3. Brief: key messages tied to fact ids.
+    run.enter('briefing');
+    step = 'brief';
+    const creativeBrief = await draftCreativeBrief({ brief, research });
+    run.recordStep(step, 'strategist', 'llm.generate', research, creativeBrief, creativeBrief.provenance);
 
-  show('briefing');
-  const creativeBrief = await draftCreativeBrief({ brief, research });
-  record({ step: 'brief', actor: agent('strategist'), action: 'llm.generate', outcome: 'ok', model: model(creativeBrief.provenance) }, research, creativeBrief);
+    let feedback: string[] = [];
+    for (let round = 1; ; round++) {
+      // 4. Variants, per channel, citing facts.
+      run.enter('writing');
+      step = 'variants';
+      const written = await writeVariants({ brief, creativeBrief, research, round, feedback });
+      run.recordStep(step, 'copywriter', 'llm.generate', { creativeBrief, feedback }, written, written.provenance);
 
-  let feedback: string[] = [];
-  for (let round = 1; ; round++) {
-    show('writing');
-    const written = await writeVariants({ brief, creativeBrief, research, round, feedback });
-    record({ step: 'variants', actor: agent('copywriter'), action: 'llm.generate', outcome: 'ok', model: model(written.provenance) }, { creativeBrief, feedback }, written);
-
-    show('reviewing');
-    const review = await reviewVariants({ brief, variants: written.variants, research });
-    record({ step: 'review', actor: agent('reviewer'), action: 'content.review', outcome: 'ok', detail: { findings: review.findings.length, blocking: review.blocking } }, written.variants, review);
-    if (review.blocking && round < MAX_REVIEW_ROUNDS) {
-      feedback = review.findings.filter((f) => f.blocking).map(describeFinding);
-      continue;
-    }
-
-    const request = { round, variants: written.variants, findings: review.findings, contentHash: hashOf(written.variants) };
-    const decision = gate.decide(request);
-    show('awaiting-approval');
-    const outcome = await decision;
-    switch (outcome.kind) {
-      case 'approved': {
-        show('publishing');
-        const approval = { contentHash: request.contentHash, approvedBy: outcome.approvedBy, requiredApprovals: plan.requiredApprovals };
-        const published = await publishCampaign({ workflowId: workflowInfo().workflowId, brief, variants: request.variants, approval, auditHead: audit.head, provenance: written.provenance });
-        record({ step: 'publish', actor: agent('publisher'), action: 'asset.publish', outcome: 'ok', detail: { approvedBy: outcome.approvedBy } }, approval, published);
-        show('published');
-        return { outcome: { kind: 'published', outboxPath: published.outboxPath, contentHash: request.contentHash, approvedBy: outcome.approvedBy }, auditHead: audit.head, audit: audit.events };
+      // 5. Review: blocking findings go back to the copywriter, within bounds.
+      run.enter('reviewing');
+      step = 'review';
+      const review = await reviewVariants({ brief, variants: written.variants, research });
+      run.recordStep(step, 'reviewer', 'content.review', written.variants, review);
+      if (review.blocking && round < MAX_REVIEW_ROUNDS) {
+        feedback = review.findings.filter((f) => f.blocking).map(describeFinding);
+        continue;
       }
-      case 'rejected':
-      case 'expired': {
-        const reason = outcome.kind === 'rejected' ? outcome.reason : `approval deadline ${outcome.deadline} passed`;
-        const by = outcome.kind === 'rejected' ? outcome.by : null;
-        audit.append({ step: 'approval', actor: { kind: 'system', id: 'approval-gate', establishedBy: 'workflow' }, action: 'close', outcome: 'ok', detail: { result: outcome.kind } });
-        show('rejected');
-        return { outcome: { kind: 'rejected', reason, rejectedBy: by }, auditHead: audit.head, audit: audit.events };
-      }
-      case 'changes-requested':
-        if (round >= plan.maxChangeRounds) {
-          show('failed');
-          throw ApplicationFailure.nonRetryable(`changes requested after ${round} rounds; the plan allows ${plan.maxChangeRounds}`, 'ChangeRoundsExhausted');
+
+      // 6. Approval gate: a decision bound to the hash of exactly this content.
+      step = 'approval';
+      const contentHash = hashOf(written.variants);
+      const decision = gate.decide({ round, variants: written.variants, findings: review.findings, contentHash });
+      run.enter('awaiting-approval');
+      const outcome = await decision;
+      switch (outcome.kind) {
+        case 'approved': {
+          // 7. Publish: only with the approval bound to the content hash.
+          run.enter('publishing');
+          step = 'publish';
+          const approval = { contentHash, approvedBy: outcome.approvedBy, requiredApprovals: plan.requiredApprovals };
+          const { workflowId } = workflowInfo();
+          const publishInput = { workflowId, brief, variants: written.variants, approval, auditHead: run.audit.head, provenance: written.provenance };
+          const published = await publishCampaign(publishInput);
+          run.recordStep(step, 'publisher', 'asset.publish', approval, published);
+          return run.finish({ kind: 'published', outboxPath: published.outboxPath, contentHash, approvedBy: outcome.approvedBy });
         }
-        log.info('changes requested', { round });
-        feedback = [outcome.feedback];
-        break;
-      default:
-        return outcome satisfies never;
+        case 'rejected':
+          return run.finish({ kind: 'rejected', reason: outcome.reason, rejectedBy: outcome.by });
+        case 'expired':
+          return run.finish({ kind: 'rejected', reason: `approval deadline ${outcome.deadline} passed`, rejectedBy: null });
+        case 'changes-requested':
+          if (round >= plan.maxChangeRounds) {
+            throw ApplicationFailure.nonRetryable(`changes requested in ${round} rounds; the plan allows ${plan.maxChangeRounds}`, 'ChangeRoundsExhausted');
+          }
+          feedback = [outcome.feedback];
+          break;
+        default:
+          return outcome satisfies never;
+      }
     }
+  } catch (err) {
+    run.recordFailure(step, err);
+    throw err;
   }
 }
 

@@ -11,14 +11,14 @@ const DECISION_HELP =
  * An approver's decision. This is an Update rather than a Signal because the approver must learn at once whether the
  * decision was accepted: the validator refuses ineligible approvers before anything is written to history.
  */
-export const decideUpdate = defineUpdate<DecisionReceipt, [Decision]>('decide', {
-  description: `Approve, reject or request changes. ${DECISION_HELP}`,
-});
+export const decideUpdate = defineUpdate<DecisionReceipt, [Decision]>('decide');
+
+/** Shown beside the handlers in the UI's Update and Signal dropdowns. */
+export const DECIDE_DESCRIPTION = `Approve, reject or request changes. ${DECISION_HELP}`;
+export const DECIDE_SIGNAL_DESCRIPTION = `Fire-and-forget form of "decide" (prefer the Update). ${DECISION_HELP}`;
 
 /** The same decision as a Signal, for clients that cannot wait; refused decisions are audited and ignored. */
-export const decideSignal = defineSignal<[Decision]>('decideSignal', {
-  description: `Fire-and-forget form of "decide" (prefer the Update). ${DECISION_HELP}`,
-});
+export const decideSignal = defineSignal<[Decision]>('decideSignal');
 
 /** Where the campaign stands and what waits for a decision. */
 export interface CampaignSnapshot {
@@ -30,11 +30,15 @@ export interface CampaignSnapshot {
 }
 
 /** Reads the campaign's current state. */
-export const campaignStateQuery = defineQuery<CampaignSnapshot>('campaignState', {
-  description: 'Stage, approval plan and the content awaiting a decision.',
-});
+export const campaignStateQuery = defineQuery<CampaignSnapshot>('campaignState');
 
 /** Reads the hash-chained audit trail kept in the workflow. */
-export const auditTrailQuery = defineQuery<AuditEvent[]>('auditTrail', {
-  description: 'Every audit event so far, hash-chained.',
-});
+export const auditTrailQuery = defineQuery<AuditEvent[]>('auditTrail');
+
+/** What a campaign keeps in its memo, so the inbox and `status` can read it without a running worker. */
+export interface CampaignMemo {
+  campaign: string;
+  requestedBy: string;
+  plan: ApprovalPlan | null;
+  pending: CampaignSnapshot['pending'];
+}

@@ -1,0 +1,10 @@
+import type { PolicyEngine } from '../policies/engine';
+import type { DataStore } from './data-store';
+
+/** What activities need from the outside world; the worker passes real ones, tests pass their own on loopback. */
+export interface ActivityDeps {
+  data: DataStore;
+  policies: PolicyEngine;
+  /** Folder the publisher writes approved packages to. */
+  outboxDir: string;
+}

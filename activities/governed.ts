@@ -1,0 +1,56 @@
+import { type Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import type { PolicyRecord } from '../domain/audit';
+import type { PolicyEngine } from '../policies/engine';
+import { TOOL_GRANTS } from './tool-grants';
+
+/** Builds the interceptor that asks the policy engine before every activity runs, and denies unless allowed. */
+export function governedActivities(policies: PolicyEngine): ActivityInterceptorsFactory {
+  return (ctx) => ({ inbound: new GovernedActivityInbound(ctx, policies) });
+}
+
+class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
+  constructor(
+    private readonly ctx: Context,
+    private readonly policies: PolicyEngine,
+  ) {}
+
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    const { activityType, workflowExecution } = this.ctx.info;
+    const grant = TOOL_GRANTS[activityType];
+    if (!grant) throw denied(`activity ${activityType} has no tool grant, so no policy can permit it`);
+    const policyIds: string[] = [];
+    for (const tool of grant.tools) {
+      const decision = this.policies.decide({
+        agent: grant.agent,
+        tool,
+        campaignId: workflowExecution?.workflowId ?? 'unknown',
+        context: grant.context(input.args[0]),
+      });
+      switch (decision.kind) {
+        case 'allow':
+          policyIds.push(...decision.policyIds);
+          break;
+        case 'deny':
+          log.warn('tool call denied', { agent: grant.agent, tool, reasons: decision.reasons });
+          throw denied(`${grant.agent} may not call ${tool}: ${decision.reasons.join('; ')}`);
+        default:
+          return decision satisfies never;
+      }
+    }
+    const governance: PolicyRecord = {
+      agent: grant.agent,
+      tools: grant.tools,
+      decision: 'allow',
+      policyIds,
+      policySetHash: this.policies.policySetHash,
+    };
+    const result = await next(input);
+    return result && typeof result === 'object' && !Array.isArray(result) ? { ...result, governance } : result;
+  }
+}
+
+function denied(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'PolicyDenied');
+}

@@ -1,0 +1,93 @@
+import type { Brief } from '../../domain/brief';
+import { CHANNEL_LIMITS, type Channel } from '../../domain/channels';
+import type { CreativeBrief, KeyMessage, Provenance, Research, Variant } from '../../domain/campaign';
+import { hashOf } from '../../domain/hash';
+
+/** Bumped whenever the offline generator's output changes, so the change shows in every audit event. */
+const OFFLINE_GENERATOR_VERSION = 'offline-v1';
+
+/** Provenance of every offline output: no model was called, and the audit trail says so. */
+export const OFFLINE_PROVENANCE: Provenance = {
+  provider: 'offline',
+  model: OFFLINE_GENERATOR_VERSION,
+  promptTemplateHash: hashOf(OFFLINE_GENERATOR_VERSION),
+};
+
+const STOPWORDS = new Set(['und', 'der', 'die', 'das', 'aus', 'in', 'mit', 'für', 'zu', 'im', 'the', 'and', 'of', 'in', 'for']);
+
+/** A deterministic strategist: ties each key message to the facts that share its words. */
+export function offlineCreativeBrief(brief: Brief, research: Research): CreativeBrief {
+  const keyMessages: KeyMessage[] = brief.keyMessages.map((text) => ({ text, factIds: supportingFacts(text, research) }));
+  return {
+    objective: brief.objective,
+    audience: `${research.audience.segment} (${research.audience.consentedRecords} records with consent for ${research.audience.purpose})`,
+    keyMessages,
+    channels: brief.channels,
+    tone: brief.tone,
+    kpis: ['Klickrate', 'Tarifwechsel', 'Abmelderate'],
+    provenance: OFFLINE_PROVENANCE,
+  };
+}
+
+/** A deterministic copywriter: one variant per channel, built only from cited facts and supported key messages. */
+export function offlineVariants(
+  brief: Brief,
+  creativeBrief: CreativeBrief,
+  research: Research,
+  feedback: string[],
+  disclaimer: string | undefined,
+): Variant[] {
+  const usable = creativeBrief.keyMessages.filter(
+    (m) => m.factIds.length > 0 && !feedback.some((f) => f.toLowerCase().includes(m.text.toLowerCase())),
+  );
+  const factIds = [...new Set(usable.flatMap((m) => m.factIds))];
+  const facts = factIds.map((id) => research.facts.find((f) => f.id === id)).filter((f) => f !== undefined);
+  return creativeBrief.channels.map((channel) => {
+    const limits = CHANNEL_LIMITS[channel];
+    const headline = fit([usable[0]?.text ?? brief.product, brief.product], limits.headline ?? 30);
+    const sentences = facts.map((f) => (channel === 'search-ad' ? `${f.claim}.` : f.text));
+    const closing = channel === 'email' && disclaimer ? [disclaimer] : [];
+    const body = fitSentences(sentences, closing, limits.body ?? 90, brief.product);
+    return { id: `${channel}-1`, channel, headline, body, factIds: citedIn(headline + body, facts, factIds) };
+  });
+}
+
+function supportingFacts(text: string, research: Research): string[] {
+  const words = significantWords(text);
+  return research.facts
+    .filter((f) => f.kind !== 'legal' && f.kind !== 'voice')
+    .filter((f) => significantWords(f.text).some((w) => words.includes(w)))
+    .map((f) => f.id);
+}
+
+function significantWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 2 && !STOPWORDS.has(w));
+}
+
+/** The first candidate that fits `limit`, else the last one cut at a word boundary. */
+function fit(candidates: string[], limit: number): string {
+  const fitting = candidates.find((c) => c.length <= limit);
+  if (fitting) return fitting;
+  const last = candidates.at(-1) ?? '';
+  return last.slice(0, limit).replace(/\s+\S*$/, '');
+}
+
+function fitSentences(sentences: string[], closing: string[], limit: number, fallback: string): string {
+  const reserved = closing.join(' ');
+  const room = limit - (reserved ? reserved.length + 1 : 0);
+  const chosen: string[] = [];
+  for (const sentence of sentences) {
+    if ([...chosen, sentence].join(' ').length <= room) chosen.push(sentence);
+  }
+  const text = [...(chosen.length ? chosen : [fit([fallback], room)]), ...closing].join(' ');
+  return text;
+}
+
+/** The facts whose text or claim made it into the copy; a variant cites exactly what it uses. */
+function citedIn(text: string, facts: { id: string; text: string; claim: string }[], all: string[]): string[] {
+  const used = facts.filter((f) => text.includes(f.text) || text.includes(f.claim)).map((f) => f.id);
+  return used.length > 0 ? used : all.slice(0, 1);
+}

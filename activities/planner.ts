@@ -1,0 +1,22 @@
+import type { Brief } from '../domain/brief';
+import type { ApprovalPlan } from '../domain/campaign';
+import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
+import { invalidBrief } from './data-store';
+import type { ActivityDeps } from './deps';
+
+/** The orchestrator's planning step. */
+export function createPlanner({ data }: ActivityDeps) {
+  return {
+    /** Resolves the approval plan from the roster; the workflow fixes it in history. */
+    async planCampaign({ brief, requestedBy }: { brief: Brief; requestedBy: string }): Promise<ApprovalPlan> {
+      data.knowledgeBase(brief.brand);
+      const segment = data.segment(brief.brand, brief.audience.segment);
+      try {
+        return resolveApprovalPlan(brief, requestedBy, data.roster(), segment);
+      } catch (err) {
+        if (err instanceof ApprovalPlanError) throw invalidBrief(err.message);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Brief } from '../domain/brief';
+import type { Provenance, Variant } from '../domain/campaign';
+import { hashOf } from '../domain/hash';
+import type { ActivityDeps } from './deps';
+
+/** The approval the publisher must present; the governance interceptor checks it against the content. */
+export interface PublishApproval {
+  contentHash: string;
+  approvedBy: string[];
+  requiredApprovals: number;
+}
+
+/** What the publisher gets. */
+export interface PublishInput {
+  workflowId: string;
+  brief: Brief;
+  variants: Variant[];
+  approval: PublishApproval;
+  auditHead: string;
+  provenance: Provenance;
+}
+
+const AI_MARKING = {
+  de: 'Dieser Inhalt wurde mit KI erstellt und von Menschen geprüft und freigegeben.',
+  en: 'This content was generated with AI and reviewed and approved by people.',
+};
+
+/** The publisher agent: the only role that may call asset.publish. */
+export function createPublisher({ outboxDir }: ActivityDeps) {
+  return {
+    /** Writes the approved package to the outbox; idempotent per workflow, so retries are safe. */
+    async publishCampaign(input: PublishInput): Promise<{ outboxPath: string; packageHash: string }> {
+      const { workflowId, brief, variants, approval, auditHead, provenance } = input;
+      const pkg = {
+        campaign: brief.campaign,
+        brand: brief.brand,
+        language: brief.language,
+        variants,
+        aiContent: { marking: AI_MARKING[brief.language], generatedBy: provenance },
+        approval,
+        seal: { workflowId, contentHash: approval.contentHash, auditHead },
+      };
+      const dir = join(outboxDir, safeFileName(workflowId));
+      mkdirSync(dir, { recursive: true });
+      const outboxPath = join(dir, 'package.json');
+      writeFileSync(`${outboxPath}.partial`, `${JSON.stringify(pkg, null, 2)}\n`);
+      renameSync(`${outboxPath}.partial`, outboxPath);
+      return { outboxPath, packageHash: hashOf(pkg) };
+    },
+  };
+}
+
+function safeFileName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}

@@ -1,0 +1,44 @@
+import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import type { CampaignMemo } from '../workflows/messages';
+import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
+
+/** One campaign as the CLI shows it, read from search attributes and memo (no worker needed). */
+export interface CampaignView {
+  workflowId: string;
+  status: string;
+  stage: string | null;
+  risk: string | null;
+  campaign: string | null;
+  requestedBy: string | null;
+  requiredApprovals: number | null;
+  approvedBy: string[];
+  /** Approvers who may still decide on the pending content. */
+  mayDecide: string[];
+  contentHash: string | null;
+  deadline: string | null;
+}
+
+/** Builds the view of one execution from its listing or description. */
+export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDescription): CampaignView {
+  const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
+  const pending = memo.pending ?? null;
+  const plan = memo.plan ?? null;
+  const approvedBy = pending?.approvedBy ?? [];
+  const running = info.status.name === 'RUNNING';
+  return {
+    workflowId: info.workflowId,
+    status: info.status.name,
+    stage: info.typedSearchAttributes.get(CampaignStage) ?? null,
+    risk: info.typedSearchAttributes.get(CampaignRisk) ?? null,
+    campaign: memo.campaign ?? null,
+    requestedBy: memo.requestedBy ?? null,
+    requiredApprovals: plan?.requiredApprovals ?? null,
+    approvedBy,
+    mayDecide:
+      running && pending && plan
+        ? plan.eligibleApprovers.filter((id) => id !== memo.requestedBy && !approvedBy.includes(id))
+        : [],
+    contentHash: pending?.contentHash ?? null,
+    deadline: pending?.deadline ?? null,
+  };
+}

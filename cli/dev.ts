@@ -1,0 +1,85 @@
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Command } from 'commander';
+import { startDevServer } from '../devserver/dev-server';
+import { PROJECT_ROOT } from '../worker/config';
+import { readBriefFile } from './brief-file';
+import { workflowUrl } from './connect';
+import { BAD_INPUT, CliError } from './errors';
+import { startCampaign } from './start';
+import { runWorker } from './worker';
+
+interface DevOptions {
+  worker: boolean;
+  port: string;
+  uiPort: string;
+  db: string;
+  sample?: string;
+  requestedBy: string;
+}
+
+/** `campaign dev`: the dev server with a file database, the UI, a worker, and optionally a sample campaign. */
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('run the Temporal dev server (UI on :8233) and a worker until Ctrl-C')
+    .option('--no-worker', 'start only the server')
+    .option('--port <port>', 'gRPC port', '7233')
+    .option('--ui-port <port>', 'Temporal UI port', '8233')
+    .option('--db <file>', 'SQLite database; campaigns survive restarts', resolve(PROJECT_ROOT, '.data', 'temporal.sqlite'))
+    .option('--sample <brief>', 'start this brief as the sample campaign once everything runs')
+    .option('--requested-by <user>', 'requester of the sample campaign', 'lena.vogel')
+    .action(async (opts: DevOptions) => {
+      const port = parsePort(opts.port, '--port');
+      const uiPort = parsePort(opts.uiPort, '--ui-port');
+      const sample = opts.sample ? readBriefFile(opts.sample) : undefined;
+      await assertFree(port, '--port');
+      await assertFree(uiPort, '--ui-port');
+      process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);
+      const server = await startDevServer({ port, uiPort, dbFilename: resolve(opts.db) });
+      const address = server.address;
+      process.env.TEMPORAL_UI_URL ??= server.uiUrl;
+      console.log(`Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('CampaignStage="awaiting-approval"')})`);
+      try {
+        if (sample) {
+          const connection = await Connection.connect({ address });
+          const client = new Client({ connection, namespace: server.namespace });
+          const id = 'sample-green-tariff-launch';
+          const running = await client.workflow.getHandle(id).describe().then((d) => d.status.name === 'RUNNING', () => false);
+          if (!running) await startCampaign(client, sample, opts.requestedBy, id);
+          await connection.close();
+          console.log(
+            [
+              `${running ? 'sample campaign still running' : 'sample campaign started'}: ${workflowUrl(id)}`,
+              'when it reaches the approval inbox (a few seconds):',
+              '  npx campaign inbox',
+              `  npx campaign approve ${id} --as jonas.weber`,
+              `  npx campaign status ${id}`,
+              'the model is offline (deterministic, no API calls); press Ctrl-C to stop server and worker',
+            ].join('\n'),
+          );
+        }
+        if (opts.worker) await runWorker(address, server.namespace);
+        else await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+      } finally {
+        process.stderr.write('stopping Temporal dev server ...\n');
+        await server.stop();
+      }
+    });
+}
+
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`${flag}: '${value}' is not a port`, BAD_INPUT);
+  return port;
+}
+
+function assertFree(port: number, flag: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const probe = createServer()
+      .once('error', () => fail(new CliError(`${flag}: port ${port} is in use (is another \`campaign dev\` running?)`)))
+      .once('listening', () => probe.close(() => done()))
+      .listen(port, '127.0.0.1');
+  });
+}

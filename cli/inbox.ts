@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { type CampaignView, campaignView } from './campaign-view';
+import { connectClient } from './connect';
+
+/** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
+export const INBOX_QUERY = 'CampaignStage = "awaiting-approval" AND ExecutionStatus = "Running"';
+
+/** `campaign inbox [--as USER]`: campaigns waiting for a decision, with who may still decide each. */
+export function registerInbox(program: Command): void {
+  program
+    .command('inbox')
+    .description('list campaigns waiting for approval')
+    .option('--as <user>', 'only campaigns this roster id may decide on')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (opts: { as?: string; json?: boolean }) => {
+      const client = await connectClient();
+      const waiting: CampaignView[] = [];
+      for await (const info of client.workflow.list({ query: INBOX_QUERY })) {
+        const view = campaignView(info);
+        if (!opts.as || view.mayDecide.includes(opts.as)) waiting.push(view);
+      }
+      if (opts.json) {
+        console.log(JSON.stringify(waiting));
+        return;
+      }
+      if (waiting.length === 0) {
+        console.log(opts.as ? `nothing waits for ${opts.as}` : 'nothing waits for approval');
+        return;
+      }
+      for (const view of waiting) {
+        console.log(
+          `${view.workflowId}  ${view.campaign ?? ''}\n  requested by ${view.requestedBy}; ${view.approvedBy.length}/${view.requiredApprovals} approvals; may decide: ${view.mayDecide.join(', ')}; deadline ${view.deadline}`,
+        );
+      }
+    });
+}

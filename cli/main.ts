@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerDecisions } from './decide';
+import { registerDev } from './dev';
+import { CliError } from './errors';
+import { registerInbox } from './inbox';
+import { registerStart } from './start';
+import { registerStatus } from './status';
+import { registerWorker } from './worker';
+
+const program = new Command('campaign')
+  .description('Governed marketing campaigns on Temporal: start, follow, approve.')
+  .showHelpAfterError()
+  .exitOverride();
+for (const register of [registerDev, registerWorker, registerStart, registerStatus, registerInbox, registerDecisions]) {
+  register(program);
+}
+
+try {
+  await program.parseAsync(process.argv);
+  process.exit(0);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  if (err instanceof CliError) {
+    console.error(`campaign: ${err.message}`);
+    process.exit(err.exitCode);
+  }
+  console.error(`campaign: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

@@ -1,0 +1,46 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { CampaignResult } from '../domain/campaign';
+import { campaignView } from './campaign-view';
+import { connectClient, workflowUrl } from './connect';
+import { CliError } from './errors';
+
+/** `campaign status ID`: stage, approvals and outcome of one campaign. */
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show where a campaign stands')
+    .argument('<id>', 'workflow id')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const client = await connectClient();
+      const handle = client.workflow.getHandle(id);
+      const description = await handle.describe().catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) throw new CliError(`no campaign with id '${id}'`);
+        throw err;
+      });
+      const view = campaignView(description);
+      const result = view.status === 'COMPLETED' ? ((await handle.result()) as CampaignResult) : null;
+      const outcome = result?.outcome ?? null;
+      if (opts.json) {
+        console.log(JSON.stringify({ ...view, outcome, auditHead: result?.auditHead ?? null, url: workflowUrl(id) }));
+        return;
+      }
+      const lines = [
+        `${view.workflowId}: ${view.campaign ?? ''}`,
+        `  status: ${view.status}   stage: ${view.stage ?? '-'}   risk: ${view.risk ?? '-'}`,
+        `  requested by: ${view.requestedBy ?? '-'}`,
+      ];
+      if (view.contentHash) {
+        lines.push(
+          `  awaiting ${view.requiredApprovals} approval(s); approved so far: ${view.approvedBy.join(', ') || 'nobody'}`,
+          `  may decide: ${view.mayDecide.join(', ')}   deadline: ${view.deadline}`,
+          `  content hash: ${view.contentHash}`,
+        );
+      }
+      if (outcome?.kind === 'published') lines.push(`  published to ${outcome.outboxPath} (approved by ${outcome.approvedBy.join(', ')})`);
+      if (outcome?.kind === 'rejected') lines.push(`  rejected${outcome.rejectedBy ? ` by ${outcome.rejectedBy}` : ''}: ${outcome.reason}`);
+      lines.push(`  UI: ${workflowUrl(id)}`);
+      console.log(lines.join('\n'));
+    });
+}

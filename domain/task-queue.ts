@@ -1,0 +1,2 @@
+/** The one task queue campaign workflows and their activities run on. */
+export const TASK_QUEUE = 'campaigns';

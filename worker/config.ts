@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+
+/** The project's root folder, wherever it is run from. */
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** Where the worker reads data, writes packages, and finds its policies. */
+export interface WorkerPaths {
+  dataDir: string;
+  outboxDir: string;
+  policyDir: string;
+}
+
+/** Paths from `CAMPAIGN_DATA_DIR`, `CAMPAIGN_OUTBOX_DIR` and `CAMPAIGN_POLICY_DIR`, defaulting to the project's own. */
+export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
+  return {
+    dataDir: resolve(env.CAMPAIGN_DATA_DIR ?? resolve(PROJECT_ROOT, 'examples')),
+    outboxDir: resolve(env.CAMPAIGN_OUTBOX_DIR ?? resolve(PROJECT_ROOT, 'outbox')),
+    policyDir: resolve(env.CAMPAIGN_POLICY_DIR ?? resolve(PROJECT_ROOT, 'policies')),
+  };
+}
+
+/** Where to find Temporal: `TEMPORAL_*` variables or a profile via `@temporalio/envconfig`, else localhost:7233. */
+export function temporalTarget(): { address: string; namespace: string; connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'] } {
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const address = connectionOptions.address ?? 'localhost:7233';
+  return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
+}

@@ -1,0 +1,43 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../activities';
+import { createFileDataStore } from '../activities/data-store';
+import { governedActivities } from '../activities/governed';
+import { TASK_QUEUE } from '../domain/task-queue';
+import { loadPolicyEngine } from '../policies/engine';
+import type { WorkerPaths } from './config';
+
+/** The workflow code: a prebuilt bundle (tests, production) or the source path (development). */
+export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+
+/** Where the worker's workflow code comes from when nobody passes a bundle. */
+export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
+
+/** Real activity collaborators from the configured folders; a broken policy file throws here (fail closed). */
+export function productionDeps(paths: WorkerPaths): ActivityDeps {
+  return {
+    data: createFileDataStore(paths.dataDir),
+    policies: loadPolicyEngine(paths.policyDir),
+    outboxDir: paths.outboxDir,
+  };
+}
+
+/** Creates a campaign worker on `connection`, with every activity behind the governance interceptor. */
+export async function createCampaignWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  deps: ActivityDeps;
+  workflows: WorkflowSource;
+  taskQueue?: string;
+  identity?: string;
+}): Promise<Worker> {
+  const { connection, namespace, deps, workflows, taskQueue = TASK_QUEUE, identity } = options;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    identity,
+    ...workflows,
+    activities: createActivities(deps),
+    interceptors: { activity: [governedActivities(deps.policies)] },
+  });
+}
