@@ -17,10 +17,16 @@ export interface Started {
 }
 
 /** Starts a campaign workflow for a validated brief; refuses an id that is already running. */
-export async function startCampaign(client: Client, brief: Brief, requestedBy: string, workflowId: string): Promise<Started> {
+export async function startCampaign(
+  client: Client,
+  brief: Brief,
+  requestedBy: string,
+  workflowId: string,
+  taskQueue = TASK_QUEUE,
+): Promise<Started> {
   try {
     const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
-      taskQueue: TASK_QUEUE,
+      taskQueue,
       workflowId,
       args: [{ brief, requestedBy }],
       typedSearchAttributes: [

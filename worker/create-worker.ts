@@ -35,7 +35,7 @@ export async function createCampaignWorker(options: {
     connection,
     namespace,
     taskQueue,
-    identity,
+    ...(identity ? { identity } : {}),
     ...workflows,
     activities: createActivities(deps),
     interceptors: { activity: [governedActivities(deps.policies)] },

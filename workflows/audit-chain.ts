@@ -1,9 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { AuditEvent } from '../domain/audit';
+import { GENESIS_HASH } from '../domain/audit-verify';
 import { hashOf } from '../domain/hash';
-
-/** The hash every chain starts from. */
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** The fields a caller gives; sequence, time, ids and hashes are filled in by the chain. */
 export type AuditEntry = Omit<AuditEvent, 'seq' | 'at' | 'workflowId' | 'runId' | 'prevHash' | 'hash'>;

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../domain/audit-verify';
+import { CampaignStage } from '../domain/search-attributes';
+import { auditTrailQuery, decideSignal, decideUpdate } from '../workflows/messages';
+import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
+
+let env: CampaignEnv;
+beforeAll(async () => {
+  env = await CampaignEnv.create();
+  await env.startWorker();
+});
+afterAll(() => env?.close());
+
+const approve = (approver: string, contentHash: string) => ({ decision: 'approve' as const, approver, contentHash });
+
+describe('campaign workflow on a real dev server', () => {
+  it('runs from brief to outbox once an approver from the plan approves', async () => {
+    const handle = await env.start();
+    const hash = await env.awaitApproval(handle);
+    const receipt = await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
+    expect(receipt).toMatchObject({ accepted: true, approvalsSoFar: 1, approvalsRequired: 1 });
+
+    const result = await handle.result();
+    expect(result.outcome).toMatchObject({ kind: 'published', contentHash: hash, approvedBy: ['jonas.weber'] });
+    const pkg = JSON.parse(readFileSync(result.outcome.kind === 'published' ? result.outcome.outboxPath : '', 'utf8'));
+    expect(pkg.approval.contentHash).toBe(hash);
+    expect(pkg.aiContent.marking).toMatch(/KI/);
+    expect(verifyAuditChain(result.audit)).toEqual({ kind: 'intact', head: result.auditHead, events: result.audit.length });
+    expect(result.audit.map((e) => e.step)).toEqual(['start', 'plan', 'research', 'brief', 'variants', 'review', 'approval', 'publish']);
+    expect(result.audit.find((e) => e.step === 'publish')?.policy?.policyIds).toEqual(['agent-tools#publisher-publishes-approved-content']);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(CampaignStage)).toBe('published');
+  });
+
+  it('ends rejected, with nothing in the outbox, when an approver rejects', async () => {
+    const handle = await env.start();
+    const hash = await env.awaitApproval(handle);
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'reject', approver: 'sara.yilmaz', contentHash: hash, reason: 'Zeitpunkt passt nicht' }],
+    });
+    const result = await handle.result();
+    expect(result.outcome).toEqual({ kind: 'rejected', reason: 'Zeitpunkt passt nicht', rejectedBy: 'sara.yilmaz' });
+    expect(existsSync(`${env.outboxDir}/${handle.workflowId}`)).toBe(false);
+  });
+
+  it('loops back to the copywriter with the feedback when changes are requested', async () => {
+    const handle = await env.start();
+    const first = await env.awaitApproval(handle, 1);
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'request-changes', approver: 'jonas.weber', contentHash: first, feedback: 'Ökostrom aus Wasserkraft und Wind aus der Region' }],
+    });
+    const second = await env.awaitApproval(handle, 2);
+    expect(second).not.toBe(first);
+    // The first round's hash no longer binds: a stale approval is refused.
+    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', first)] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', second)] });
+    const result = await handle.result();
+    expect(result.outcome.kind).toBe('published');
+    expect(result.audit.filter((e) => e.step === 'variants')).toHaveLength(2);
+  });
+
+  it.each([
+    ['the requester, though also an approver', 'paul.richter', 'paul.richter', /requested this campaign and may not decide/],
+    ['a person not in the plan (an auditor)', 'lena.vogel', 'tobias.brandt', /not an approver in this campaign's plan/],
+    ['someone absent from the roster', 'lena.vogel', 'mallory', /not an approver in this campaign's plan/],
+  ])('refuses approval by %s, and the campaign keeps waiting', async (_label, requester, approver, message) => {
+    const handle = await env.start(GOOD_BRIEF, requester);
+    const hash = await env.awaitApproval(handle);
+    const refusal = await handle.executeUpdate(decideUpdate, { args: [approve(approver, hash)] }).catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refusal as WorkflowUpdateFailedError).cause?.message).toMatch(message);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.terminate('test done');
+  });
+
+  it('refuses a decision bound to other content than the one shown', async () => {
+    const handle = await env.start();
+    await env.awaitApproval(handle);
+    const refusal = handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', 'f'.repeat(64))] });
+    await expect(refusal).rejects.toThrow(WorkflowUpdateFailedError);
+    await handle.terminate('test done');
+  });
+
+  it('needs two distinct approvers, the last a compliance officer, for a sensitive audience', async () => {
+    const handle = await env.start({ ...GOOD_BRIEF, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' } });
+    const hash = await env.awaitApproval(handle);
+    const first = await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
+    expect(first).toMatchObject({ approvalsSoFar: 1, approvalsRequired: 2 });
+    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] })).rejects.toThrow(WorkflowUpdateFailedError);
+    const notCompliance = await handle.executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] }).catch((e: WorkflowUpdateFailedError) => e);
+    expect((notCompliance as WorkflowUpdateFailedError).cause?.message).toMatch(/last approval must come from one of: miriam.koch/);
+    await handle.executeUpdate(decideUpdate, { args: [approve('miriam.koch', hash)] });
+    const result = await handle.result();
+    expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });
+  });
+
+  it('applies the same rules to the decide Signal: a refused one is audited and ignored', async () => {
+    const handle = await env.start();
+    const hash = await env.awaitApproval(handle);
+    await handle.signal(decideSignal, approve('lena.vogel', hash));
+    await handle.signal(decideSignal, approve('miriam.koch', hash));
+    const result = await handle.result();
+    expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['miriam.koch'] });
+    const refused = result.audit.filter((e) => e.outcome === 'refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.actor.id).toBe('lena.vogel');
+  });
+
+  it('exposes the audit trail as a query while the campaign runs', async () => {
+    const handle = await env.start();
+    await env.awaitApproval(handle);
+    const trail = await handle.query(auditTrailQuery);
+    expect(trail.map((e) => e.step)).toEqual(['start', 'plan', 'research', 'brief', 'variants', 'review']);
+    expect(verifyAuditChain(trail).kind).toBe('intact');
+    await handle.terminate('test done');
+  });
+});

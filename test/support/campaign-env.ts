@@ -1,0 +1,101 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities';
+import type { Brief } from '../../domain/brief';
+import type { campaignWorkflow } from '../../workflows';
+import { campaignStateQuery } from '../../workflows/messages';
+import { startCampaign } from '../../cli/start';
+import { readBriefFile } from '../../cli/brief-file';
+import { PROJECT_ROOT } from '../../worker/config';
+import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
+
+const noop = () => undefined;
+let runtimeInstalled = false;
+
+/** The good example brief. */
+export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
+
+/** A client and workers on the shared dev server, each test file on its own task queue and outbox. */
+export class CampaignEnv {
+  readonly taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
+  readonly outboxDir = mkdtempSync(join(tmpdir(), 'campaign-outbox-'));
+  private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
+
+  private constructor(readonly client: Client) {}
+
+  static async create(): Promise<CampaignEnv> {
+    if (!runtimeInstalled) {
+      Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
+      runtimeInstalled = true;
+    }
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    return new CampaignEnv(new Client({ connection }));
+  }
+
+  /** The production collaborators, writing to this env's outbox; `policyDir` swaps the policy folder. */
+  deps(overrides: { policyDir?: string; dataDir?: string } = {}): ActivityDeps {
+    return productionDeps({
+      dataDir: overrides.dataDir ?? resolve(PROJECT_ROOT, 'examples'),
+      outboxDir: this.outboxDir,
+      policyDir: overrides.policyDir ?? resolve(PROJECT_ROOT, 'policies'),
+    });
+  }
+
+  /** Starts a worker on this env's task queue; it runs until {@link stopWorker} or {@link close}. */
+  async startWorker(deps: ActivityDeps = this.deps()): Promise<Worker> {
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const worker = await createCampaignWorker({
+      connection,
+      namespace: 'default',
+      deps,
+      taskQueue: this.taskQueue,
+      workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    });
+    this.workers.push({ worker, running: worker.run(), connection });
+    return worker;
+  }
+
+  /** Shuts a worker down and waits until it has stopped. */
+  async stopWorker(worker: Worker): Promise<void> {
+    const entry = this.workers.find((w) => w.worker === worker);
+    if (!entry) return;
+    worker.shutdown();
+    await entry.running;
+    await entry.connection.close();
+    this.workers.splice(this.workers.indexOf(entry), 1);
+  }
+
+  /** Starts a campaign with a unique id. */
+  async start(brief: Brief = GOOD_BRIEF, requestedBy = 'lena.vogel'): Promise<WorkflowHandle<typeof campaignWorkflow>> {
+    const id = `campaign-${Math.random().toString(36).slice(2, 12)}`;
+    await startCampaign(this.client, brief, requestedBy, id, this.taskQueue);
+    return this.client.workflow.getHandle<typeof campaignWorkflow>(id);
+  }
+
+  /** Polls the workflow's state until it waits at the approval gate; returns the pending content hash. */
+  async awaitApproval(handle: WorkflowHandle, round = 1): Promise<string> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const state = await handle.query(campaignStateQuery);
+      if (state.pending && state.pending.round === round) return state.pending.contentHash;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${handle.workflowId} did not reach the approval gate (round ${round}) within 30 s`);
+  }
+
+  async close(): Promise<void> {
+    for (const { worker } of [...this.workers]) await this.stopWorker(worker);
+    await this.client.connection.close();
+  }
+
+  /** A copy of the policy folder without the files named, for deny-by-default tests. */
+  static policiesWithout(...files: string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'campaign-policies-'));
+    cpSync(resolve(PROJECT_ROOT, 'policies'), dir, { recursive: true, filter: (src) => !files.some((f) => src.endsWith(f)) });
+    return dir;
+  }
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { type DevServer, startDevServer } from '../../devserver/dev-server';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+let server: DevServer | undefined;
+let workDir: string | undefined;
+
+/** One dev server and one workflow bundle for the whole test run. */
+export async function setup(project: TestProject): Promise<void> {
+  workDir = mkdtempSync(join(tmpdir(), 'campaign-tests-'));
+  const [port, bundle] = await Promise.all([freePort(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })]);
+  server = await startDevServer({ port, uiPort: port + 1, headless: true });
+  const workflowBundlePath = join(workDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundlePath', workflowBundlePath);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer()
+      .once('error', fail)
+      .listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+      });
+  });
+}
+
+const noop = () => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
