@@ -9,5 +9,8 @@ export const CampaignRisk = defineSearchAttributeKey('CampaignRisk', SearchAttri
 /** The brand id from the brief; never a person or personal data. */
 export const CampaignBrand = defineSearchAttributeKey('CampaignBrand', SearchAttributeType.KEYWORD);
 
-/** Every custom search attribute, as `temporal server start-dev --search-attribute` expects them. */
-export const SEARCH_ATTRIBUTE_FLAGS: readonly string[] = ['CampaignStage=Keyword', 'CampaignRisk=Keyword', 'CampaignBrand=Keyword'];
+/** Every custom search attribute the workflows set; servers must register them before the first campaign. */
+export const CAMPAIGN_SEARCH_ATTRIBUTES = [CampaignStage, CampaignRisk, CampaignBrand] as const;
+
+/** The same, as `temporal server start-dev --search-attribute` expects them. */
+export const SEARCH_ATTRIBUTE_FLAGS: readonly string[] = CAMPAIGN_SEARCH_ATTRIBUTES.map((key) => `${key.name}=Keyword`);

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../domain/audit-verify';
+import { PROJECT_ROOT } from '../worker/config';
+import { auditTrailQuery, decideUpdate } from '../workflows/messages';
+import { CampaignEnv } from './support/campaign-env';
+
+let env: CampaignEnv;
+beforeAll(async () => {
+  env = await CampaignEnv.create();
+});
+afterAll(() => env?.close());
+
+describe('durability', () => {
+  it('finishes a campaign on a new worker after the first one stopped mid-campaign', async () => {
+    const first = await env.startWorker();
+    const handle = await env.start();
+    const hash = await env.awaitApproval(handle);
+    await env.stopWorker(first);
+
+    // The decision is sent while no worker runs; it is delivered once a new worker replays the history.
+    const decision = handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'sara.yilmaz', contentHash: hash }] });
+    const second = await env.startWorker();
+    await expect(decision).resolves.toMatchObject({ accepted: true });
+    const result = await handle.result();
+    expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['sara.yilmaz'] });
+    expect(verifyAuditChain(result.audit).kind).toBe('intact');
+    await env.stopWorker(second);
+  });
+});
+
+describe('governance', () => {
+  it('denies publishing when no policy permits it, audits the failure and publishes nothing', async () => {
+    const policyDir = CampaignEnv.policiesWithout();
+    const policyFile = resolve(policyDir, 'agent-tools.cedar');
+    const withoutPublisher = readFileSync(policyFile, 'utf8').split('// Publishing needs')[0];
+    writeFileSync(policyFile, withoutPublisher ?? '');
+    const worker = await env.startWorker(env.deps({ policyDir }));
+    const handle = await env.start();
+    const hash = await env.awaitApproval(handle);
+    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }] });
+
+    const failure = await handle.result().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const activityFailure = (failure as WorkflowFailedError).cause;
+    expect(activityFailure).toBeInstanceOf(ActivityFailure);
+    const cause = (activityFailure as ActivityFailure).cause as ApplicationFailure;
+    expect(cause.type).toBe('PolicyDenied');
+    expect(cause.message).toMatch(/publisher may not call asset.publish: no policy permits it/);
+    const trail = await handle.query(auditTrailQuery);
+    expect(trail.at(-1)).toMatchObject({ step: 'publish', outcome: 'failed' });
+    expect(existsSync(resolve(env.outboxDir, handle.workflowId))).toBe(false);
+    await env.stopWorker(worker);
+  });
+
+  it('refuses to start a worker whose policy folder has a broken file (fail closed)', () => {
+    const policyDir = CampaignEnv.policiesWithout();
+    writeFileSync(resolve(policyDir, 'broken.cedar'), 'permit (principal, action, resource) when { context.x ==');
+    expect(() => env.deps({ policyDir })).toThrow(/broken.cedar/);
+    expect(readFileSync(resolve(PROJECT_ROOT, 'policies/agent-tools.cedar'), 'utf8')).toContain('publisher-publishes-approved-content');
+  });
+});
