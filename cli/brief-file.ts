@@ -16,7 +16,7 @@ export function readBriefFile(path: string): Brief {
   try {
     raw = parse(text);
   } catch (err) {
-    const first = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const first = (err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)).replace(/:$/, '');
     throw new CliError(`${path}: not valid YAML or JSON: ${first}`, BAD_INPUT);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

@@ -32,8 +32,11 @@ export type Brief = z.infer<typeof briefSchema>;
 
 /** Why a brief was refused: the first problem, named by its field path. */
 export function describeBriefProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
+  // An unknown field is usually a misspelt one, which also makes the real field look missing: name it first.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (!issue) return 'brief: invalid';
-  const field = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
-  return `brief${field}: ${issue.message}`;
+  const field = `brief${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('')}`;
+  if (issue.code === 'unrecognized_keys') return `${field}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${field}: is required`;
+  return `${field}: ${issue.message}`;
 }

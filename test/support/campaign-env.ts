@@ -46,13 +46,18 @@ export class CampaignEnv {
   }
 
   /** Starts a worker on this env's task queue; it runs until {@link stopWorker} or {@link close}. */
-  async startWorker(deps: ActivityDeps = this.deps()): Promise<Worker> {
+  startWorker(deps: ActivityDeps = this.deps()): Promise<Worker> {
+    return this.startWorkerOn(this.taskQueue, deps);
+  }
+
+  /** Starts a worker on `taskQueue`, for tests that drive the CLI on the production queue. */
+  async startWorkerOn(taskQueue: string, deps: ActivityDeps = this.deps()): Promise<Worker> {
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const worker = await createCampaignWorker({
       connection,
       namespace: 'default',
       deps,
-      taskQueue: this.taskQueue,
+      taskQueue,
       workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
     });
     this.workers.push({ worker, running: worker.run(), connection });

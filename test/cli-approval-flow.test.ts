@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TASK_QUEUE } from '../domain/task-queue';
+import { PROJECT_ROOT } from '../worker/config';
+import { CampaignEnv } from './support/campaign-env';
+import { runCli } from './support/run-cli';
+
+const BRIEF = resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml');
+let env: CampaignEnv;
+let outboxDir: string;
+
+beforeAll(async () => {
+  env = await CampaignEnv.create();
+  outboxDir = env.outboxDir;
+  // The CLI starts campaigns on the production task queue; this file is the only one with a worker on it.
+  await env.startWorkerOn(TASK_QUEUE);
+});
+afterAll(() => env?.close());
+
+async function inboxEntry(id: string, as?: string) {
+  const run = await runCli(['inbox', '--json', ...(as ? ['--as', as] : [])]);
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as { workflowId: string; requestedBy: string; mayDecide: string[] }[]).find((e) => e.workflowId === id);
+}
+
+async function waitForInbox(id: string) {
+  for (let i = 0; i < 100; i++) {
+    const entry = await inboxEntry(id);
+    if (entry) return entry;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${id} never reached the inbox`);
+}
+
+describe('the CLI from start to outbox', () => {
+  it('starts, lists in the inbox, refuses the requester, approves, and shows the published status', async () => {
+    const id = `cli-flow-${Date.now()}`;
+    const started = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id, '--json']);
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ workflowId: id, url: expect.stringContaining(`/workflows/${id}`) });
+
+    const entry = await waitForInbox(id);
+    expect(entry).toMatchObject({ requestedBy: 'lena.vogel', mayDecide: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'] });
+    expect(await inboxEntry(id, 'tobias.brandt')).toBeUndefined();
+    expect(await inboxEntry(id, 'sara.yilmaz')).toBeDefined();
+
+    const own = await runCli(['approve', id, '--as', 'lena.vogel']);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toBe('campaign: refused: lena.vogel requested this campaign and may not decide on it\n');
+
+    const approved = await runCli(['approve', id, '--as', 'jonas.weber', '--comment', 'passt', '--json']);
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ accepted: true, decision: 'approve', approvalsSoFar: 1 });
+
+    await env.client.workflow.getHandle(id).result();
+    const status = await runCli(['status', id, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'COMPLETED', stage: 'published', outcome: { kind: 'published', approvedBy: ['jonas.weber'] } });
+    expect(existsSync(resolve(outboxDir, id, 'package.json'))).toBe(true);
+  });
+
+  it('refuses a second campaign with an id that is still running', async () => {
+    const id = `cli-dup-${Date.now()}`;
+    expect((await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id])).code).toBe(0);
+    const again = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`campaign: --id: a campaign with id '${id}' is already running\n`);
+    await env.client.workflow.getHandle(id).terminate('test done');
+  });
+
+  it('names an unknown campaign and an unreachable server in one line each', async () => {
+    const missing = await runCli(['status', 'no-such-campaign']);
+    expect(missing).toMatchObject({ code: 1, stderr: "campaign: no campaign with id 'no-such-campaign'\n" });
+    const unreachable = await runCli(['inbox'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^campaign: cannot reach Temporal at 127.0.0.1:1: start it with `npm start`/);
+  });
+});
