@@ -5,10 +5,10 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import {
   type KnowledgeBase,
-  type Roster,
-  type Segment,
   knowledgeBaseSchema,
+  type Roster,
   rosterSchema,
+  type Segment,
   segmentsFileSchema,
 } from '../domain/knowledge';
 

@@ -1,6 +1,11 @@
 import { type Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  Next,
+} from '@temporalio/worker';
 import type { PolicyRecord } from '../domain/audit';
 import type { PolicyEngine } from '../policies/engine';
 import { TOOL_GRANTS } from './tool-grants';

@@ -1,5 +1,5 @@
-import { CHANNEL_LIMITS } from '../domain/channels';
 import type { Research, ReviewFinding, Variant } from '../domain/campaign';
+import { CHANNEL_LIMITS } from '../domain/channels';
 import type { KnowledgeBase } from '../domain/knowledge';
 
 const NUMBER = /\d+(?:[.,]\d+)?/g;

@@ -7,7 +7,15 @@ import { reviewVariant } from './review-rules';
 export function createReviewer({ data }: ActivityDeps) {
   return {
     /** Checks claims, wording, disclaimers, PII and channel limits; blocking findings send the copy back. */
-    async reviewVariants({ brief, variants, research }: { brief: Brief; variants: Variant[]; research: Research }): Promise<ReviewReport> {
+    async reviewVariants({
+      brief,
+      variants,
+      research,
+    }: {
+      brief: Brief;
+      variants: Variant[];
+      research: Research;
+    }): Promise<ReviewReport> {
       const kb = data.knowledgeBase(brief.brand);
       const findings = variants.flatMap((v) => reviewVariant(v, research, kb));
       return { findings, blocking: findings.some((f) => f.blocking) };

@@ -20,7 +20,10 @@ export function readBriefFile(path: string): Brief {
     throw new CliError(`${path}: not valid YAML or JSON: ${first}`, BAD_INPUT);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new CliError(`${path}: brief: must be a mapping of fields, not ${Array.isArray(raw) ? 'a list' : typeof raw}`, BAD_INPUT);
+    throw new CliError(
+      `${path}: brief: must be a mapping of fields, not ${Array.isArray(raw) ? 'a list' : typeof raw}`,
+      BAD_INPUT,
+    );
   }
   const parsed = briefSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`${path}: ${describeBriefProblem(parsed.error)}`, BAD_INPUT);

@@ -1,6 +1,6 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
-import type { CampaignMemo } from '../workflows/messages';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
+import type { CampaignMemo } from '../workflows/messages';
 
 /** One campaign as the CLI shows it, read from search attributes and memo (no worker needed). */
 export interface CampaignView {

@@ -6,10 +6,14 @@ import { CliError } from './errors';
 export async function connectClient(): Promise<Client> {
   const { address, namespace, connectionOptions } = temporalTarget();
   try {
-    const connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 } as Parameters<typeof Connection.connect>[0]);
+    const connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 } as Parameters<
+      typeof Connection.connect
+    >[0]);
     return new Client({ connection, namespace });
   } catch {
-    throw new CliError(`cannot reach Temporal at ${address}: start it with \`npm start\` or \`npx campaign dev\`, or set TEMPORAL_ADDRESS`);
+    throw new CliError(
+      `cannot reach Temporal at ${address}: start it with \`npm start\` or \`npx campaign dev\`, or set TEMPORAL_ADDRESS`,
+    );
   }
 }
 

@@ -27,7 +27,10 @@ async function decide(id: string, opts: DecideOptions, build: (approver: string,
   try {
     const receipt = await handle.executeUpdate(decideUpdate, { args: [build(opts.as, contentHash)] });
     if (opts.json) console.log(JSON.stringify(receipt));
-    else console.log(`${receipt.decision} recorded for ${id} (${receipt.approvalsSoFar}/${receipt.approvalsRequired} approvals)`);
+    else
+      console.log(
+        `${receipt.decision} recorded for ${id} (${receipt.approvalsSoFar}/${receipt.approvalsRequired} approvals)`,
+      );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new CliError(`refused: ${err.cause?.message ?? err.message}`);
     throw err;
@@ -46,7 +49,12 @@ export function registerDecisions(program: Command): void {
   common(program.command('approve').description('approve the content awaiting approval'))
     .option('--comment <text>', 'a note for the audit trail')
     .action((id: string, opts: DecideOptions & { comment?: string }) =>
-      decide(id, opts, (approver, contentHash) => ({ decision: 'approve', approver, contentHash, comment: opts.comment })),
+      decide(id, opts, (approver, contentHash) => ({
+        decision: 'approve',
+        approver,
+        contentHash,
+        comment: opts.comment,
+      })),
     );
   common(program.command('reject').description('reject the campaign'))
     .option('--reason <text>', 'why (required)')
@@ -60,6 +68,11 @@ export function registerDecisions(program: Command): void {
     .action((id: string, opts: DecideOptions & { feedback?: string }) => {
       if (!opts.feedback) throw new CliError('--feedback: required', BAD_INPUT);
       const feedback = opts.feedback;
-      return decide(id, opts, (approver, contentHash) => ({ decision: 'request-changes', approver, contentHash, feedback }));
+      return decide(id, opts, (approver, contentHash) => ({
+        decision: 'request-changes',
+        approver,
+        contentHash,
+        feedback,
+      }));
     });
 }

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { startDevServer } from '../devserver/dev-server';
 import { PROJECT_ROOT } from '../worker/config';
+import { rootLogger } from '../worker/logger';
 import { readBriefFile } from './brief-file';
 import { workflowUrl } from './connect';
 import { BAD_INPUT, CliError } from './errors';
@@ -27,10 +28,16 @@ export function registerDev(program: Command): void {
     .option('--no-worker', 'start only the server')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal UI port', '8233')
-    .option('--db <file>', 'SQLite database; campaigns survive restarts', resolve(PROJECT_ROOT, '.data', 'temporal.sqlite'))
+    .option(
+      '--db <file>',
+      'SQLite database; campaigns survive restarts',
+      resolve(PROJECT_ROOT, '.data', 'temporal.sqlite'),
+    )
     .option('--sample <brief>', 'start this brief as the sample campaign once everything runs')
     .option('--requested-by <user>', 'requester of the sample campaign', 'lena.vogel')
     .action(async (opts: DevOptions) => {
+      // The banner is what a person reads here; worker chatter waits for LOG_LEVEL=info.
+      if (!process.env.LOG_LEVEL) rootLogger.level = 'warn';
       const port = parsePort(opts.port, '--port');
       const uiPort = parsePort(opts.uiPort, '--ui-port');
       const sample = opts.sample ? readBriefFile(opts.sample) : undefined;
@@ -40,13 +47,21 @@ export function registerDev(program: Command): void {
       const server = await startDevServer({ port, uiPort, dbFilename: resolve(opts.db) });
       const address = server.address;
       process.env.TEMPORAL_UI_URL ??= server.uiUrl;
-      console.log(`Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('CampaignStage="awaiting-approval"')})`);
+      console.log(
+        `Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('CampaignStage="awaiting-approval"')})`,
+      );
       try {
         if (sample) {
           const connection = await Connection.connect({ address });
           const client = new Client({ connection, namespace: server.namespace });
           const id = 'sample-green-tariff-launch';
-          const running = await client.workflow.getHandle(id).describe().then((d) => d.status.name === 'RUNNING', () => false);
+          const running = await client.workflow
+            .getHandle(id)
+            .describe()
+            .then(
+              (d) => d.status.name === 'RUNNING',
+              () => false,
+            );
           if (!running) await startCampaign(client, sample, opts.requestedBy, id);
           await connection.close();
           console.log(
@@ -71,7 +86,8 @@ export function registerDev(program: Command): void {
 
 function parsePort(value: string, flag: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`${flag}: '${value}' is not a port`, BAD_INPUT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new CliError(`${flag}: '${value}' is not a port`, BAD_INPUT);
   return port;
 }
 

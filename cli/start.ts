@@ -72,6 +72,8 @@ export function registerStart(program: Command): void {
         console.log(JSON.stringify(started));
         return;
       }
-      console.log(`started ${started.workflowId}\n  follow: npx campaign status ${started.workflowId}\n  UI:     ${started.url}`);
+      console.log(
+        `started ${started.workflowId}\n  follow: npx campaign status ${started.workflowId}\n  UI:     ${started.url}`,
+      );
     });
 }

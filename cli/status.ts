@@ -38,8 +38,10 @@ export function registerStatus(program: Command): void {
           `  content hash: ${view.contentHash}`,
         );
       }
-      if (outcome?.kind === 'published') lines.push(`  published to ${outcome.outboxPath} (approved by ${outcome.approvedBy.join(', ')})`);
-      if (outcome?.kind === 'rejected') lines.push(`  rejected${outcome.rejectedBy ? ` by ${outcome.rejectedBy}` : ''}: ${outcome.reason}`);
+      if (outcome?.kind === 'published')
+        lines.push(`  published to ${outcome.outboxPath} (approved by ${outcome.approvedBy.join(', ')})`);
+      if (outcome?.kind === 'rejected')
+        lines.push(`  rejected${outcome.rejectedBy ? ` by ${outcome.rejectedBy}` : ''}: ${outcome.reason}`);
       lines.push(`  UI: ${workflowUrl(id)}`);
       console.log(lines.join('\n'));
     });

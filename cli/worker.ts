@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { temporalTarget, workerPaths } from '../worker/config';
-import { WORKFLOWS_PATH, createCampaignWorker, productionDeps } from '../worker/create-worker';
+import { createCampaignWorker, productionDeps, WORKFLOWS_PATH } from '../worker/create-worker';
 import { rootLogger } from '../worker/logger';
 import { installRuntime } from '../worker/runtime';
 import { CliError } from './errors';
@@ -11,11 +11,21 @@ export async function runWorker(address: string, namespace: string, connectionOp
   installRuntime();
   const deps = productionDeps(workerPaths());
   const connection = await NativeConnection.connect({ ...connectionOptions, address }).catch(() => {
-    throw new CliError(`cannot reach Temporal at ${address}: start it with \`npx campaign dev --no-worker\` or set TEMPORAL_ADDRESS`);
+    throw new CliError(
+      `cannot reach Temporal at ${address}: start it with \`npx campaign dev --no-worker\` or set TEMPORAL_ADDRESS`,
+    );
   });
   try {
-    const worker = await createCampaignWorker({ connection, namespace, deps, workflows: { workflowsPath: WORKFLOWS_PATH } });
-    rootLogger.info({ address, namespace, policySetHash: deps.policies.policySetHash, model: 'offline' }, 'worker started');
+    const worker = await createCampaignWorker({
+      connection,
+      namespace,
+      deps,
+      workflows: { workflowsPath: WORKFLOWS_PATH },
+    });
+    rootLogger.info(
+      { address, namespace, policySetHash: deps.policies.policySetHash, model: 'offline' },
+      'worker started',
+    );
     await worker.run();
   } finally {
     await connection.close();
@@ -26,7 +36,9 @@ export async function runWorker(address: string, namespace: string, connectionOp
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run a campaign worker against the configured Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, profile)')
+    .description(
+      'run a campaign worker against the configured Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, profile)',
+    )
     .action(async () => {
       const { address, namespace, connectionOptions } = temporalTarget();
       await runWorker(address, namespace, connectionOptions);

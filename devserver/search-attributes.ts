@@ -5,7 +5,10 @@ import { CAMPAIGN_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 /** Registers the campaign search attributes on a server that was not started with them (a cluster, the test server). */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const searchAttributes = Object.fromEntries(
-    CAMPAIGN_SEARCH_ATTRIBUTES.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    CAMPAIGN_SEARCH_ATTRIBUTES.map((key) => [
+      key.name,
+      temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
   );
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }

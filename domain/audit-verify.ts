@@ -5,7 +5,9 @@ import { hashOf } from './hash';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Whether a trail is intact, and where it first breaks if not. */
-export type ChainCheck = { kind: 'intact'; head: string; events: number } | { kind: 'broken'; seq: number; problem: string };
+export type ChainCheck =
+  | { kind: 'intact'; head: string; events: number }
+  | { kind: 'broken'; seq: number; problem: string };
 
 /** Recomputes every event's hash and link; any edit, insertion, removal or reordering breaks the chain. */
 export function verifyAuditChain(events: readonly AuditEvent[]): ChainCheck {
@@ -13,7 +15,8 @@ export function verifyAuditChain(events: readonly AuditEvent[]): ChainCheck {
   for (const [index, event] of events.entries()) {
     const { hash, ...unsealed } = event;
     if (event.seq !== index + 1) return { kind: 'broken', seq: event.seq, problem: `expected seq ${index + 1}` };
-    if (event.prevHash !== prev) return { kind: 'broken', seq: event.seq, problem: 'prevHash does not match the event before' };
+    if (event.prevHash !== prev)
+      return { kind: 'broken', seq: event.seq, problem: 'prevHash does not match the event before' };
     if (hashOf(unsealed) !== hash) return { kind: 'broken', seq: event.seq, problem: 'hash does not match the event' };
     prev = hash;
   }

@@ -1,6 +1,6 @@
+import type { AuditEvent } from './audit';
 import type { Brief } from './brief';
 import type { Channel } from './channels';
-import type { AuditEvent } from './audit';
 
 /** What starts a campaign workflow. */
 export interface CampaignInput {

@@ -1,4 +1,4 @@
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /** Where a campaign stands; the approvers' inbox in the UI filters on `CampaignStage = "awaiting-approval"`. */
 export const CampaignStage = defineSearchAttributeKey('CampaignStage', SearchAttributeType.KEYWORD);

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { hashOf } from '../domain/hash';
@@ -39,7 +39,8 @@ export function loadPolicyEngine(dir: string): PolicyEngine {
     const text = readFileSync(join(dir, file), 'utf8');
     sources[file] = text;
     const parts = cedar.policySetTextToParts(text);
-    if (parts.type === 'failure') throw new PolicyLoadError(`${file}: ${parts.errors.map((e) => e.message).join('; ')}`);
+    if (parts.type === 'failure')
+      throw new PolicyLoadError(`${file}: ${parts.errors.map((e) => e.message).join('; ')}`);
     parts.policies.forEach((policy, index) => {
       const json = cedar.policyToJson(policy);
       const id = json.type === 'success' ? json.json.annotations?.id : undefined;

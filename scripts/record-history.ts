@@ -9,7 +9,7 @@ import { readBriefFile } from '../cli/brief-file';
 import { startCampaign } from '../cli/start';
 import { startDevServer } from '../devserver/dev-server';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';
-import { WORKFLOWS_PATH, createCampaignWorker, productionDeps } from '../worker/create-worker';
+import { createCampaignWorker, productionDeps, WORKFLOWS_PATH } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
 import { campaignStateQuery, decideUpdate } from '../workflows/messages';
 
@@ -29,7 +29,12 @@ const server = await startDevServer({ port, uiPort: port + 1, headless: true });
 try {
   const connection = await NativeConnection.connect({ address: server.address });
   const deps = productionDeps({ ...workerPaths(), outboxDir: mkdtempSync(resolve(tmpdir(), 'record-outbox-')) });
-  const worker = await createCampaignWorker({ connection, namespace: 'default', deps, workflows: { workflowsPath: WORKFLOWS_PATH } });
+  const worker = await createCampaignWorker({
+    connection,
+    namespace: 'default',
+    deps,
+    workflows: { workflowsPath: WORKFLOWS_PATH },
+  });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   await worker.runUntil(async () => {
     const brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
@@ -40,7 +45,9 @@ try {
       hash = (await handle.query(campaignStateQuery)).pending?.contentHash;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }] });
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }],
+    });
     await handle.result();
     writeFileSync(out, `${historyToJSON(await handle.fetchHistory())}\n`);
   });

@@ -1,4 +1,4 @@
-import { BinaryUnavailableError, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, ensureBinary } from '../devserver/binaries';
+import { BinaryUnavailableError, ensureBinary, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 
 /** Provides the Temporal CLI and the time-skipping test server; run by `npm start`, `npm test` and CI. */
 try {

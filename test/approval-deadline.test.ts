@@ -1,11 +1,11 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { TEMPORAL_TEST_SERVER, ensureBinary } from '../devserver/binaries';
 import { startCampaign } from '../cli/start';
+import { ensureBinary, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 import { registerSearchAttributes } from '../devserver/search-attributes';
+import { createCampaignWorker } from '../worker/create-worker';
 import type { campaignWorkflow } from '../workflows';
 import { campaignStateQuery } from '../workflows/messages';
-import { createCampaignWorker } from '../worker/create-worker';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 
 // The time-skipping test server jumps over the 72-hour approval deadline instead of waiting for it.
@@ -14,7 +14,9 @@ let campaigns: CampaignEnv;
 beforeAll(async () => {
   campaigns = await CampaignEnv.create();
   const path = ensureBinary(TEMPORAL_TEST_SERVER);
-  testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
   await registerSearchAttributes(testEnv.connection, testEnv.namespace ?? 'default');
 });
 afterAll(async () => {
@@ -38,7 +40,9 @@ it('rejects the campaign when the approval deadline passes without a decision', 
     return { result, wallMs: Date.now() - started, state: await handle.query(campaignStateQuery) };
   });
   expect(outcome.result.outcome).toMatchObject({ kind: 'rejected', rejectedBy: null });
-  expect(outcome.result.outcome.kind === 'rejected' && outcome.result.outcome.reason).toMatch(/approval deadline .* passed/);
+  expect(outcome.result.outcome.kind === 'rejected' && outcome.result.outcome.reason).toMatch(
+    /approval deadline .* passed/,
+  );
   expect(outcome.state.stage).toBe('rejected');
   // 72 hours of workflow time passed in well under a minute of wall time.
   expect(outcome.wallMs).toBeLessThan(60_000);

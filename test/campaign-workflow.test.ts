@@ -27,9 +27,24 @@ describe('campaign workflow on a real dev server', () => {
     const pkg = JSON.parse(readFileSync(result.outcome.kind === 'published' ? result.outcome.outboxPath : '', 'utf8'));
     expect(pkg.approval.contentHash).toBe(hash);
     expect(pkg.aiContent.marking).toMatch(/KI/);
-    expect(verifyAuditChain(result.audit)).toEqual({ kind: 'intact', head: result.auditHead, events: result.audit.length });
-    expect(result.audit.map((e) => e.step)).toEqual(['start', 'plan', 'research', 'brief', 'variants', 'review', 'approval', 'publish']);
-    expect(result.audit.find((e) => e.step === 'publish')?.policy?.policyIds).toEqual(['agent-tools#publisher-publishes-approved-content']);
+    expect(verifyAuditChain(result.audit)).toEqual({
+      kind: 'intact',
+      head: result.auditHead,
+      events: result.audit.length,
+    });
+    expect(result.audit.map((e) => e.step)).toEqual([
+      'start',
+      'plan',
+      'research',
+      'brief',
+      'variants',
+      'review',
+      'approval',
+      'publish',
+    ]);
+    expect(result.audit.find((e) => e.step === 'publish')?.policy?.policyIds).toEqual([
+      'agent-tools#publisher-publishes-approved-content',
+    ]);
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(CampaignStage)).toBe('published');
   });
@@ -49,12 +64,21 @@ describe('campaign workflow on a real dev server', () => {
     const handle = await env.start();
     const first = await env.awaitApproval(handle, 1);
     await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'request-changes', approver: 'jonas.weber', contentHash: first, feedback: 'Ökostrom aus Wasserkraft und Wind aus der Region' }],
+      args: [
+        {
+          decision: 'request-changes',
+          approver: 'jonas.weber',
+          contentHash: first,
+          feedback: 'Ökostrom aus Wasserkraft und Wind aus der Region',
+        },
+      ],
     });
     const second = await env.awaitApproval(handle, 2);
     expect(second).not.toBe(first);
     // The first round's hash no longer binds: a stale approval is refused.
-    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', first)] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', first)] })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
     await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', second)] });
     const result = await handle.result();
     expect(result.outcome.kind).toBe('published');
@@ -62,13 +86,20 @@ describe('campaign workflow on a real dev server', () => {
   });
 
   it.each([
-    ['the requester, though also an approver', 'paul.richter', 'paul.richter', /requested this campaign and may not decide/],
+    [
+      'the requester, though also an approver',
+      'paul.richter',
+      'paul.richter',
+      /requested this campaign and may not decide/,
+    ],
     ['a person not in the plan (an auditor)', 'lena.vogel', 'tobias.brandt', /not an approver in this campaign's plan/],
     ['someone absent from the roster', 'lena.vogel', 'mallory', /not an approver in this campaign's plan/],
   ])('refuses approval by %s, and the campaign keeps waiting', async (_label, requester, approver, message) => {
     const handle = await env.start(GOOD_BRIEF, requester);
     const hash = await env.awaitApproval(handle);
-    const refusal = await handle.executeUpdate(decideUpdate, { args: [approve(approver, hash)] }).catch((err: unknown) => err);
+    const refusal = await handle
+      .executeUpdate(decideUpdate, { args: [approve(approver, hash)] })
+      .catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refusal as WorkflowUpdateFailedError).cause?.message).toMatch(message);
     expect((await handle.describe()).status.name).toBe('RUNNING');
@@ -84,13 +115,22 @@ describe('campaign workflow on a real dev server', () => {
   });
 
   it('needs two distinct approvers, the last a compliance officer, for a sensitive audience', async () => {
-    const handle = await env.start({ ...GOOD_BRIEF, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' } });
+    const handle = await env.start({
+      ...GOOD_BRIEF,
+      audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' },
+    });
     const hash = await env.awaitApproval(handle);
     const first = await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
     expect(first).toMatchObject({ approvalsSoFar: 1, approvalsRequired: 2 });
-    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] })).rejects.toThrow(WorkflowUpdateFailedError);
-    const notCompliance = await handle.executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] }).catch((e: WorkflowUpdateFailedError) => e);
-    expect((notCompliance as WorkflowUpdateFailedError).cause?.message).toMatch(/last approval must come from one of: miriam.koch/);
+    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
+    const notCompliance = await handle
+      .executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] })
+      .catch((e: WorkflowUpdateFailedError) => e);
+    expect((notCompliance as WorkflowUpdateFailedError).cause?.message).toMatch(
+      /last approval must come from one of: miriam.koch/,
+    );
     await handle.executeUpdate(decideUpdate, { args: [approve('miriam.koch', hash)] });
     const result = await handle.result();
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });

@@ -21,7 +21,9 @@ afterAll(() => env?.close());
 async function inboxEntry(id: string, as?: string) {
   const run = await runCli(['inbox', '--json', ...(as ? ['--as', as] : [])]);
   expect(run.code).toBe(0);
-  return (JSON.parse(run.stdout) as { workflowId: string; requestedBy: string; mayDecide: string[] }[]).find((e) => e.workflowId === id);
+  return (JSON.parse(run.stdout) as { workflowId: string; requestedBy: string; mayDecide: string[] }[]).find(
+    (e) => e.workflowId === id,
+  );
 }
 
 async function waitForInbox(id: string) {
@@ -38,10 +40,16 @@ describe('the CLI from start to outbox', () => {
     const id = `cli-flow-${Date.now()}`;
     const started = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id, '--json']);
     expect(started.code).toBe(0);
-    expect(JSON.parse(started.stdout)).toMatchObject({ workflowId: id, url: expect.stringContaining(`/workflows/${id}`) });
+    expect(JSON.parse(started.stdout)).toMatchObject({
+      workflowId: id,
+      url: expect.stringContaining(`/workflows/${id}`),
+    });
 
     const entry = await waitForInbox(id);
-    expect(entry).toMatchObject({ requestedBy: 'lena.vogel', mayDecide: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'] });
+    expect(entry).toMatchObject({
+      requestedBy: 'lena.vogel',
+      mayDecide: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'],
+    });
     expect(await inboxEntry(id, 'tobias.brandt')).toBeUndefined();
     expect(await inboxEntry(id, 'sara.yilmaz')).toBeDefined();
 
@@ -55,7 +63,11 @@ describe('the CLI from start to outbox', () => {
 
     await env.client.workflow.getHandle(id).result();
     const status = await runCli(['status', id, '--json']);
-    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'COMPLETED', stage: 'published', outcome: { kind: 'published', approvedBy: ['jonas.weber'] } });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      status: 'COMPLETED',
+      stage: 'published',
+      outcome: { kind: 'published', approvedBy: ['jonas.weber'] },
+    });
     expect(existsSync(resolve(outboxDir, id, 'package.json'))).toBe(true);
   });
 

@@ -6,7 +6,10 @@ import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../worker/config';
 import { runCli } from './support/run-cli';
 
-const rows = parse(readFileSync(resolve(import.meta.dirname, 'fixtures/bad-briefs.yaml'), 'utf8')) as { file: string; message: string }[];
+const rows = parse(readFileSync(resolve(import.meta.dirname, 'fixtures/bad-briefs.yaml'), 'utf8')) as {
+  file: string;
+  message: string;
+}[];
 
 let client: Client;
 beforeAll(async () => {
@@ -26,7 +29,9 @@ describe('campaign start with a bad brief', () => {
   });
 
   it('names the missing requester instead of starting a campaign nobody asked for', async () => {
-    const run = await runCli(['start', resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml')], { CAMPAIGN_USER: '' });
+    const run = await runCli(['start', resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml')], {
+      CAMPAIGN_USER: '',
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('campaign: --requested-by: required (or set CAMPAIGN_USER)\n');
   });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { PROJECT_ROOT } from '../worker/config';
@@ -21,7 +21,9 @@ describe('durability', () => {
     await env.stopWorker(first);
 
     // The decision is sent while no worker runs; it is delivered once a new worker replays the history.
-    const decision = handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'sara.yilmaz', contentHash: hash }] });
+    const decision = handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', approver: 'sara.yilmaz', contentHash: hash }],
+    });
     const second = await env.startWorker();
     await expect(decision).resolves.toMatchObject({ accepted: true });
     const result = await handle.result();
@@ -40,7 +42,9 @@ describe('governance', () => {
     const worker = await env.startWorker(env.deps({ policyDir }));
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }] });
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }],
+    });
 
     const failure = await handle.result().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
@@ -59,6 +63,8 @@ describe('governance', () => {
     const policyDir = CampaignEnv.policiesWithout();
     writeFileSync(resolve(policyDir, 'broken.cedar'), 'permit (principal, action, resource) when { context.x ==');
     expect(() => env.deps({ policyDir })).toThrow(/broken.cedar/);
-    expect(readFileSync(resolve(PROJECT_ROOT, 'policies/agent-tools.cedar'), 'utf8')).toContain('publisher-publishes-approved-content');
+    expect(readFileSync(resolve(PROJECT_ROOT, 'policies/agent-tools.cedar'), 'utf8')).toContain(
+      'publisher-publishes-approved-content',
+    );
   });
 });

@@ -22,7 +22,11 @@ export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
 }
 
 /** Where to find Temporal: `TEMPORAL_*` variables or a profile via `@temporalio/envconfig`, else localhost:7233. */
-export function temporalTarget(): { address: string; namespace: string; connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'] } {
+export function temporalTarget(): {
+  address: string;
+  namespace: string;
+  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+} {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const address = connectionOptions.address ?? 'localhost:7233';
   return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };

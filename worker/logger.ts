@@ -1,4 +1,4 @@
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import pino from 'pino';
 
 /** The process-wide pino logger; JSON lines on stderr, level from `LOG_LEVEL`. */

@@ -31,21 +31,25 @@ export class ApprovalGate {
         this.check(decision);
       },
     });
-    setHandler(decideSignal, (raw) => {
-      try {
-        this.apply(this.check(raw));
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        log.warn('decision signal refused', { reason });
-        this.audit.append({
-          step: 'approval',
-          actor: { kind: 'person', id: approverOf(raw), establishedBy: 'self-declared via Signal' },
-          action: 'decide',
-          outcome: 'refused',
-          detail: { reason },
-        });
-      }
-    }, { description: DECIDE_SIGNAL_DESCRIPTION });
+    setHandler(
+      decideSignal,
+      (raw) => {
+        try {
+          this.apply(this.check(raw));
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          log.warn('decision signal refused', { reason });
+          this.audit.append({
+            step: 'approval',
+            actor: { kind: 'person', id: approverOf(raw), establishedBy: 'self-declared via Signal' },
+            action: 'decide',
+            outcome: 'refused',
+            detail: { reason },
+          });
+        }
+      },
+      { description: DECIDE_SIGNAL_DESCRIPTION },
+    );
   }
 
   /** What waits for a decision now, if anything. */
@@ -65,7 +69,8 @@ export class ApprovalGate {
     this.outcome = undefined;
     this.deadline = new Date(Date.now() + this.plan.deadlineHours * HOUR_MS);
     const decided = await condition(() => this.outcome !== undefined, this.plan.deadlineHours * HOUR_MS);
-    const outcome: GateOutcome = decided && this.outcome ? this.outcome : { kind: 'expired', deadline: this.deadline.toISOString() };
+    const outcome: GateOutcome =
+      decided && this.outcome ? this.outcome : { kind: 'expired', deadline: this.deadline.toISOString() };
     this.request = undefined;
     this.deadline = undefined;
     return outcome;
@@ -88,9 +93,12 @@ export class ApprovalGate {
     }
     if (approver === this.requestedBy) throw new Error(`${approver} requested this campaign and may not decide on it`);
     if (!this.plan.eligibleApprovers.includes(approver)) {
-      throw new Error(`${approver} is not an approver in this campaign's plan (${this.plan.eligibleApprovers.join(', ')})`);
+      throw new Error(
+        `${approver} is not an approver in this campaign's plan (${this.plan.eligibleApprovers.join(', ')})`,
+      );
     }
-    if (this.approvals.some((a) => a.approver === approver)) throw new Error(`${approver} has already approved this content`);
+    if (this.approvals.some((a) => a.approver === approver))
+      throw new Error(`${approver} has already approved this content`);
     if (decision.decision === 'approve' && this.approvals.length + 1 >= this.plan.requiredApprovals) {
       const signers = [...this.approvals.map((a) => a.approver), approver];
       if (this.plan.mustInclude.length > 0 && !signers.some((id) => this.plan.mustInclude.includes(id))) {
@@ -103,7 +111,11 @@ export class ApprovalGate {
   private apply(decision: Decision): DecisionReceipt {
     this.audit.append({
       step: 'approval',
-      actor: { kind: 'person', id: decision.approver, establishedBy: 'self-declared, checked against the approval plan' },
+      actor: {
+        kind: 'person',
+        id: decision.approver,
+        establishedBy: 'self-declared, checked against the approval plan',
+      },
       action: decision.decision,
       outcome: 'ok',
       detail: { contentHash: decision.contentHash, round: this.request?.round, note: noteOf(decision) },

@@ -1,12 +1,19 @@
 import { setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Actor, PolicyRecord } from '../domain/audit';
-import type { ApprovalPlan, CampaignInput, CampaignOutcome, CampaignResult, Provenance, Stage } from '../domain/campaign';
+import type {
+  ApprovalPlan,
+  CampaignInput,
+  CampaignOutcome,
+  CampaignResult,
+  Provenance,
+  Stage,
+} from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
-import { AuditChain } from './audit-chain';
 import { ApprovalGate } from './approval-gate';
+import { AuditChain } from './audit-chain';
 import { renderDetails } from './details';
-import { type CampaignMemo, auditTrailQuery, campaignStateQuery } from './messages';
+import { auditTrailQuery, type CampaignMemo, campaignStateQuery } from './messages';
 
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
@@ -16,13 +23,17 @@ export class CampaignRun {
   private approvalGate: ApprovalGate | undefined;
 
   constructor(private readonly input: CampaignInput) {
-    setHandler(campaignStateQuery, () => ({
-      stage: this.stage,
-      requestedBy: input.requestedBy,
-      plan: this.plan,
-      pending: this.approvalGate?.pending ?? null,
-      auditHead: this.audit.head,
-    }), { description: 'Stage, approval plan and the content awaiting a decision.' });
+    setHandler(
+      campaignStateQuery,
+      () => ({
+        stage: this.stage,
+        requestedBy: input.requestedBy,
+        plan: this.plan,
+        pending: this.approvalGate?.pending ?? null,
+        auditHead: this.audit.head,
+      }),
+      { description: 'Stage, approval plan and the content awaiting a decision.' },
+    );
     setHandler(auditTrailQuery, () => this.audit.events, { description: 'Every audit event so far, hash-chained.' });
     this.audit.append({
       step: 'start',
@@ -46,23 +57,55 @@ export class CampaignRun {
     this.stage = stage;
     const pending = this.approvalGate?.pending ?? null;
     upsertSearchAttributes([{ key: CampaignStage, value: stage }]);
-    const memo: CampaignMemo = { campaign: this.input.brief.campaign, requestedBy: this.input.requestedBy, plan: this.plan, pending };
+    const memo: CampaignMemo = {
+      campaign: this.input.brief.campaign,
+      requestedBy: this.input.requestedBy,
+      plan: this.plan,
+      pending,
+    };
     upsertMemo({ ...memo });
     setCurrentDetails(renderDetails(this.input.brief.campaign, stage, this.plan, pending));
   }
 
   /** Records an agent's completed step: hashes of what went in and out, the policy that allowed it, the model. */
-  recordStep(step: string, agent: string, action: string, input: unknown, output: unknown, provenance?: Provenance): void {
+  recordStep(
+    step: string,
+    agent: string,
+    action: string,
+    input: unknown,
+    output: unknown,
+    provenance?: Provenance,
+  ): void {
     const actor: Actor = { kind: 'agent', id: agent, establishedBy: 'worker task queue' };
     const policy = (output as { governance?: PolicyRecord } | null)?.governance;
-    const model = provenance && { provider: provenance.provider, model: provenance.model, promptTemplateHash: provenance.promptTemplateHash };
-    this.audit.append({ step, actor, action, outcome: 'ok', inputHash: hashOf(input), outputHash: hashOf(output), policy, model });
+    const model = provenance && {
+      provider: provenance.provider,
+      model: provenance.model,
+      promptTemplateHash: provenance.promptTemplateHash,
+    };
+    this.audit.append({
+      step,
+      actor,
+      action,
+      outcome: 'ok',
+      inputHash: hashOf(input),
+      outputHash: hashOf(output),
+      policy,
+      model,
+    });
   }
 
   /** Records a step that failed (a policy denial, exhausted retries) before the failure ends the workflow. */
   recordFailure(step: string, error: unknown): void {
-    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    this.audit.append({ step, actor: { kind: 'system', id: 'workflow', establishedBy: 'workflow' }, action: 'fail', outcome: 'failed', detail: { message } });
+    const message =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    this.audit.append({
+      step,
+      actor: { kind: 'system', id: 'workflow', establishedBy: 'workflow' },
+      action: 'fail',
+      outcome: 'failed',
+      detail: { message },
+    });
     this.enter('failed');
   }
 

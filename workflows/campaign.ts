@@ -67,18 +67,37 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
           step = 'publish';
           const approval = { contentHash, approvedBy: outcome.approvedBy, requiredApprovals: plan.requiredApprovals };
           const { workflowId } = workflowInfo();
-          const publishInput = { workflowId, brief, variants: written.variants, approval, auditHead: run.audit.head, provenance: written.provenance };
+          const publishInput = {
+            workflowId,
+            brief,
+            variants: written.variants,
+            approval,
+            auditHead: run.audit.head,
+            provenance: written.provenance,
+          };
           const published = await publishCampaign(publishInput);
           run.recordStep(step, 'publisher', 'asset.publish', approval, published);
-          return run.finish({ kind: 'published', outboxPath: published.outboxPath, contentHash, approvedBy: outcome.approvedBy });
+          return run.finish({
+            kind: 'published',
+            outboxPath: published.outboxPath,
+            contentHash,
+            approvedBy: outcome.approvedBy,
+          });
         }
         case 'rejected':
           return run.finish({ kind: 'rejected', reason: outcome.reason, rejectedBy: outcome.by });
         case 'expired':
-          return run.finish({ kind: 'rejected', reason: `approval deadline ${outcome.deadline} passed`, rejectedBy: null });
+          return run.finish({
+            kind: 'rejected',
+            reason: `approval deadline ${outcome.deadline} passed`,
+            rejectedBy: null,
+          });
         case 'changes-requested':
           if (round >= plan.maxChangeRounds) {
-            throw ApplicationFailure.nonRetryable(`changes requested in ${round} rounds; the plan allows ${plan.maxChangeRounds}`, 'ChangeRoundsExhausted');
+            throw ApplicationFailure.nonRetryable(
+              `changes requested in ${round} rounds; the plan allows ${plan.maxChangeRounds}`,
+              'ChangeRoundsExhausted',
+            );
           }
           feedback = [outcome.feedback];
           break;

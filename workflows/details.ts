@@ -7,7 +7,7 @@ export function renderDetails(
   plan: ApprovalPlan | null,
   pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null,
 ): string {
-  const lines = [`## ${escape(campaign)}`, '', `**Stage:** \`${stage}\``];
+  const lines = [`## ${escapeCell(campaign)}`, '', `**Stage:** \`${stage}\``];
   if (plan) {
     lines.push(
       `**Risk:** ${plan.risk} · **Approvals required:** ${plan.requiredApprovals} · **Approvers:** ${plan.eligibleApprovers.join(', ')}`,
@@ -22,12 +22,12 @@ export function renderDetails(
     '| Variant | Channel | Headline | Body | Facts |',
     '|---|---|---|---|---|',
     ...pending.variants.map(
-      (v) => `| ${v.id} | ${v.channel} | ${escape(v.headline)} | ${escape(v.body)} | ${v.factIds.join(', ')} |`,
+      (v) => `| ${v.id} | ${v.channel} | ${escapeCell(v.headline)} | ${escapeCell(v.body)} | ${v.factIds.join(', ')} |`,
     ),
     '',
     pending.findings.length === 0
       ? '**Reviewer findings:** none'
-      : `**Reviewer findings:**\n${pending.findings.map((f) => `- ${f.blocking ? '⛔' : '⚠️'} ${f.variantId}: ${f.kind}: ${escape(f.detail)}`).join('\n')}`,
+      : `**Reviewer findings:**\n${pending.findings.map((f) => `- ${f.blocking ? '⛔' : '⚠️'} ${f.variantId}: ${f.kind}: ${escapeCell(f.detail)}`).join('\n')}`,
     '',
     `**Content hash:** \`${pending.contentHash}\``,
     '',
@@ -40,6 +40,6 @@ export function renderDetails(
   return lines.join('\n');
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }

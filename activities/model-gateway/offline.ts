@@ -1,6 +1,6 @@
 import type { Brief } from '../../domain/brief';
-import { CHANNEL_LIMITS, type Channel } from '../../domain/channels';
 import type { CreativeBrief, KeyMessage, Provenance, Research, Variant } from '../../domain/campaign';
+import { CHANNEL_LIMITS } from '../../domain/channels';
 import { hashOf } from '../../domain/hash';
 
 /** Bumped whenever the offline generator's output changes, so the change shows in every audit event. */
@@ -13,11 +13,30 @@ export const OFFLINE_PROVENANCE: Provenance = {
   promptTemplateHash: hashOf(OFFLINE_GENERATOR_VERSION),
 };
 
-const STOPWORDS = new Set(['und', 'der', 'die', 'das', 'aus', 'in', 'mit', 'für', 'zu', 'im', 'the', 'and', 'of', 'in', 'for']);
+const STOPWORDS = new Set([
+  'und',
+  'der',
+  'die',
+  'das',
+  'aus',
+  'in',
+  'mit',
+  'für',
+  'zu',
+  'im',
+  'the',
+  'and',
+  'of',
+  'in',
+  'for',
+]);
 
 /** A deterministic strategist: ties each key message to the facts that share its words. */
 export function offlineCreativeBrief(brief: Brief, research: Research): CreativeBrief {
-  const keyMessages: KeyMessage[] = brief.keyMessages.map((text) => ({ text, factIds: supportingFacts(text, research) }));
+  const keyMessages: KeyMessage[] = brief.keyMessages.map((text) => ({
+    text,
+    factIds: supportingFacts(text, research),
+  }));
   return {
     objective: brief.objective,
     audience: `${research.audience.segment} (${research.audience.consentedRecords} records with consent for ${research.audience.purpose})`,
@@ -44,7 +63,7 @@ export function offlineVariants(
   const facts = factIds.map((id) => research.facts.find((f) => f.id === id)).filter((f) => f !== undefined);
   return creativeBrief.channels.map((channel) => {
     const limits = CHANNEL_LIMITS[channel];
-    const headline = fit([usable[0]?.text ?? brief.product, brief.product], limits.headline ?? 30);
+    const headline = fitFirst([usable[0]?.text ?? brief.product, brief.product], limits.headline ?? 30);
     const sentences = facts.map((f) => (channel === 'search-ad' ? `${f.claim}.` : f.text));
     const closing = channel === 'email' && disclaimer ? [disclaimer] : [];
     const body = fitSentences(sentences, closing, limits.body ?? 90, brief.product);
@@ -68,7 +87,7 @@ function significantWords(text: string): string[] {
 }
 
 /** The first candidate that fits `limit`, else the last one cut at a word boundary. */
-function fit(candidates: string[], limit: number): string {
+function fitFirst(candidates: string[], limit: number): string {
   const fitting = candidates.find((c) => c.length <= limit);
   if (fitting) return fitting;
   const last = candidates.at(-1) ?? '';
@@ -82,7 +101,7 @@ function fitSentences(sentences: string[], closing: string[], limit: number, fal
   for (const sentence of sentences) {
     if ([...chosen, sentence].join(' ').length <= room) chosen.push(sentence);
   }
-  const text = [...(chosen.length ? chosen : [fit([fallback], room)]), ...closing].join(' ');
+  const text = [...(chosen.length ? chosen : [fitFirst([fallback], room)]), ...closing].join(' ');
   return text;
 }
 

@@ -2,19 +2,16 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
-import type { Brief } from '../../domain/brief';
-import type { campaignWorkflow } from '../../workflows';
-import { campaignStateQuery } from '../../workflows/messages';
-import { startCampaign } from '../../cli/start';
 import { readBriefFile } from '../../cli/brief-file';
+import { startCampaign } from '../../cli/start';
+import type { Brief } from '../../domain/brief';
 import { PROJECT_ROOT } from '../../worker/config';
 import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
-
-const noop = () => undefined;
-let runtimeInstalled = false;
+import type { campaignWorkflow } from '../../workflows';
+import { campaignStateQuery } from '../../workflows/messages';
 
 /** The good example brief. */
 export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
@@ -28,10 +25,6 @@ export class CampaignEnv {
   private constructor(readonly client: Client) {}
 
   static async create(): Promise<CampaignEnv> {
-    if (!runtimeInstalled) {
-      Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
-      runtimeInstalled = true;
-    }
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     return new CampaignEnv(new Client({ connection }));
   }
@@ -100,7 +93,10 @@ export class CampaignEnv {
   /** A copy of the policy folder without the files named, for deny-by-default tests. */
   static policiesWithout(...files: string[]): string {
     const dir = mkdtempSync(join(tmpdir(), 'campaign-policies-'));
-    cpSync(resolve(PROJECT_ROOT, 'policies'), dir, { recursive: true, filter: (src) => !files.some((f) => src.endsWith(f)) });
+    cpSync(resolve(PROJECT_ROOT, 'policies'), dir, {
+      recursive: true,
+      filter: (src) => !files.some((f) => src.endsWith(f)),
+    });
     return dir;
   }
 }

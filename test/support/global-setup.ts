@@ -20,7 +20,10 @@ let workDir: string | undefined;
 /** One dev server and one workflow bundle for the whole test run. */
 export async function setup(project: TestProject): Promise<void> {
   workDir = mkdtempSync(join(tmpdir(), 'campaign-tests-'));
-  const [port, bundle] = await Promise.all([freePort(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })]);
+  const [port, bundle] = await Promise.all([
+    freePort(),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+  ]);
   server = await startDevServer({ port, uiPort: port + 1, headless: true });
   const workflowBundlePath = join(workDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileDataStore } from '../activities/data-store';
+import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
+import { PROJECT_ROOT } from '../worker/config';
+import { GOOD_BRIEF } from './support/campaign-env';
+
+const data = createFileDataStore(resolve(PROJECT_ROOT, 'examples'));
+const roster = data.roster();
+const households = data.segment('stadtwerke-elbtal', 'households-elbtal');
+const seniors = data.segment('stadtwerke-elbtal', 'seniors-elbtal');
+
+describe('approval plan', () => {
+  it('asks one approver, never the requester, for a standard campaign', () => {
+    const plan = resolveApprovalPlan(GOOD_BRIEF, 'paul.richter', roster, households);
+    expect(plan).toMatchObject({ risk: 'standard', requiredApprovals: 1, mustInclude: [], deadlineHours: 72 });
+    expect(plan.eligibleApprovers).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch']);
+  });
+
+  it('derives high risk from a sensitive segment: two approvers, one a compliance officer', () => {
+    const plan = resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', roster, seniors);
+    expect(plan).toMatchObject({ risk: 'high', requiredApprovals: 2, mustInclude: ['miriam.koch'] });
+  });
+
+  it.each([
+    ['someone not in the roster', 'mallory'],
+    ['an approver without the requester role', 'jonas.weber'],
+  ])('refuses a campaign requested by %s', (_label, requester) => {
+    expect(() => resolveApprovalPlan(GOOD_BRIEF, requester, roster, households)).toThrow(ApprovalPlanError);
+  });
+
+  it('refuses a high-risk plan when the roster has no compliance officer', () => {
+    const withoutCompliance = { people: roster.people.filter((p) => !p.roles.includes('compliance-officer')) };
+    expect(() => resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', withoutCompliance, seniors)).toThrow(
+      /too few approvers/,
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadPolicyEngine, PolicyLoadError } from '../policies/engine';
+import { PROJECT_ROOT } from '../worker/config';
+
+interface Row {
+  agent: string;
+  tool: string;
+  expect: 'allow' | 'deny';
+  context?: Record<string, string | number>;
+}
+
+const rows = parse(readFileSync(resolve(import.meta.dirname, 'fixtures/policy-matrix.yaml'), 'utf8')) as Row[];
+const engine = loadPolicyEngine(resolve(PROJECT_ROOT, 'policies'));
+
+describe('policy matrix', () => {
+  it.each(rows)('$agent → $tool: $expect', (row) => {
+    const decision = engine.decide({ agent: row.agent, tool: row.tool, campaignId: 'c-1', context: row.context ?? {} });
+    expect(decision.kind).toBe(row.expect);
+    expect(decision.policySetHash).toMatch(/^[0-9a-f]{64}$/);
+    if (decision.kind === 'allow') expect(decision.policyIds.length).toBeGreaterThan(0);
+    else expect(decision.reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe('loading policies', () => {
+  it('fails closed on a folder without policies', () => {
+    expect(() => loadPolicyEngine(mkdtempSync(join(tmpdir(), 'no-policies-')))).toThrow(PolicyLoadError);
+  });
+
+  it('changes the policy set hash when a policy changes, so audit events show the edit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policies-'));
+    const original = readFileSync(resolve(PROJECT_ROOT, 'policies/agent-tools.cedar'), 'utf8');
+    writeFileSync(join(dir, 'agent-tools.cedar'), `${original}\n// edited\n`);
+    expect(loadPolicyEngine(dir).policySetHash).not.toBe(engine.policySetHash);
+  });
+});
