@@ -2,9 +2,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
-import { startDevServer } from '../devserver/dev-server';
 import { PROJECT_ROOT } from '../worker/config';
-import { rootLogger } from '../worker/logger';
 import { readBriefFile } from './brief-file';
 import { workflowUrl } from './connect';
 import { BAD_INPUT, CliError } from './errors';
@@ -37,7 +35,9 @@ export function registerDev(program: Command): void {
     .option('--requested-by <user>', 'requester of the sample campaign', 'lena.vogel')
     .action(async (opts: DevOptions) => {
       // The banner is what a person reads here; worker chatter waits for LOG_LEVEL=info.
+      const { rootLogger } = await import('../worker/logger');
       if (!process.env.LOG_LEVEL) rootLogger.level = 'warn';
+      const { startDevServer } = await import('../devserver/dev-server');
       const port = parsePort(opts.port, '--port');
       const uiPort = parsePort(opts.uiPort, '--ui-port');
       const sample = opts.sample ? readBriefFile(opts.sample) : undefined;

@@ -1,13 +1,15 @@
-import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { temporalTarget, workerPaths } from '../worker/config';
-import { createCampaignWorker, productionDeps, WORKFLOWS_PATH } from '../worker/create-worker';
-import { rootLogger } from '../worker/logger';
-import { installRuntime } from '../worker/runtime';
+import { temporalTarget } from '../worker/config';
 import { CliError } from './errors';
 
 /** Runs a campaign worker until SIGINT or SIGTERM, then drains and exits. */
 export async function runWorker(address: string, namespace: string, connectionOptions: object = {}): Promise<void> {
+  // Loaded here, not at the top: the worker SDK's native bridge costs every other command a second of start-up.
+  const { NativeConnection } = await import('@temporalio/worker');
+  const { workerPaths } = await import('../worker/config');
+  const { createCampaignWorker, productionDeps, WORKFLOWS_PATH } = await import('../worker/create-worker');
+  const { rootLogger } = await import('../worker/logger');
+  const { installRuntime } = await import('../worker/runtime');
   installRuntime();
   const deps = productionDeps(workerPaths());
   const connection = await NativeConnection.connect({ ...connectionOptions, address }).catch(() => {
