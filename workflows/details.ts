@@ -33,7 +33,7 @@ export function renderDetails(
     '',
     'To decide, send the **decide** Update with:',
     '```json',
-    JSON.stringify({ decision: 'approve', approver: '<your roster id>', contentHash: pending.contentHash }),
+    JSON.stringify({ decision: 'approve', approver: '<your roster id>', contentHash: pending.contentHash }, null, 2),
     '```',
     '(`reject` needs `reason`, `request-changes` needs `feedback`.)',
   );
