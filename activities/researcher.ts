@@ -1,25 +1,42 @@
+import { researchSelectionSchema } from '../domain/agent-outputs';
 import type { Brief } from '../domain/brief';
 import type { Research } from '../domain/campaign';
 import type { ActivityDeps } from './deps';
-import { OFFLINE_PROVENANCE } from './model-gateway/offline';
+import { languageName } from './language';
+import { retrieveFacts } from './retrieval';
 
-/** The researcher agent: facts from the knowledge base, and the audience that consented to this purpose. */
-export function createResearcher({ data }: ActivityDeps) {
+/** The researcher agent: ranked facts from the knowledge base, and the audience that consented to this purpose. */
+export function createResearcher({ data, models }: ActivityDeps) {
   return {
-    /** Retrieves the brand's facts and counts the segment's records whose consent covers the brief's purpose. */
+    /** Retrieves the top facts, lets the model keep the relevant ones, and counts the consented audience. */
     async researchFacts({ brief }: { brief: Brief }): Promise<Research> {
       const kb = data.knowledgeBase(brief.brand);
       const segment = data.segment(brief.brand, brief.audience.segment);
       const consented = segment.records.filter((r) => r.consent.includes(brief.audience.purpose));
+      const retrieved = retrieveFacts(kb.facts, brief);
+      const { output, provenance } = await models.generate({
+        role: 'researcher',
+        variables: {
+          brandName: kb.brandName,
+          brief,
+          facts: retrieved.map(({ id, kind, text }) => ({ id, kind, text })),
+          languageName: languageName(brief.language),
+        },
+        schema: researchSelectionSchema,
+        schemaName: 'research_selection',
+        offlineInput: { role: 'researcher', retrievedIds: retrieved.map((f) => f.id) },
+      });
+      // Only ids that retrieval returned count; an id the model made up is dropped, never trusted.
+      const chosen = retrieved.filter((f) => output.factIds.includes(f.id));
       return {
-        facts: kb.facts.map(({ id, kind, text, claim }) => ({ id, kind, text, claim })),
+        facts: (chosen.length > 0 ? chosen : retrieved).map(({ id, kind, text, claim }) => ({ id, kind, text, claim })),
         audience: {
           segment: segment.id,
           purpose: brief.audience.purpose,
           consentedRecords: consented.length,
           excludedRecords: segment.records.length - consented.length,
         },
-        provenance: OFFLINE_PROVENANCE,
+        provenance,
       };
     },
   };

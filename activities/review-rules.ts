@@ -1,30 +1,70 @@
-import type { Research, ReviewFinding, Variant } from '../domain/campaign';
+import type { ClaimCount, Research, ReviewFinding, Variant } from '../domain/campaign';
 import { CHANNEL_LIMITS } from '../domain/channels';
 import type { KnowledgeBase } from '../domain/knowledge';
 
 const NUMBER = /\d+(?:[.,]\d+)?/g;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/;
 const PHONE = /(?:\+|\b0)\d[\d ()/-]{6,}\d/;
+// Comparisons and superlatives in German and English: each must be stated by a cited fact, or it is an invented claim.
+const COMPARISON =
+  /\b(?:\p{L}+er als|mehr als|weniger als|günstiger|billiger|besser|schneller|[\p{L}]+er than|more than|less than|cheaper|better|faster)\b/giu;
+const SUPERLATIVE =
+  /\b(?:am \p{L}+sten|beste[nmrs]?|günstigste[nmrs]?|billigste[nmrs]?|größte[nmrs]?|meiste[nmrs]?|schnellste[nmrs]?|stärkste[nmrs]?|best|cheapest|greatest|lowest|fastest|largest|biggest|most)\b/giu;
+
+/** One checkable claim in a variant: a figure, a comparison or a superlative, and whether a cited fact states it. */
+export interface Claim {
+  kind: 'number' | 'comparison' | 'superlative';
+  text: string;
+  grounded: boolean;
+}
+
+/** Finds every claim in a variant and checks it against the text of the facts the variant cites. */
+export function claimsOf(variant: Variant, research: Research, kb: KnowledgeBase): Claim[] {
+  const cited = research.facts.filter((f) => variant.factIds.includes(f.id));
+  const support = cited.map((f) => `${f.text} ${f.claim}`).join(' ');
+  const supportLower = support.toLowerCase();
+  const copy = `${variant.headline}\n${variant.body}`;
+  const text = kb.requiredDisclaimer ? copy.replace(kb.requiredDisclaimer, '') : copy;
+  const found = (pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[0]))];
+  return [
+    ...found(NUMBER).map((n) => ({ kind: 'number' as const, text: n, grounded: support.includes(n) })),
+    ...found(COMPARISON).map((c) => ({
+      kind: 'comparison' as const,
+      text: c,
+      grounded: supportLower.includes(c.toLowerCase()),
+    })),
+    ...found(SUPERLATIVE).map((s) => ({
+      kind: 'superlative' as const,
+      text: s,
+      grounded: supportLower.includes(s.toLowerCase()),
+    })),
+  ];
+}
+
+/** How many claims a set of variants makes and how many are grounded in cited facts. */
+export function countClaims(variants: Variant[], research: Research, kb: KnowledgeBase): ClaimCount {
+  const claims = variants.flatMap((v) => claimsOf(v, research, kb));
+  return { total: claims.length, grounded: claims.filter((c) => c.grounded).length };
+}
 
 /** Every automated check on one variant; each finding names the variant, the rule and what broke it. */
 export function reviewVariant(variant: Variant, research: Research, kb: KnowledgeBase): ReviewFinding[] {
   const findings: ReviewFinding[] = [];
-  const add = (kind: ReviewFinding['kind'], detail: string, blocking = true) =>
-    findings.push({ variantId: variant.id, kind, blocking, detail });
+  const add = (kind: ReviewFinding['kind'], detail: string) =>
+    findings.push({ variantId: variant.id, kind, blocking: true, detail });
   const text = `${variant.headline}\n${variant.body}`;
 
   for (const [field, limit] of Object.entries(CHANNEL_LIMITS[variant.channel])) {
     const length = field === 'headline' ? variant.headline.length : variant.body.length;
     if (length > limit) add('channel-limit', `${field} has ${length} characters; ${variant.channel} allows ${limit}`);
   }
-  const cited = research.facts.filter((f) => variant.factIds.includes(f.id));
   const unknown = variant.factIds.filter((id) => !research.facts.some((f) => f.id === id));
   if (variant.factIds.length === 0) add('missing-citation', 'cites no fact');
   if (unknown.length > 0) add('missing-citation', `cites facts that research did not return: ${unknown.join(', ')}`);
-  const support = cited.map((f) => `${f.text} ${f.claim}`).join(' ');
-  const claims = kb.requiredDisclaimer ? text.replace(kb.requiredDisclaimer, '') : text;
-  for (const number of new Set(claims.match(NUMBER) ?? [])) {
-    if (!support.includes(number)) add('unsupported-number', `"${number}" appears in no cited fact`);
+  for (const claim of claimsOf(variant, research, kb)) {
+    if (claim.grounded) continue;
+    if (claim.kind === 'number') add('unsupported-number', `"${claim.text}" appears in no cited fact`);
+    else add('unsupported-comparison', `"${claim.text}" is a ${claim.kind} no cited fact supports`);
   }
   const lower = text.toLowerCase();
   for (const phrase of kb.bannedPhrases) {

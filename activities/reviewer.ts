@@ -1,10 +1,12 @@
+import { reviewAdviceSchema } from '../domain/agent-outputs';
 import type { Brief } from '../domain/brief';
-import type { Research, ReviewReport, Variant } from '../domain/campaign';
+import type { Research, ReviewFinding, ReviewReport, Variant } from '../domain/campaign';
 import type { ActivityDeps } from './deps';
-import { reviewVariant } from './review-rules';
+import { languageName } from './language';
+import { countClaims, reviewVariant } from './review-rules';
 
-/** The reviewer agent: deterministic checks, so the same copy always gets the same findings. */
-export function createReviewer({ data }: ActivityDeps) {
+/** The reviewer agent: deterministic rule checks decide; the model only adds advice on tone and clarity. */
+export function createReviewer({ data, models }: ActivityDeps) {
   return {
     /** Checks claims, wording, disclaimers, PII and channel limits; blocking findings send the copy back. */
     async reviewVariants({
@@ -17,8 +19,40 @@ export function createReviewer({ data }: ActivityDeps) {
       research: Research;
     }): Promise<ReviewReport> {
       const kb = data.knowledgeBase(brief.brand);
-      const findings = variants.flatMap((v) => reviewVariant(v, research, kb));
-      return { findings, blocking: findings.some((f) => f.blocking) };
+      const missing: ReviewFinding[] = brief.channels
+        .filter((channel) => !variants.some((v) => v.channel === channel))
+        .map((channel) => ({
+          variantId: channel,
+          kind: 'missing-variant',
+          blocking: true,
+          detail: `no variant for ${channel}`,
+        }));
+      const findings = [...missing, ...variants.flatMap((v) => reviewVariant(v, research, kb))];
+      const { output, provenance } = await models.generate({
+        role: 'reviewer',
+        variables: {
+          brandName: kb.brandName,
+          rules: kb.facts.filter((f) => f.kind === 'voice' || f.kind === 'legal').map((f) => f.text),
+          variants: variants.map(({ id, channel, headline, body }) => ({ id, channel, headline, body })),
+          languageName: languageName(brief.language),
+        },
+        schema: reviewAdviceSchema,
+        schemaName: 'review_advice',
+        offlineInput: { role: 'reviewer' },
+      });
+      const advice = output.advisories.map((a) => ({
+        variantId: a.variantId,
+        kind: 'advisory' as const,
+        blocking: false,
+        detail: a.note,
+      }));
+      const all = [...findings, ...advice];
+      return {
+        findings: all,
+        blocking: all.some((f) => f.blocking),
+        claims: countClaims(variants, research, kb),
+        provenance,
+      };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import type { ModelUsage } from '../domain/campaign';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import type { CampaignMemo } from '../workflows/messages';
 
@@ -16,6 +17,8 @@ export interface CampaignView {
   mayDecide: string[];
   contentHash: string | null;
   deadline: string | null;
+  /** Model tokens and cost so far. */
+  usage: ModelUsage | null;
 }
 
 /** Builds the view of one execution from its listing or description. */
@@ -40,5 +43,6 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
         : [],
     contentHash: pending?.contentHash ?? null,
     deadline: pending?.deadline ?? null,
+    usage: memo.usage ?? null,
   };
 }

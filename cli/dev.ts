@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
-import { PROJECT_ROOT } from '../worker/config';
+import { loadModelConfig } from '../activities/model-gateway/model-config';
+import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { readBriefFile } from './brief-file';
 import { workflowUrl } from './connect';
 import { BAD_INPUT, CliError } from './errors';
@@ -71,7 +72,7 @@ export function registerDev(program: Command): void {
               '  npx campaign inbox',
               `  npx campaign approve ${id} --as jonas.weber`,
               `  npx campaign status ${id}`,
-              'the model is offline (deterministic, no API calls); press Ctrl-C to stop server and worker',
+              `${modelBanner()}; press Ctrl-C to stop server and worker`,
             ].join('\n'),
           );
         }
@@ -82,6 +83,13 @@ export function registerDev(program: Command): void {
         await server.stop();
       }
     });
+}
+
+function modelBanner(): string {
+  const { provider, baseURL } = loadModelConfig(workerPaths().modelConfigFile);
+  return provider === 'openai'
+    ? `models: OpenAI provider${baseURL ? ` at ${baseURL}` : ''} (config/models.yaml)`
+    : 'models: offline (deterministic, no API calls; set OPENAI_API_KEY or OPENAI_BASE_URL for real models)';
 }
 
 function parsePort(value: string, flag: string): number {

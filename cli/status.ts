@@ -23,7 +23,16 @@ export function registerStatus(program: Command): void {
       const result = view.status === 'COMPLETED' ? ((await handle.result()) as CampaignResult) : null;
       const outcome = result?.outcome ?? null;
       if (opts.json) {
-        console.log(JSON.stringify({ ...view, outcome, auditHead: result?.auditHead ?? null, url: workflowUrl(id) }));
+        const usage = result?.usage ?? null;
+        console.log(
+          JSON.stringify({
+            ...view,
+            outcome,
+            usageByStep: usage?.byStep ?? null,
+            auditHead: result?.auditHead ?? null,
+            url: workflowUrl(id),
+          }),
+        );
         return;
       }
       const lines = [
@@ -31,6 +40,15 @@ export function registerStatus(program: Command): void {
         `  status: ${view.status}   stage: ${view.stage ?? '-'}   risk: ${view.risk ?? '-'}`,
         `  requested by: ${view.requestedBy ?? '-'}`,
       ];
+      const usage = result?.usage.total ?? view.usage;
+      if (usage) {
+        lines.push(
+          `  model use: ${usage.calls} calls (${usage.cachedCalls} from cache), ${usage.inputTokens} in / ${usage.outputTokens} out tokens, €${usage.costEur.toFixed(4)}`,
+        );
+      }
+      for (const [step, u] of Object.entries(result?.usage.byStep ?? {})) {
+        lines.push(`    ${step}: ${u.calls} calls, ${u.inputTokens + u.outputTokens} tokens, €${u.costEur.toFixed(4)}`);
+      }
       if (view.contentHash) {
         lines.push(
           `  awaiting ${view.requiredApprovals} approval(s); approved so far: ${view.approvedBy.join(', ') || 'nobody'}`,

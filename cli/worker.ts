@@ -25,7 +25,7 @@ export async function runWorker(address: string, namespace: string, connectionOp
       workflows: { workflowsPath: WORKFLOWS_PATH },
     });
     rootLogger.info(
-      { address, namespace, policySetHash: deps.policies.policySetHash, model: 'offline' },
+      { address, namespace, policySetHash: deps.policies.policySetHash, modelProvider: deps.models.provider },
       'worker started',
     );
     await worker.run();

@@ -28,6 +28,7 @@ export interface AuditEvent {
   inputHash?: string;
   outputHash?: string;
   policy?: PolicyRecord;
+  usage?: { calls: number; cachedCalls: number; inputTokens: number; outputTokens: number; costEur: number };
   model?: { provider: string; model: string; promptTemplateHash: string };
   detail?: Record<string, unknown>;
   prevHash: string;

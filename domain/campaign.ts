@@ -1,6 +1,7 @@
 import type { AuditEvent } from './audit';
 import type { Brief } from './brief';
 import type { Channel } from './channels';
+import type { UsageReport } from './usage';
 
 /** What starts a campaign workflow. */
 export interface CampaignInput {
@@ -25,11 +26,22 @@ export interface ApprovalPlan {
   reasons: string[];
 }
 
-/** Which model produced an output, and from which prompt. */
+/** Tokens, cost and time of the model calls behind one output; a cached call was paid for by an earlier attempt. */
+export interface ModelUsage {
+  calls: number;
+  cachedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costEur: number;
+  latencyMs: number;
+}
+
+/** Which model produced an output, from which prompt, at what cost. */
 export interface Provenance {
   provider: 'offline' | 'openai';
   model: string;
   promptTemplateHash: string;
+  usage: ModelUsage;
 }
 
 /** What the researcher found: facts with ids and the consented audience. */
@@ -75,15 +87,32 @@ export interface VariantSet {
 /** A problem the reviewer found; `blocking` findings send the copy back. */
 export interface ReviewFinding {
   variantId: string;
-  kind: 'unsupported-number' | 'banned-phrase' | 'missing-disclaimer' | 'pii' | 'channel-limit' | 'missing-citation';
+  kind:
+    | 'unsupported-number'
+    | 'unsupported-comparison'
+    | 'banned-phrase'
+    | 'missing-disclaimer'
+    | 'pii'
+    | 'channel-limit'
+    | 'missing-citation'
+    | 'missing-variant'
+    | 'advisory';
   blocking: boolean;
   detail: string;
+}
+
+/** Claims found in the copy (numbers, comparisons, superlatives) and how many a cited fact supports. */
+export interface ClaimCount {
+  total: number;
+  grounded: number;
 }
 
 /** The reviewer's report on one variant set. */
 export interface ReviewReport {
   findings: ReviewFinding[];
   blocking: boolean;
+  claims: ClaimCount;
+  provenance: Provenance;
 }
 
 /** What the approver sees and decides on; `contentHash` binds a decision to exactly this. */
@@ -119,4 +148,5 @@ export interface CampaignResult {
   outcome: CampaignOutcome;
   auditHead: string;
   audit: AuditEvent[];
+  usage: UsageReport;
 }

@@ -2,18 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createFileDataStore } from '../activities/data-store';
-import { createResearcher } from '../activities/researcher';
 import { reviewVariant } from '../activities/review-rules';
 import type { Variant } from '../domain/campaign';
 import { PROJECT_ROOT } from '../worker/config';
 import { GOOD_BRIEF } from './support/campaign-env';
+import { exampleData, offlineResearch } from './support/offline-research';
 
-const data = createFileDataStore(resolve(PROJECT_ROOT, 'examples'));
-const kb = data.knowledgeBase('stadtwerke-elbtal');
-const research = await createResearcher({ data, policies: undefined as never, outboxDir: '' }).researchFacts({
-  brief: GOOD_BRIEF,
-});
+const kb = exampleData.knowledgeBase('stadtwerke-elbtal');
+const research = await offlineResearch(GOOD_BRIEF);
 const cases = parse(readFileSync(resolve(import.meta.dirname, 'fixtures/review-cases.yaml'), 'utf8')) as {
   name: string;
   variant: Omit<Variant, 'id'>;

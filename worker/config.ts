@@ -10,14 +10,21 @@ export interface WorkerPaths {
   dataDir: string;
   outboxDir: string;
   policyDir: string;
+  promptDir: string;
+  modelConfigFile: string;
+  /** Durable model-response cache, so a retried activity does not pay twice. */
+  cacheDir: string;
 }
 
-/** Paths from `CAMPAIGN_DATA_DIR`, `CAMPAIGN_OUTBOX_DIR` and `CAMPAIGN_POLICY_DIR`, defaulting to the project's own. */
+/** Paths from the `CAMPAIGN_*_DIR` variables, defaulting to the project's own folders. */
 export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
   return {
     dataDir: resolve(env.CAMPAIGN_DATA_DIR ?? resolve(PROJECT_ROOT, 'examples')),
     outboxDir: resolve(env.CAMPAIGN_OUTBOX_DIR ?? resolve(PROJECT_ROOT, 'outbox')),
     policyDir: resolve(env.CAMPAIGN_POLICY_DIR ?? resolve(PROJECT_ROOT, 'policies')),
+    promptDir: resolve(env.CAMPAIGN_PROMPT_DIR ?? resolve(PROJECT_ROOT, 'prompts')),
+    modelConfigFile: resolve(env.CAMPAIGN_MODEL_CONFIG ?? resolve(PROJECT_ROOT, 'config', 'models.yaml')),
+    cacheDir: resolve(env.CAMPAIGN_CACHE_DIR ?? resolve(PROJECT_ROOT, '.data', 'model-cache')),
   };
 }
 

@@ -2,6 +2,12 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { type ActivityDeps, createActivities } from '../activities';
 import { createFileDataStore } from '../activities/data-store';
 import { governedActivities } from '../activities/governed';
+import { createModelGateway } from '../activities/model-gateway/gateway';
+import { loadModelConfig } from '../activities/model-gateway/model-config';
+import { createOfflineProvider } from '../activities/model-gateway/offline-provider';
+import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
+import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
+import { createFileResponseCache } from '../activities/model-gateway/response-cache';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
 import type { WorkerPaths } from './config';
@@ -13,10 +19,17 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<Worker
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
 /** Real activity collaborators from the configured folders; a broken policy file throws here (fail closed). */
-export function productionDeps(paths: WorkerPaths): ActivityDeps {
+export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+  const config = loadModelConfig(paths.modelConfigFile, env);
   return {
     data: createFileDataStore(paths.dataDir),
     policies: loadPolicyEngine(paths.policyDir),
+    models: createModelGateway({
+      config,
+      templates: loadPromptTemplates(paths.promptDir),
+      provider: config.provider === 'openai' ? createOpenAIProvider(config) : createOfflineProvider(),
+      cache: createFileResponseCache(paths.cacheDir),
+    }),
     outboxDir: paths.outboxDir,
   };
 }

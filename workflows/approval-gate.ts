@@ -99,6 +99,10 @@ export class ApprovalGate {
     }
     if (this.approvals.some((a) => a.approver === approver))
       throw new Error(`${approver} has already approved this content`);
+    const blocking = this.request.findings.filter((f) => f.blocking).length;
+    if (decision.decision === 'approve' && blocking > 0) {
+      throw new Error(`the content has ${blocking} blocking review finding(s); request changes or reject`);
+    }
     if (decision.decision === 'approve' && this.approvals.length + 1 >= this.plan.requiredApprovals) {
       const signers = [...this.approvals.map((a) => a.approver), approver];
       if (this.plan.mustInclude.length > 0 && !signers.some((id) => this.plan.mustInclude.includes(id))) {

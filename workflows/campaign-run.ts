@@ -1,15 +1,17 @@
 import { setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Actor, PolicyRecord } from '../domain/audit';
+import type { Actor, AuditEvent, PolicyRecord } from '../domain/audit';
 import type {
   ApprovalPlan,
   CampaignInput,
   CampaignOutcome,
   CampaignResult,
+  ModelUsage,
   Provenance,
   Stage,
 } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
+import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
 import { ApprovalGate } from './approval-gate';
 import { AuditChain } from './audit-chain';
 import { renderDetails } from './details';
@@ -21,6 +23,7 @@ export class CampaignRun {
   private stage: Stage = 'planning';
   private plan: ApprovalPlan | null = null;
   private approvalGate: ApprovalGate | undefined;
+  private readonly usageByStep: Record<string, ModelUsage> = {};
 
   constructor(private readonly input: CampaignInput) {
     setHandler(
@@ -31,6 +34,7 @@ export class CampaignRun {
         plan: this.plan,
         pending: this.approvalGate?.pending ?? null,
         auditHead: this.audit.head,
+        usage: this.usage(),
       }),
       { description: 'Stage, approval plan and the content awaiting a decision.' },
     );
@@ -62,9 +66,10 @@ export class CampaignRun {
       requestedBy: this.input.requestedBy,
       plan: this.plan,
       pending,
+      usage: this.usage().total,
     };
     upsertMemo({ ...memo });
-    setCurrentDetails(renderDetails(this.input.brief.campaign, stage, this.plan, pending));
+    setCurrentDetails(renderDetails(this.input.brief.campaign, stage, this.plan, pending, this.usage()));
   }
 
   /** Records an agent's completed step: hashes of what went in and out, the policy that allowed it, the model. */
@@ -83,6 +88,12 @@ export class CampaignRun {
       model: provenance.model,
       promptTemplateHash: provenance.promptTemplateHash,
     };
+    let usage: AuditEvent['usage'];
+    if (provenance?.usage) {
+      const { latencyMs: _, ...billed } = provenance.usage;
+      usage = billed;
+      this.usageByStep[step] = addUsage(this.usageByStep[step] ?? NO_USAGE, provenance.usage);
+    }
     this.audit.append({
       step,
       actor,
@@ -92,7 +103,13 @@ export class CampaignRun {
       outputHash: hashOf(output),
       policy,
       model,
+      usage,
     });
+  }
+
+  /** Tokens and cost per step and for the campaign so far. */
+  usage(): UsageReport {
+    return { byStep: { ...this.usageByStep }, total: Object.values(this.usageByStep).reduce(addUsage, NO_USAGE) };
   }
 
   /** Records a step that failed (a policy denial, exhausted retries) before the failure ends the workflow. */
@@ -112,6 +129,6 @@ export class CampaignRun {
   /** Ends the campaign with `outcome` and the audit trail. */
   finish(outcome: CampaignOutcome): CampaignResult {
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
-    return { outcome, auditHead: this.audit.head, audit: this.audit.events };
+    return { outcome, auditHead: this.audit.head, audit: this.audit.events, usage: this.usage() };
   }
 }

@@ -48,7 +48,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       run.enter('reviewing');
       step = 'review';
       const review = await reviewVariants({ brief, variants: written.variants, research });
-      run.recordStep(step, 'reviewer', 'content.review', written.variants, review);
+      run.recordStep(step, 'reviewer', 'content.review', written.variants, review, review.provenance);
       if (review.blocking && round < MAX_REVIEW_ROUNDS) {
         feedback = review.findings.filter((f) => f.blocking).map(describeFinding);
         continue;

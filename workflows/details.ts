@@ -1,4 +1,5 @@
 import type { ApprovalPlan, ApprovalRequest, Stage } from '../domain/campaign';
+import type { UsageReport } from '../domain/usage';
 
 /** Renders the Markdown shown as "Current Details" in the Temporal UI. */
 export function renderDetails(
@@ -6,8 +7,15 @@ export function renderDetails(
   stage: Stage,
   plan: ApprovalPlan | null,
   pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null,
+  usage: UsageReport,
 ): string {
-  const lines = [`## ${escapeCell(campaign)}`, '', `**Stage:** \`${stage}\``];
+  const { total } = usage;
+  const lines = [
+    `## ${escapeCell(campaign)}`,
+    '',
+    `**Stage:** \`${stage}\``,
+    `**Model use:** ${total.calls} calls (${total.cachedCalls} from cache) · ${total.inputTokens + total.outputTokens} tokens · €${total.costEur.toFixed(4)}`,
+  ];
   if (plan) {
     lines.push(
       `**Risk:** ${plan.risk} · **Approvals required:** ${plan.requiredApprovals} · **Approvers:** ${plan.eligibleApprovers.join(', ')}`,

@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AuditEvent } from '../domain/audit';
-import type { ApprovalPlan, ApprovalRequest, Stage } from '../domain/campaign';
+import type { ApprovalPlan, ApprovalRequest, ModelUsage, Stage } from '../domain/campaign';
 import type { Decision, DecisionReceipt } from '../domain/decision';
+import type { UsageReport } from '../domain/usage';
 
 const DECISION_HELP =
   'Arg: {"decision":"approve"|"reject"|"request-changes","approver":"<roster id>","contentHash":"<hash from Current Details>",' +
@@ -27,6 +28,7 @@ export interface CampaignSnapshot {
   plan: ApprovalPlan | null;
   pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null;
   auditHead: string;
+  usage: UsageReport;
 }
 
 /** Reads the campaign's current state. */
@@ -41,4 +43,5 @@ export interface CampaignMemo {
   requestedBy: string;
   plan: ApprovalPlan | null;
   pending: CampaignSnapshot['pending'];
+  usage: ModelUsage;
 }

@@ -1,17 +1,10 @@
+import type { CreativeBriefOutput, VariantSetOutput } from '../../domain/agent-outputs';
 import type { Brief } from '../../domain/brief';
-import type { CreativeBrief, KeyMessage, Provenance, Research, Variant } from '../../domain/campaign';
+import type { KeyMessage, Research } from '../../domain/campaign';
 import { CHANNEL_LIMITS } from '../../domain/channels';
-import { hashOf } from '../../domain/hash';
 
 /** Bumped whenever the offline generator's output changes, so the change shows in every audit event. */
-const OFFLINE_GENERATOR_VERSION = 'offline-v1';
-
-/** Provenance of every offline output: no model was called, and the audit trail says so. */
-export const OFFLINE_PROVENANCE: Provenance = {
-  provider: 'offline',
-  model: OFFLINE_GENERATOR_VERSION,
-  promptTemplateHash: hashOf(OFFLINE_GENERATOR_VERSION),
-};
+export const OFFLINE_MODEL = 'offline-v1';
 
 const STOPWORDS = new Set([
   'und',
@@ -32,7 +25,7 @@ const STOPWORDS = new Set([
 ]);
 
 /** A deterministic strategist: ties each key message to the facts that share its words. */
-export function offlineCreativeBrief(brief: Brief, research: Research): CreativeBrief {
+export function offlineCreativeBrief(brief: Brief, research: Research): CreativeBriefOutput {
   const keyMessages: KeyMessage[] = brief.keyMessages.map((text) => ({
     text,
     factIds: supportingFacts(text, research),
@@ -41,33 +34,34 @@ export function offlineCreativeBrief(brief: Brief, research: Research): Creative
     objective: brief.objective,
     audience: `${research.audience.segment} (${research.audience.consentedRecords} records with consent for ${research.audience.purpose})`,
     keyMessages,
-    channels: brief.channels,
     tone: brief.tone,
-    kpis: ['Klickrate', 'Tarifwechsel', 'Abmelderate'],
-    provenance: OFFLINE_PROVENANCE,
+    kpis:
+      brief.language === 'de'
+        ? ['Klickrate', 'Tarifwechsel', 'Abmelderate']
+        : ['Click rate', 'Switches', 'Unsubscribes'],
   };
 }
 
 /** A deterministic copywriter: one variant per channel, built only from cited facts and supported key messages. */
 export function offlineVariants(
   brief: Brief,
-  creativeBrief: CreativeBrief,
+  creativeBrief: Pick<CreativeBriefOutput, 'keyMessages'>,
   research: Research,
   feedback: string[],
   disclaimer: string | undefined,
-): Variant[] {
+): VariantSetOutput['variants'] {
   const usable = creativeBrief.keyMessages.filter(
     (m) => m.factIds.length > 0 && !feedback.some((f) => f.toLowerCase().includes(m.text.toLowerCase())),
   );
   const factIds = [...new Set(usable.flatMap((m) => m.factIds))];
   const facts = factIds.map((id) => research.facts.find((f) => f.id === id)).filter((f) => f !== undefined);
-  return creativeBrief.channels.map((channel) => {
+  return brief.channels.map((channel) => {
     const limits = CHANNEL_LIMITS[channel];
     const headline = fitFirst([usable[0]?.text ?? brief.product, brief.product], limits.headline ?? 30);
     const sentences = facts.map((f) => (channel === 'search-ad' ? `${f.claim}.` : f.text));
     const closing = channel === 'email' && disclaimer ? [disclaimer] : [];
     const body = fitSentences(sentences, closing, limits.body ?? 90, brief.product);
-    return { id: `${channel}-1`, channel, headline, body, factIds: citedIn(headline + body, facts, factIds) };
+    return { channel, headline, body, factIds: citedIn(headline + body, facts, factIds) };
   });
 }
 

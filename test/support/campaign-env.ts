@@ -8,7 +8,7 @@ import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../cli/brief-file';
 import { startCampaign } from '../../cli/start';
 import type { Brief } from '../../domain/brief';
-import { PROJECT_ROOT } from '../../worker/config';
+import { PROJECT_ROOT, workerPaths } from '../../worker/config';
 import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
 import type { campaignWorkflow } from '../../workflows';
 import { campaignStateQuery } from '../../workflows/messages';
@@ -20,6 +20,7 @@ export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/b
 export class CampaignEnv {
   readonly taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
   readonly outboxDir = mkdtempSync(join(tmpdir(), 'campaign-outbox-'));
+  readonly cacheDir = mkdtempSync(join(tmpdir(), 'campaign-model-cache-'));
   private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
 
   private constructor(readonly client: Client) {}
@@ -29,13 +30,18 @@ export class CampaignEnv {
     return new CampaignEnv(new Client({ connection }));
   }
 
-  /** The production collaborators, writing to this env's outbox; `policyDir` swaps the policy folder. */
-  deps(overrides: { policyDir?: string; dataDir?: string } = {}): ActivityDeps {
-    return productionDeps({
-      dataDir: overrides.dataDir ?? resolve(PROJECT_ROOT, 'examples'),
-      outboxDir: this.outboxDir,
-      policyDir: overrides.policyDir ?? resolve(PROJECT_ROOT, 'policies'),
-    });
+  /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
+  deps(overrides: { policyDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
+    const defaults = workerPaths({});
+    return productionDeps(
+      {
+        ...defaults,
+        outboxDir: this.outboxDir,
+        cacheDir: this.cacheDir,
+        policyDir: overrides.policyDir ?? defaults.policyDir,
+      },
+      overrides.modelEnv ?? {},
+    );
   }
 
   /** Starts a worker on this env's task queue; it runs until {@link stopWorker} or {@link close}. */

@@ -1,0 +1,120 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+import type { ModelUsage, Provenance } from '../../domain/campaign';
+import { hashOf } from '../../domain/hash';
+import { type AgentRole, type ModelConfig, priceOf } from './model-config';
+import { type PromptTemplate, renderPrompt } from './prompt-templates';
+import type { ResponseCache } from './response-cache';
+import type { ModelProvider, ProviderReply } from './types';
+
+/** What an agent asks for: its role, the template's variables, and the schema of the answer. */
+export interface GenerateCall<T> {
+  role: AgentRole;
+  variables: Record<string, unknown>;
+  schema: z.ZodType<T>;
+  schemaName: string;
+  offlineInput?: unknown;
+}
+
+/** The one way agents reach a model: templates, deadlines, heartbeats, the durable cache, schema repair, and cost. */
+export interface ModelGateway {
+  readonly provider: ModelProvider['name'];
+  generate<T>(call: GenerateCall<T>): Promise<{ output: T; provenance: Provenance }>;
+}
+
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Builds the gateway over one provider. */
+export function createModelGateway(deps: {
+  config: ModelConfig;
+  templates: Record<AgentRole, PromptTemplate>;
+  provider: ModelProvider;
+  cache: ResponseCache;
+}): ModelGateway {
+  const { config, templates, provider, cache } = deps;
+
+  /** One model call, or its cached answer when an earlier attempt of this activity already paid for it. */
+  async function ask(call: GenerateCall<unknown>, prompt: string): Promise<{ reply: ProviderReply; cached: boolean }> {
+    const ctx = Context.current();
+    const settings = config.roles[call.role];
+    const key = {
+      workflowId: ctx.info.workflowExecution?.workflowId ?? 'none',
+      activityId: ctx.info.activityId,
+      promptHash: hashOf({ prompt, settings, schemaName: call.schemaName, provider: provider.name }),
+    };
+    const hit = cache.get(key);
+    if (hit) return { reply: hit, cached: true };
+    const heartbeat = setInterval(() => ctx.heartbeat({ waitingFor: call.role }), HEARTBEAT_EVERY_MS);
+    try {
+      const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(config.timeoutSeconds * 1000)]);
+      const request = { ...call, prompt, settings, offlineInput: call.offlineInput };
+      const reply = await provider.complete(request, signal);
+      cache.put(key, reply);
+      return { reply, cached: false };
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  return {
+    provider: provider.name,
+    async generate<T>(call: GenerateCall<T>) {
+      const template = templates[call.role];
+      const prompt = renderPrompt(template, call.variables);
+      const started = Date.now();
+      const replies: { reply: ProviderReply; cached: boolean }[] = [];
+      replies.push(await ask(call, prompt));
+      let parsed = parseReply(call.schema, replies[0]?.reply.text ?? '');
+      if (!parsed.ok) {
+        // One repair attempt: the model sees what was wrong with its answer, then gets a second and last chance.
+        const repair = `${prompt}\n\nYour previous answer was rejected: ${parsed.problem}. Answer again with JSON that matches the schema exactly.`;
+        replies.push(await ask(call, repair));
+        parsed = parseReply(call.schema, replies[1]?.reply.text ?? '');
+        if (!parsed.ok) {
+          throw ApplicationFailure.nonRetryable(
+            `${call.role} output failed its schema after one repair attempt: ${parsed.problem}`,
+            'ModelOutputInvalid',
+          );
+        }
+      }
+      const usage = sumUsage(config, replies, Date.now() - started);
+      const model = replies.at(-1)?.reply.model ?? config.roles[call.role].model;
+      return {
+        output: parsed.value,
+        provenance: { provider: provider.name, model, promptTemplateHash: template.hash, usage },
+      };
+    },
+  };
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+function parseReply<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'the answer was not valid JSON' };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, problem: `${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}` };
+}
+
+function sumUsage(
+  config: ModelConfig,
+  replies: { reply: ProviderReply; cached: boolean }[],
+  latencyMs: number,
+): ModelUsage {
+  const usage: ModelUsage = { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costEur: 0, latencyMs };
+  for (const { reply, cached } of replies) {
+    if (cached) usage.cachedCalls += 1;
+    else usage.calls += 1;
+    usage.inputTokens += reply.inputTokens;
+    usage.outputTokens += reply.outputTokens;
+    usage.costEur += priceOf(config, reply.model, reply.inputTokens, reply.outputTokens).costEur;
+  }
+  return usage;
+}

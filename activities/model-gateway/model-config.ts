@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/** The agent roles that call a model. */
+export const AGENT_ROLES = ['researcher', 'strategist', 'copywriter', 'reviewer'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+const roleSettingsSchema = z.object({
+  model: z.string().min(1),
+  temperature: z.number().min(0).max(2),
+  maxOutputTokens: z.number().int().min(16).max(32_000),
+});
+export type RoleSettings = z.infer<typeof roleSettingsSchema>;
+
+const modelConfigSchema = z.object({
+  api: z.enum(['responses', 'chat']),
+  timeoutSeconds: z.number().positive().max(600),
+  roles: z.object(
+    Object.fromEntries(AGENT_ROLES.map((r) => [r, roleSettingsSchema])) as Record<AgentRole, typeof roleSettingsSchema>,
+  ),
+  prices: z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) })),
+});
+
+/** Everything the gateway needs to know about models, after environment overrides. */
+export type ModelConfig = z.infer<typeof modelConfigSchema> & {
+  provider: 'openai' | 'offline';
+  baseURL: string | undefined;
+  /** Never logged or put in an error message. */
+  apiKey: string | undefined;
+};
+
+/**
+ * Reads `config/models.yaml` and applies the environment: the OpenAI provider whenever `OPENAI_API_KEY` or
+ * `OPENAI_BASE_URL` is set, else the offline model; `OPENAI_MODEL` and `OPENAI_API_MODE` override the file.
+ */
+export function loadModelConfig(file: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
+  const parsed = modelConfigSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const config = parsed.data;
+  const mode = env.OPENAI_API_MODE;
+  if (mode !== undefined && mode !== 'responses' && mode !== 'chat') {
+    throw new Error(`OPENAI_API_MODE: must be "responses" or "chat", not "${mode}"`);
+  }
+  const model = env.OPENAI_MODEL;
+  const roles = model
+    ? (Object.fromEntries(AGENT_ROLES.map((r) => [r, { ...config.roles[r], model }])) as ModelConfig['roles'])
+    : config.roles;
+  return {
+    ...config,
+    api: mode ?? config.api,
+    roles,
+    provider: env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'offline',
+    baseURL: env.OPENAI_BASE_URL || undefined,
+    apiKey: env.OPENAI_API_KEY || undefined,
+  };
+}
+
+/** Cost in EUR of one call at the configured price; unpriced models cost 0 and say so. */
+export function priceOf(config: Pick<ModelConfig, 'prices'>, model: string, inputTokens: number, outputTokens: number) {
+  const price = config.prices[model];
+  if (!price) return { costEur: 0, priced: false };
+  return { costEur: (inputTokens * price.input + outputTokens * price.output) / 1_000_000, priced: true };
+}

@@ -1,0 +1,29 @@
+import type { ModelUsage } from './campaign';
+
+/** No calls, no cost. */
+export const NO_USAGE: ModelUsage = {
+  calls: 0,
+  cachedCalls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costEur: 0,
+  latencyMs: 0,
+};
+
+/** The sum of two usages. */
+export function addUsage(a: ModelUsage, b: ModelUsage): ModelUsage {
+  return {
+    calls: a.calls + b.calls,
+    cachedCalls: a.cachedCalls + b.cachedCalls,
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    costEur: a.costEur + b.costEur,
+    latencyMs: a.latencyMs + b.latencyMs,
+  };
+}
+
+/** Usage per step and for the whole campaign. */
+export interface UsageReport {
+  byStep: Record<string, ModelUsage>;
+  total: ModelUsage;
+}
