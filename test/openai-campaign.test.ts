@@ -1,0 +1,113 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditTrailQuery, campaignStateQuery, decideUpdate } from '../workflows/messages';
+import { CampaignEnv } from './support/campaign-env';
+import { FakeOpenAI } from './support/fake-openai';
+import { campaignScript, INVENTED_PRICE_VARIANTS } from './support/scripted-model';
+
+let fake: FakeOpenAI;
+let env: CampaignEnv | undefined;
+beforeAll(async () => {
+  fake = await FakeOpenAI.start(campaignScript());
+});
+afterAll(() => fake?.close());
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+});
+
+/** A worker whose agents talk to the loopback OpenAI-compatible server. */
+async function openAIWorker(mode: 'responses' | 'chat' = 'responses'): Promise<CampaignEnv> {
+  env = await CampaignEnv.create();
+  await env.startWorker(
+    env.deps({ modelEnv: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', OPENAI_API_MODE: mode } }),
+  );
+  return env;
+}
+
+describe('campaigns on the OpenAI provider (loopback server, real openai client)', () => {
+  it.each(['responses', 'chat'] as const)(
+    'reach the approval gate through the %s API, with provider, model and cost in the audit trail',
+    async (mode) => {
+      fake.reset(campaignScript());
+      const campaigns = await openAIWorker(mode);
+      const handle = await campaigns.start();
+      await campaigns.awaitApproval(handle);
+      const state = await handle.query(campaignStateQuery);
+      expect(state.pending?.findings).toEqual([
+        { variantId: 'email-1', kind: 'advisory', blocking: false, detail: 'Betreff etwas lang, aber im Rahmen.' },
+      ]);
+      const trail = await handle.query(auditTrailQuery);
+      const variants = trail.find((e) => e.step === 'variants');
+      expect(variants?.model).toMatchObject({ provider: 'openai', model: 'gpt-4.1' });
+      expect(variants?.usage).toMatchObject({ calls: 1, inputTokens: 1000, outputTokens: 200 });
+      // 4 calls of 1,000 in / 200 out: two at gpt-4.1 prices (1.85 / 7.40 €/M), two at gpt-4.1-mini (0.37 / 1.48 €/M).
+      expect(state.usage.total).toMatchObject({ calls: 4, inputTokens: 4000, outputTokens: 800 });
+      expect(state.usage.total.costEur).toBeCloseTo(2 * (0.00185 + 0.00148) + 2 * (0.00037 + 0.000296), 9);
+      await handle.terminate('test done');
+    },
+  );
+
+  it('retries a rate-limited call through the activity retry policy and reaches the gate', async () => {
+    fake.reset(
+      campaignScript((schema, n) =>
+        schema === 'variant_set' && n === 0
+          ? { status: 429, error: { message: 'slow down' }, headers: { 'retry-after': '1' } }
+          : undefined,
+      ),
+    );
+    const campaigns = await openAIWorker();
+    const handle = await campaigns.start();
+    await campaigns.awaitApproval(handle);
+    expect(fake.calls('variant_set')).toHaveLength(2);
+    await handle.terminate('test done');
+  });
+
+  it('does not call the model again for a completed call when its activity is retried', async () => {
+    // The copywriter's first answer is malformed; the repair call then fails with a 500, so the activity is retried.
+    // The retry must take the first (paid) answer from the durable cache and only repeat the repair call.
+    fake.reset(
+      campaignScript((schema, n) => {
+        if (schema !== 'variant_set') return undefined;
+        if (n === 0) return { raw: '{"variants": [' };
+        if (n === 1) return { status: 500, error: { message: 'upstream failure' } };
+        return undefined;
+      }),
+    );
+    const campaigns = await openAIWorker();
+    const handle = await campaigns.start();
+    await campaigns.awaitApproval(handle);
+    const calls = fake.calls('variant_set');
+    expect(calls).toHaveLength(3);
+    expect(calls.filter((c) => !c.prompt.includes('Your previous answer was rejected'))).toHaveLength(1);
+    const trail = await handle.query(auditTrailQuery);
+    expect(trail.find((e) => e.step === 'variants')?.usage).toMatchObject({ calls: 1, cachedCalls: 1 });
+    await handle.terminate('test done');
+  });
+
+  it('catches an invented price, sends it back with the finding, and never lets it reach the approver unflagged', async () => {
+    fake.reset(
+      campaignScript((schema) => (schema === 'variant_set' ? { answer: INVENTED_PRICE_VARIANTS } : undefined)),
+    );
+    const campaigns = await openAIWorker();
+    const handle = await campaigns.start();
+    const hash = await campaigns.awaitApproval(handle, 2);
+    const [first, second] = fake.calls('variant_set');
+    expect(first?.prompt).not.toContain('24,9');
+    expect(second?.prompt).toContain('search-ad-1: unsupported-number: "24,9" appears in no cited fact');
+    const { pending } = await handle.query(campaignStateQuery);
+    expect(pending?.variants.find((v) => v.channel === 'search-ad')?.body).toContain('24,9 ct/kWh');
+    expect(pending?.findings).toContainEqual({
+      variantId: 'search-ad-2',
+      kind: 'unsupported-number',
+      blocking: true,
+      detail: '"24,9" appears in no cited fact',
+    });
+    const approval = handle.executeUpdate(decideUpdate, {
+      args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }],
+    });
+    await expect(approval).rejects.toThrow();
+    const refusal = await approval.catch((e: { cause?: Error }) => e.cause?.message);
+    expect(refusal).toBe('the content has 1 blocking review finding(s); request changes or reject');
+    await handle.terminate('test done');
+  });
+});
