@@ -120,6 +120,8 @@ export interface ApprovalRequest {
   round: number;
   variants: Variant[];
   findings: ReviewFinding[];
+  /** How many of the copy's claims a cited fact supports. */
+  claims: ClaimCount;
   contentHash: string;
 }
 

@@ -5,8 +5,8 @@ import { hashOf } from '../domain/hash';
 import { CampaignRun } from './campaign-run';
 import { AGENT_STEP, MODEL_STEP, PUBLISH_STEP } from './step-options';
 
-const { planCampaign, researchFacts, reviewVariants } = proxyActivities<Activities>(AGENT_STEP);
-const { draftCreativeBrief, writeVariants } = proxyActivities<Activities>(MODEL_STEP);
+const { planCampaign } = proxyActivities<Activities>(AGENT_STEP);
+const { researchFacts, draftCreativeBrief, writeVariants, reviewVariants } = proxyActivities<Activities>(MODEL_STEP);
 const { publishCampaign } = proxyActivities<Activities>(PUBLISH_STEP);
 
 /** Rounds the copywriter gets to clear blocking review findings before the approver sees what remains. */
@@ -57,7 +57,14 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       // 6. Approval gate: a decision bound to the hash of exactly this content.
       step = 'approval';
       const contentHash = hashOf(written.variants);
-      const decision = gate.decide({ round, variants: written.variants, findings: review.findings, contentHash });
+      const request = {
+        round,
+        variants: written.variants,
+        findings: review.findings,
+        claims: review.claims,
+        contentHash,
+      };
+      const decision = gate.decide(request);
       run.enter('awaiting-approval');
       const outcome = await decision;
       switch (outcome.kind) {

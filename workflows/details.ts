@@ -26,6 +26,8 @@ export function renderDetails(
     '',
     `### Awaiting approval (round ${pending.round})`,
     `Deadline: ${pending.deadline} · Approved so far: ${pending.approvedBy.join(', ') || 'nobody'}`,
+    // Campaigns started before claims were counted have none to show.
+    pending.claims ? `Claims grounded in cited facts: ${pending.claims.grounded} of ${pending.claims.total}` : '',
     '',
     '| Variant | Channel | Headline | Body | Facts |',
     '|---|---|---|---|---|',

@@ -1,6 +1,6 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 
-/** Tool steps that read local data: quick, retried a few times. */
+/** Steps that read local data and call no model: quick, retried a few times. */
 export const AGENT_STEP: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
@@ -12,16 +12,28 @@ export const AGENT_STEP: ActivityOptions = {
   },
 };
 
-/** Model calls: slow and rate-limited, so a longer deadline and patient backoff. */
+/**
+ * Steps that call a model: slow and rate-limited, so a long deadline (a call and its one repair, each bounded by the
+ * gateway's own timeout) and patient backoff. The gateway heartbeats every 5 s while it waits, so a dead worker is
+ * noticed within the heartbeat timeout instead of the whole deadline.
+ */
 export const MODEL_STEP: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 8,
-    nonRetryableErrorTypes: ['InvalidBrief', 'PolicyDenied', 'ModelRefusal'],
+    nonRetryableErrorTypes: [
+      'InvalidBrief',
+      'InvalidData',
+      'PolicyDenied',
+      'ModelRefusal',
+      'ModelContentPolicy',
+      'ModelRequestRejected',
+      'ModelOutputInvalid',
+    ],
   },
 };
 

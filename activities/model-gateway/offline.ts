@@ -61,7 +61,10 @@ export function offlineVariants(
     const sentences = facts.map((f) => (channel === 'search-ad' ? `${f.claim}.` : f.text));
     const closing = channel === 'email' && disclaimer ? [disclaimer] : [];
     const body = fitSentences(sentences, closing, limits.body ?? 90, brief.product);
-    return { channel, headline, body, factIds: citedIn(headline + body, facts, factIds) };
+    // A headline taken from a key message cites the facts behind that message; the body cites what it quotes.
+    const headlineFacts = headline === usable[0]?.text ? usable[0].factIds : [];
+    const cited = [...new Set([...headlineFacts, ...citedIn(headline + body, facts, factIds)])];
+    return { channel, headline, body, factIds: cited };
   });
 }
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { type DevServer, startDevServer } from '../../devserver/dev-server';
+import { freePort } from '../../devserver/free-port';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 declare module 'vitest' {
@@ -34,17 +34,6 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   await server?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer()
-      .once('error', fail)
-      .listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-      });
-  });
 }
 
 const noop = () => undefined;

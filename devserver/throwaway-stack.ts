@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { TASK_QUEUE } from '../domain/task-queue';
+import { workerPaths } from '../worker/config';
+import { createCampaignWorker, productionDeps, WORKFLOWS_PATH } from '../worker/create-worker';
+import { installRuntime } from '../worker/runtime';
+import { startDevServer } from './dev-server';
+import { freePort } from './free-port';
+
+/**
+ * Runs `fn` against a private, in-memory dev server with one worker (models chosen by the environment, outbox and
+ * model cache in a temp folder), then tears everything down. For scripts that must not touch `npm start`'s data.
+ */
+export async function withThrowawayStack<T>(fn: (client: Client, taskQueue: string) => Promise<T>): Promise<T> {
+  installRuntime();
+  const port = await freePort();
+  const scratch = mkdtempSync(join(tmpdir(), 'campaign-stack-'));
+  const server = await startDevServer({ port, uiPort: port + 1, headless: true });
+  try {
+    const connection = await NativeConnection.connect({ address: server.address });
+    const deps = productionDeps({
+      ...workerPaths(),
+      outboxDir: join(scratch, 'outbox'),
+      cacheDir: join(scratch, 'cache'),
+    });
+    const worker = await createCampaignWorker({
+      connection,
+      namespace: 'default',
+      deps,
+      workflows: { workflowsPath: WORKFLOWS_PATH },
+    });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    try {
+      return await worker.runUntil(() => fn(client, TASK_QUEUE));
+    } finally {
+      await client.connection.close();
+      await connection.close();
+    }
+  } finally {
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { loadModelConfig } from '../activities/model-gateway/model-config';
+import { readBriefFile } from '../cli/brief-file';
+import { withThrowawayStack } from '../devserver/throwaway-stack';
+import { type BriefEvaluation, evaluateBrief, renderTable } from '../eval/evaluate';
+import { PROJECT_ROOT, workerPaths } from '../worker/config';
+
+/**
+ * `npm run eval`: every golden brief in examples/golden through the real workflow to the approval gate, on a throwaway
+ * dev server, with the models the environment selects (offline unless OPENAI_API_KEY or OPENAI_BASE_URL is set).
+ * Writes eval-results/<brief>.json and eval-results/summary.md, prints the table, exits 1 if a brief missed the gate.
+ */
+const goldenDir = resolve(PROJECT_ROOT, 'examples/golden');
+const outDir = resolve(process.env.EVAL_OUT_DIR ?? resolve(PROJECT_ROOT, 'eval-results'));
+const files = readdirSync(goldenDir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
+const { provider, baseURL } = loadModelConfig(workerPaths().modelConfigFile);
+process.stderr.write(
+  `evaluating ${files.length} golden briefs on the ${provider} model${baseURL ? ` at ${baseURL}` : ''} ...\n`,
+);
+
+const results = await withThrowawayStack(async (client, taskQueue) => {
+  const evaluations: BriefEvaluation[] = [];
+  for (const [i, file] of files.entries()) {
+    const name = basename(file).replace(/\.(ya?ml|json)$/, '');
+    const result = await evaluateBrief(client, name, readBriefFile(resolve(goldenDir, file)), { taskQueue });
+    process.stderr.write(
+      `[${i + 1}/${files.length}] ${name}: ${result.reachedGate ? `gate in ${result.latencyMs} ms` : result.error}\n`,
+    );
+    evaluations.push(result);
+  }
+  return evaluations;
+});
+
+mkdirSync(outDir, { recursive: true });
+for (const result of results)
+  writeFileSync(resolve(outDir, `${result.brief}.json`), `${JSON.stringify(result, null, 2)}\n`);
+const table = renderTable(results);
+writeFileSync(resolve(outDir, 'summary.md'), `# Evaluation (${provider} model)\n\n${table}\n`);
+console.log(table);
+process.stderr.write(`wrote ${outDir}/summary.md and one JSON per brief\n`);
+process.exit(results.every((r) => r.reachedGate) ? 0 : 1);

@@ -1,0 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readBriefFile } from '../cli/brief-file';
+import { evaluateBrief, renderTable } from '../eval/evaluate';
+import { PROJECT_ROOT } from '../worker/config';
+import { CampaignEnv } from './support/campaign-env';
+
+const GOLDEN = resolve(PROJECT_ROOT, 'examples/golden');
+const briefs = readdirSync(GOLDEN).filter((f) => f.endsWith('.yaml'));
+
+let env: CampaignEnv;
+beforeAll(async () => {
+  env = await CampaignEnv.create();
+  await env.startWorker();
+});
+afterAll(() => env?.close());
+
+it('has golden briefs to evaluate', () => {
+  expect(briefs.length).toBeGreaterThanOrEqual(5);
+});
+
+it.each(briefs)(
+  '%s reaches the gate on the offline model with every claim grounded and every variant within limits',
+  async (file) => {
+    const result = await evaluateBrief(env.client, file.replace('.yaml', ''), readBriefFile(resolve(GOLDEN, file)), {
+      taskQueue: env.taskQueue,
+    });
+    expect(result).toMatchObject({ reachedGate: true, blockingFindings: 0, claims: { rate: 1 } });
+    expect(result.claims.total).toBeGreaterThan(0);
+    expect(result.variants.withinLimits).toBe(result.variants.total);
+    expect(result.usage).toMatchObject({ costEur: 0 });
+    expect(renderTable([result])).toContain(`| ${result.brief} | yes | 100%`);
+  },
+);
