@@ -68,6 +68,12 @@ describe('the CLI from start to outbox', () => {
       stage: 'published',
       outcome: { kind: 'published', approvedBy: ['jonas.weber'] },
     });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      usage: { calls: 4, cachedCalls: 0, costEur: 0 },
+      usageByStep: { research: { calls: 1 }, brief: { calls: 1 }, variants: { calls: 1 }, review: { calls: 1 } },
+    });
+    const text = await runCli(['status', id]);
+    expect(text.stdout).toContain('model use: 4 calls (0 from cache), 0 in / 0 out tokens, €0.0000');
     expect(existsSync(resolve(outboxDir, id, 'package.json'))).toBe(true);
   });
 
