@@ -1,10 +1,8 @@
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { offlineCreativeBrief, offlineVariants } from '../activities/model-gateway/offline';
 import { reviewVariant } from '../activities/review-rules';
 import type { Variant } from '../domain/campaign';
 import { CHANNEL_LIMITS } from '../domain/channels';
-import { PROJECT_ROOT } from '../worker/config';
 import { GOOD_BRIEF } from './support/campaign-env';
 import { exampleData, offlineResearch } from './support/offline-research';
 

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { reviewVariant } from '../activities/review-rules';
 import type { Variant } from '../domain/campaign';
-import { PROJECT_ROOT } from '../worker/config';
 import { GOOD_BRIEF } from './support/campaign-env';
 import { exampleData, offlineResearch } from './support/offline-research';
 
