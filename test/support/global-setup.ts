@@ -11,6 +11,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     workflowBundlePath: string;
+    temporalUiUrl: string;
   }
 }
 
@@ -24,11 +25,13 @@ export async function setup(project: TestProject): Promise<void> {
     freePort(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
   ]);
-  server = await startDevServer({ port, uiPort: port + 1, headless: true });
+  // With the UI, for the browser tests; it costs the server a second at start.
+  server = await startDevServer({ port, uiPort: await freePort() });
   const workflowBundlePath = join(workDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
   project.provide('temporalAddress', server.address);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('temporalUiUrl', server.uiUrl ?? '');
 }
 
 export async function teardown(): Promise<void> {
