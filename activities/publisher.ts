@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Brief } from '../domain/brief';
 import type { Provenance, Variant } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
@@ -42,7 +43,10 @@ export function createPublisher({ outboxDir }: ActivityDeps) {
         approval,
         seal: { workflowId, contentHash: approval.contentHash, auditHead },
       };
-      const dir = join(outboxDir, safeFileName(workflowId));
+      const dir = resolve(outboxDir, folderFor(workflowId));
+      if (!dir.startsWith(resolve(outboxDir) + sep)) {
+        throw ApplicationFailure.nonRetryable(`workflow id does not map to a folder inside the outbox`, 'InvalidData');
+      }
       mkdirSync(dir, { recursive: true });
       const outboxPath = join(dir, 'package.json');
       writeFileSync(`${outboxPath}.partial`, `${JSON.stringify(pkg, null, 2)}\n`);
@@ -52,6 +56,11 @@ export function createPublisher({ outboxDir }: ActivityDeps) {
   };
 }
 
-function safeFileName(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+/**
+ * The outbox folder for a workflow id: the id itself when it is a plain name, else a sanitised name plus a short hash,
+ * so "a/b" and "a_b" never share a folder and ".." never leaves the outbox.
+ */
+export function folderFor(workflowId: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/.test(workflowId)) return workflowId;
+  return `${workflowId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf(workflowId).slice(0, 8)}`;
 }

@@ -22,23 +22,24 @@ export interface Claim {
 export function claimsOf(variant: Variant, research: Research, kb: KnowledgeBase): Claim[] {
   const cited = research.facts.filter((f) => variant.factIds.includes(f.id));
   const support = cited.map((f) => `${f.text} ${f.claim}`).join(' ');
-  const supportLower = support.toLowerCase();
   const copy = `${variant.headline}\n${variant.body}`;
   const text = kb.requiredDisclaimer ? copy.replace(kb.requiredDisclaimer, '') : copy;
   const found = (pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[0]))];
   return [
-    ...found(NUMBER).map((n) => ({ kind: 'number' as const, text: n, grounded: support.includes(n) })),
-    ...found(COMPARISON).map((c) => ({
-      kind: 'comparison' as const,
-      text: c,
-      grounded: supportLower.includes(c.toLowerCase()),
-    })),
-    ...found(SUPERLATIVE).map((s) => ({
-      kind: 'superlative' as const,
-      text: s,
-      grounded: supportLower.includes(s.toLowerCase()),
-    })),
+    ...found(NUMBER).map((n) => ({ kind: 'number' as const, text: n, grounded: statesNumber(support, n) })),
+    ...found(COMPARISON).map((c) => ({ kind: 'comparison' as const, text: c, grounded: statesWords(support, c) })),
+    ...found(SUPERLATIVE).map((s) => ({ kind: 'superlative' as const, text: s, grounded: statesWords(support, s) })),
   ];
+}
+
+/** Whether `support` states the number itself: "2,9" is not in "32,9", nor "90" in "11,90", nor "2" in "12". */
+export function statesNumber(support: string, number: string): boolean {
+  return new RegExp(`(?<!\\d|\\d[.,])${escapeRegExp(number)}(?!\\d|[.,]\\d)`).test(support);
+}
+
+/** Whether `support` contains the words as whole words, ignoring case. */
+function statesWords(support: string, words: string): boolean {
+  return new RegExp(`(?<!\\p{L})${escapeRegExp(words)}(?!\\p{L})`, 'iu').test(support);
 }
 
 /** How many claims a set of variants makes and how many are grounded in cited facts. */

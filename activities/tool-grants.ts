@@ -13,10 +13,10 @@ const none = () => ({});
 /** Every activity the worker runs, mapped to the agent and tools it acts as; an activity not listed is denied. */
 export const TOOL_GRANTS: Record<string, ToolGrant> = {
   planCampaign: { agent: 'orchestrator', tools: ['roster.read'], context: none },
-  researchFacts: { agent: 'researcher', tools: ['kb.search', 'crm.segment'], context: none },
+  researchFacts: { agent: 'researcher', tools: ['kb.search', 'crm.segment', 'llm.generate'], context: none },
   draftCreativeBrief: { agent: 'strategist', tools: ['llm.generate'], context: none },
   writeVariants: { agent: 'copywriter', tools: ['llm.generate'], context: none },
-  reviewVariants: { agent: 'reviewer', tools: ['content.review'], context: none },
+  reviewVariants: { agent: 'reviewer', tools: ['content.review', 'llm.generate'], context: none },
   publishCampaign: {
     agent: 'publisher',
     tools: ['asset.publish'],

@@ -44,7 +44,9 @@ export function loadPolicyEngine(dir: string): PolicyEngine {
     parts.policies.forEach((policy, index) => {
       const json = cedar.policyToJson(policy);
       const id = json.type === 'success' ? json.json.annotations?.id : undefined;
-      staticPolicies[`${file.replace(/\.cedar$/, '')}#${id ?? `policy${index}`}`] = policy;
+      const name = `${file.replace(/\.cedar$/, '')}#${id ?? `policy${index}`}`;
+      if (name in staticPolicies) throw new PolicyLoadError(`${file}: two policies share the id "${id}"`);
+      staticPolicies[name] = policy;
     });
   }
   const policySetHash = hashOf(sources);
@@ -64,10 +66,11 @@ export function loadPolicyEngine(dir: string): PolicyEngine {
       }
       const { decision, diagnostics } = answer.response;
       const policyIds = diagnostics.reason;
-      if (decision === 'allow') return { kind: 'allow', policyIds, policySetHash };
       const reasons = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`);
+      // Cedar skips a policy whose evaluation errors, so a failing forbid would let the call through: fail closed.
+      if (decision === 'allow' && reasons.length === 0) return { kind: 'allow', policyIds, policySetHash };
       if (reasons.length === 0 && policyIds.length === 0) reasons.push('no policy permits it');
-      if (policyIds.length > 0) reasons.push(`forbidden by ${policyIds.join(', ')}`);
+      if (decision === 'deny' && policyIds.length > 0) reasons.push(`forbidden by ${policyIds.join(', ')}`);
       return { kind: 'deny', reasons, policyIds, policySetHash };
     },
   };

@@ -38,8 +38,10 @@ export function createModelGateway(deps: {
   async function ask(call: GenerateCall<unknown>, prompt: string): Promise<{ reply: ProviderReply; cached: boolean }> {
     const ctx = Context.current();
     const settings = config.roles[call.role];
+    // The run id is part of the key: a new run under a reused workflow id must not get an old run's answers.
     const key = {
       workflowId: ctx.info.workflowExecution?.workflowId ?? 'none',
+      runId: ctx.info.workflowExecution?.runId ?? 'none',
       activityId: ctx.info.activityId,
       promptHash: hashOf({ prompt, settings, schemaName: call.schemaName, provider: provider.name }),
     };

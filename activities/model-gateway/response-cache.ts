@@ -6,6 +6,7 @@ import type { ProviderReply } from './types';
 /** Identifies one model call: a retried activity asks the same question under the same key. */
 export interface CacheKey {
   workflowId: string;
+  runId: string;
   activityId: string;
   promptHash: string;
 }
