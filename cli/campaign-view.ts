@@ -1,5 +1,5 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
-import type { ModelUsage } from '../domain/campaign';
+import type { ApprovalPlan, ModelUsage } from '../domain/campaign';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import type { CampaignMemo } from '../workflows/messages';
 
@@ -13,7 +13,7 @@ export interface CampaignView {
   requestedBy: string | null;
   requiredApprovals: number | null;
   approvedBy: string[];
-  /** Approvers who may still decide on the pending content. */
+  /** Approvers whose approval the gate would accept next (anyone in the plan but the requester may reject). */
   mayDecide: string[];
   contentHash: string | null;
   deadline: string | null;
@@ -37,12 +37,17 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
     requestedBy: memo.requestedBy ?? null,
     requiredApprovals: plan?.requiredApprovals ?? null,
     approvedBy,
-    mayDecide:
-      running && pending && plan
-        ? plan.eligibleApprovers.filter((id) => id !== memo.requestedBy && !approvedBy.includes(id))
-        : [],
+    mayDecide: running && pending && plan ? mayApproveNext(plan, memo.requestedBy, approvedBy) : [],
     contentHash: pending?.contentHash ?? null,
     deadline: pending?.deadline ?? null,
     usage: memo.usage ?? null,
   };
+}
+
+/** Who the gate would accept the next approval from: when it completes the count, only a required signer will do. */
+function mayApproveNext(plan: ApprovalPlan, requestedBy: string | undefined, approvedBy: string[]): string[] {
+  const open = plan.eligibleApprovers.filter((id) => id !== requestedBy && !approvedBy.includes(id));
+  const completes = approvedBy.length + 1 >= plan.requiredApprovals;
+  const needsSigner = plan.mustInclude.length > 0 && !approvedBy.some((id) => plan.mustInclude.includes(id));
+  return completes && needsSigner ? open.filter((id) => plan.mustInclude.includes(id)) : open;
 }

@@ -64,7 +64,10 @@ export function registerStart(program: Command): void {
       const requestedBy = opts.requestedBy ?? process.env.CAMPAIGN_USER;
       if (!requestedBy) throw new CliError('--requested-by: required (or set CAMPAIGN_USER)', BAD_INPUT);
       if (opts.id !== undefined && !/^[A-Za-z0-9][\w.-]{0,199}$/.test(opts.id)) {
-        throw new CliError('--id: start with a letter or digit, then letters, digits, ".", "_" or "-" (at most 200)', BAD_INPUT);
+        throw new CliError(
+          '--id: start with a letter or digit, then letters, digits, ".", "_" or "-" (at most 200)',
+          BAD_INPUT,
+        );
       }
       const client = await connectClient();
       const started = await startCampaign(client, brief, requestedBy, opts.id ?? newCampaignId(brief));

@@ -4,19 +4,19 @@ import { z } from 'zod';
 export const decisionSchema = z.discriminatedUnion('decision', [
   z.object({
     decision: z.literal('approve'),
-    approver: z.string().min(1),
+    approver: z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id'),
     contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details'),
     comment: z.string().max(2000).optional(),
   }),
   z.object({
     decision: z.literal('reject'),
-    approver: z.string().min(1),
+    approver: z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id'),
     contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details'),
     reason: z.string().min(3).max(2000),
   }),
   z.object({
     decision: z.literal('request-changes'),
-    approver: z.string().min(1),
+    approver: z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id'),
     contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details'),
     feedback: z.string().min(3).max(2000),
   }),

@@ -109,12 +109,14 @@ describe('campaign workflow on a real dev server', () => {
   it('refuses a decision bound to other content than the one shown', async () => {
     const handle = await env.start();
     await env.awaitApproval(handle);
-    const refusal = handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', 'f'.repeat(64))] });
-    await expect(refusal).rejects.toThrow(WorkflowUpdateFailedError);
+    const refusal = await refusalOf(
+      handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', 'f'.repeat(64))] }),
+    );
+    expect(refusal).toBe('contentHash does not match the content awaiting approval (round 1); reload Current Details');
     await handle.terminate('test done');
   });
 
-  it('needs two distinct approvers, the last a compliance officer, for a sensitive audience', async () => {
+  it('needs two distinct approvers, one of them a compliance officer, for a sensitive audience', async () => {
     const handle = await env.start({
       ...GOOD_BRIEF,
       audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' },
@@ -122,6 +124,9 @@ describe('campaign workflow on a real dev server', () => {
     const hash = await env.awaitApproval(handle);
     const first = await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
     expect(first).toMatchObject({ approvalsSoFar: 1, approvalsRequired: 2 });
+    // The partial approval shows at once in the memo the inbox and `status` read.
+    const memo = (await handle.describe()).memo as { pending?: { approvedBy: string[] } };
+    expect(memo.pending?.approvedBy).toEqual(['jonas.weber']);
     await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] })).rejects.toThrow(
       WorkflowUpdateFailedError,
     );
@@ -129,11 +134,51 @@ describe('campaign workflow on a real dev server', () => {
       .executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] })
       .catch((e: WorkflowUpdateFailedError) => e);
     expect((notCompliance as WorkflowUpdateFailedError).cause?.message).toMatch(
-      /last approval must come from one of: miriam.koch/,
+      /one of the approvals must come from: miriam.koch/,
     );
     await handle.executeUpdate(decideUpdate, { args: [approve('miriam.koch', hash)] });
     const result = await handle.result();
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });
+  });
+
+  it('accepts the compliance officer first and any approver second', async () => {
+    const handle = await env.start({
+      ...GOOD_BRIEF,
+      audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' },
+    });
+    const hash = await env.awaitApproval(handle);
+    await handle.executeUpdate(decideUpdate, { args: [approve('miriam.koch', hash)] });
+    await handle.executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] });
+    expect((await handle.result()).outcome).toMatchObject({
+      kind: 'published',
+      approvedBy: ['miriam.koch', 'sara.yilmaz'],
+    });
+  });
+
+  it("allows the plan's three change rounds, then refuses a fourth request and keeps waiting", async () => {
+    const handle = await env.start();
+    for (let round = 1; round <= 3; round++) {
+      const hash = await env.awaitApproval(handle, round);
+      const changes = {
+        decision: 'request-changes' as const,
+        approver: 'jonas.weber',
+        contentHash: hash,
+        feedback: `Runde ${round}`,
+      };
+      await handle.executeUpdate(decideUpdate, { args: [changes] });
+    }
+    const hash = await env.awaitApproval(handle, 4);
+    const fourth = {
+      decision: 'request-changes' as const,
+      approver: 'sara.yilmaz',
+      contentHash: hash,
+      feedback: 'noch einmal',
+    };
+    expect(await refusalOf(handle.executeUpdate(decideUpdate, { args: [fourth] }))).toBe(
+      'all 3 change rounds are used; approve or reject',
+    );
+    await handle.executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] });
+    expect((await handle.result()).outcome.kind).toBe('published');
   });
 
   it('applies the same rules to the decide Signal: a refused one is audited and ignored', async () => {
@@ -157,3 +202,13 @@ describe('campaign workflow on a real dev server', () => {
     await handle.terminate('test done');
   });
 });
+
+/** The message of an Update's refusal; fails the test if the Update was accepted. */
+async function refusalOf(update: Promise<unknown>): Promise<string | undefined> {
+  const err = await update.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return (err as WorkflowUpdateFailedError).cause?.message;
+}

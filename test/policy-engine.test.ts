@@ -33,16 +33,23 @@ describe('loading policies', () => {
 
   it('refuses two policies with the same id in one file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policies-'));
-    const twice = '@id("same")\npermit (principal, action, resource);\n@id("same")\nforbid (principal, action, resource);\n';
+    const twice =
+      '@id("same")\npermit (principal, action, resource);\n@id("same")\nforbid (principal, action, resource);\n';
     writeFileSync(join(dir, 'dup.cedar'), twice);
     expect(() => loadPolicyEngine(dir)).toThrow(/two policies share the id "same"/);
   });
 
   it('denies when a policy errors during evaluation, even if another permits (fail closed)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policies-'));
-    const policies = '@id("allow-all")\npermit (principal, action, resource);\n@id("needs-flag")\nforbid (principal, action, resource) when { context.flag };\n';
+    const policies =
+      '@id("allow-all")\npermit (principal, action, resource);\n@id("needs-flag")\nforbid (principal, action, resource) when { context.flag };\n';
     writeFileSync(join(dir, 'p.cedar'), policies);
-    const decision = loadPolicyEngine(dir).decide({ agent: 'researcher', tool: 'kb.search', campaignId: 'c', context: {} });
+    const decision = loadPolicyEngine(dir).decide({
+      agent: 'researcher',
+      tool: 'kb.search',
+      campaignId: 'c',
+      context: {},
+    });
     expect(decision.kind).toBe('deny');
     expect(decision.kind === 'deny' && decision.reasons.join(' ')).toMatch(/p#needs-flag/);
   });

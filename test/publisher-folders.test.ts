@@ -2,9 +2,12 @@ import { resolve, sep } from 'node:path';
 import { expect, it } from 'vitest';
 import { folderFor } from '../activities/publisher';
 
-it.each(['sample-green-tariff-launch', 'stadtwerke-elbtal-2026-11-21-a1b2c3', 'v1.2'])('keeps the plain id %s as the folder', (id) => {
-  expect(folderFor(id)).toBe(id);
-});
+it.each(['sample-green-tariff-launch', 'stadtwerke-elbtal-2026-11-21-a1b2c3', 'v1.2'])(
+  'keeps the plain id %s as the folder',
+  (id) => {
+    expect(folderFor(id)).toBe(id);
+  },
+);
 
 it.each(['..', '.', '../../etc', 'a/b', '.hidden', 'a..b'])('keeps %s inside the outbox', (id) => {
   const folder = folderFor(id);

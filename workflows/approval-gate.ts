@@ -1,4 +1,4 @@
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
 import type { AuditChain } from './audit-chain';
@@ -12,6 +12,8 @@ export type GateOutcome =
   | { kind: 'expired'; deadline: string };
 
 const HOUR_MS = 3_600_000;
+/** Refused Signals written to the audit trail per approval request; more are only logged, so a flood stays small. */
+const MAX_AUDITED_REFUSALS = 20;
 
 /** Waits for decisions on one approval request at a time, and refuses any that break the plan. */
 export class ApprovalGate {
@@ -19,11 +21,15 @@ export class ApprovalGate {
   private deadline: Date | undefined;
   private approvals: Decision[] = [];
   private outcome: GateOutcome | undefined;
+  private changesUsed = 0;
+  private auditedRefusals = 0;
 
+  /** `onChange` runs after an accepted decision that leaves the request open (a first of two approvals). */
   constructor(
     private readonly plan: ApprovalPlan,
     private readonly requestedBy: string,
     private readonly audit: AuditChain,
+    private readonly onChange: () => void,
   ) {
     setHandler(decideUpdate, (decision) => this.apply(decision), {
       description: DECIDE_DESCRIPTION,
@@ -31,25 +37,7 @@ export class ApprovalGate {
         this.check(decision);
       },
     });
-    setHandler(
-      decideSignal,
-      (raw) => {
-        try {
-          this.apply(this.check(raw));
-        } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          log.warn('decision signal refused', { reason });
-          this.audit.append({
-            step: 'approval',
-            actor: { kind: 'person', id: approverOf(raw), establishedBy: 'self-declared via Signal' },
-            action: 'decide',
-            outcome: 'refused',
-            detail: { reason },
-          });
-        }
-      },
-      { description: DECIDE_SIGNAL_DESCRIPTION },
-    );
+    setHandler(decideSignal, (raw) => this.applySignal(raw), { description: DECIDE_SIGNAL_DESCRIPTION });
   }
 
   /** What waits for a decision now, if anything. */
@@ -67,6 +55,7 @@ export class ApprovalGate {
     this.request = request;
     this.approvals = [];
     this.outcome = undefined;
+    this.auditedRefusals = 0;
     this.deadline = new Date(Date.now() + this.plan.deadlineHours * HOUR_MS);
     const decided = await condition(() => this.outcome !== undefined, this.plan.deadlineHours * HOUR_MS);
     const outcome: GateOutcome =
@@ -76,40 +65,74 @@ export class ApprovalGate {
     return outcome;
   }
 
+  /** The Signal form: the same checks; a refusal is audited (while something is pending) and otherwise ignored. */
+  private applySignal(raw: unknown): void {
+    try {
+      this.apply(this.check(raw));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      log.warn('decision signal refused', { reason });
+      if (!this.request || this.auditedRefusals >= MAX_AUDITED_REFUSALS) return;
+      this.auditedRefusals += 1;
+      this.audit.append({
+        step: 'approval',
+        actor: { kind: 'person', id: approverOf(raw), establishedBy: 'self-declared via Signal' },
+        action: 'decide',
+        outcome: 'refused',
+        detail: { reason },
+      });
+    }
+  }
+
   /** Throws, with a message for the approver, unless `raw` is a decision the plan allows right now. */
   private check(raw: unknown): Decision {
     const parsed = decisionSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
+      throw refused(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
     }
     const decision = parsed.data;
     const { approver } = decision;
-    if (!this.request || this.outcome) throw new Error('no approval is pending for this campaign');
+    if (!this.request || this.outcome) throw refused('no approval is pending for this campaign');
     if (decision.contentHash !== this.request.contentHash) {
-      throw new Error(
+      throw refused(
         `contentHash does not match the content awaiting approval (round ${this.request.round}); reload Current Details`,
       );
     }
-    if (approver === this.requestedBy) throw new Error(`${approver} requested this campaign and may not decide on it`);
+    if (approver === this.requestedBy) throw refused(`${approver} requested this campaign and may not decide on it`);
     if (!this.plan.eligibleApprovers.includes(approver)) {
-      throw new Error(
+      throw refused(
         `${approver} is not an approver in this campaign's plan (${this.plan.eligibleApprovers.join(', ')})`,
       );
     }
     if (this.approvals.some((a) => a.approver === approver))
-      throw new Error(`${approver} has already approved this content`);
-    const blocking = this.request.findings.filter((f) => f.blocking).length;
-    if (decision.decision === 'approve' && blocking > 0) {
-      throw new Error(`the content has ${blocking} blocking review finding(s); request changes or reject`);
-    }
-    if (decision.decision === 'approve' && this.approvals.length + 1 >= this.plan.requiredApprovals) {
-      const signers = [...this.approvals.map((a) => a.approver), approver];
-      if (this.plan.mustInclude.length > 0 && !signers.some((id) => this.plan.mustInclude.includes(id))) {
-        throw new Error(`the last approval must come from one of: ${this.plan.mustInclude.join(', ')}`);
-      }
+      throw refused(`${approver} has already approved this content`);
+    switch (decision.decision) {
+      case 'approve':
+        this.checkApproval(approver);
+        break;
+      case 'request-changes':
+        if (this.changesUsed >= this.plan.maxChangeRounds) {
+          throw refused(`all ${this.plan.maxChangeRounds} change rounds are used; approve or reject`);
+        }
+        break;
+      case 'reject':
+        break;
+      default:
+        return decision satisfies never;
     }
     return decision;
+  }
+
+  private checkApproval(approver: string): void {
+    const blocking = this.request?.findings.filter((f) => f.blocking).length ?? 0;
+    if (blocking > 0)
+      throw refused(`the content has ${blocking} blocking review finding(s); request changes or reject`);
+    const signers = [...this.approvals.map((a) => a.approver), approver];
+    const completes = signers.length >= this.plan.requiredApprovals;
+    if (completes && this.plan.mustInclude.length > 0 && !signers.some((id) => this.plan.mustInclude.includes(id))) {
+      throw refused(`one of the approvals must come from: ${this.plan.mustInclude.join(', ')}`);
+    }
   }
 
   private apply(decision: Decision): DecisionReceipt {
@@ -135,11 +158,13 @@ export class ApprovalGate {
         this.outcome = { kind: 'rejected', by: decision.approver, reason: decision.reason };
         break;
       case 'request-changes':
+        this.changesUsed += 1;
         this.outcome = { kind: 'changes-requested', by: decision.approver, feedback: decision.feedback };
         break;
       default:
         decision satisfies never;
     }
+    if (!this.outcome) this.onChange();
     return {
       accepted: true,
       decision: decision.decision,
@@ -148,6 +173,13 @@ export class ApprovalGate {
       contentHash: decision.contentHash,
     };
   }
+}
+
+/** A refusal for the approver: its message is what the UI and CLI show, without a stack trace of workflow code. */
+function refused(message: string): ApplicationFailure {
+  const failure = ApplicationFailure.create({ message, type: 'DecisionRefused', nonRetryable: true });
+  failure.stack = '';
+  return failure;
 }
 
 function noteOf(decision: Decision): string | undefined {

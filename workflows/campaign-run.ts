@@ -52,7 +52,7 @@ export class CampaignRun {
   fixPlan(plan: ApprovalPlan): ApprovalGate {
     this.plan = plan;
     upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
-    this.approvalGate = new ApprovalGate(plan, this.input.requestedBy, this.audit);
+    this.approvalGate = new ApprovalGate(plan, this.input.requestedBy, this.audit, () => this.enter(this.stage));
     return this.approvalGate;
   }
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CampaignInput, CampaignResult, ReviewFinding } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
@@ -9,8 +9,8 @@ const { planCampaign } = proxyActivities<Activities>(AGENT_STEP);
 const { researchFacts, draftCreativeBrief, writeVariants, reviewVariants } = proxyActivities<Activities>(MODEL_STEP);
 const { publishCampaign } = proxyActivities<Activities>(PUBLISH_STEP);
 
-/** Rounds the copywriter gets to clear blocking review findings before the approver sees what remains. */
-const MAX_REVIEW_ROUNDS = 2;
+/** Times the reviewer may send copy back per approval request before the approver sees what remains. */
+const MAX_REVIEW_SEND_BACKS = 1;
 
 /** A campaign from brief to outbox: plan, research, brief, variants, review, approval gate, publish. */
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignResult> {
@@ -37,6 +37,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     run.recordStep(step, 'strategist', 'llm.generate', research, creativeBrief, creativeBrief.provenance);
 
     let feedback: string[] = [];
+    let sendBacks = 0;
     for (let round = 1; ; round++) {
       // 4. Variants, per channel, citing facts.
       run.enter('writing');
@@ -44,15 +45,17 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       const written = await writeVariants({ brief, creativeBrief, research, round, feedback });
       run.recordStep(step, 'copywriter', 'llm.generate', { creativeBrief, feedback }, written, written.provenance);
 
-      // 5. Review: blocking findings go back to the copywriter, within bounds.
+      // 5. Review: blocking findings go back to the copywriter, within bounds; what remains goes to the approver.
       run.enter('reviewing');
       step = 'review';
       const review = await reviewVariants({ brief, variants: written.variants, research });
       run.recordStep(step, 'reviewer', 'content.review', written.variants, review, review.provenance);
-      if (review.blocking && round < MAX_REVIEW_ROUNDS) {
+      if (review.blocking && sendBacks < MAX_REVIEW_SEND_BACKS) {
+        sendBacks += 1;
         feedback = review.findings.filter((f) => f.blocking).map(describeFinding);
         continue;
       }
+      sendBacks = 0;
 
       // 6. Approval gate: a decision bound to the hash of exactly this content.
       step = 'approval';
@@ -100,12 +103,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
             rejectedBy: null,
           });
         case 'changes-requested':
-          if (round >= plan.maxChangeRounds) {
-            throw ApplicationFailure.nonRetryable(
-              `changes requested in ${round} rounds; the plan allows ${plan.maxChangeRounds}`,
-              'ChangeRoundsExhausted',
-            );
-          }
+          // The gate refuses a request beyond the plan's change rounds, so this loop is bounded.
           feedback = [outcome.feedback];
           break;
         default:
