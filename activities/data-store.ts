@@ -45,7 +45,13 @@ function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): T {
   } catch {
     throw invalidBrief(`${what} is unknown: no ${file}`);
   }
-  const parsed = schema.safeParse(parse(text));
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch {
+    throw ApplicationFailure.nonRetryable(`${file} is not valid YAML`, 'InvalidData');
+  }
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     // A broken data file is an operator error: fail without retrying, and name the file.
     throw ApplicationFailure.nonRetryable(`${file} is invalid: ${parsed.error.issues[0]?.message}`, 'InvalidData');

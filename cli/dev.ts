@@ -7,6 +7,7 @@ import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { readBriefFile } from './brief-file';
 import { workflowUrl } from './connect';
 import { BAD_INPUT, CliError } from './errors';
+import { INBOX_QUERY } from './inbox';
 import { startCampaign } from './start';
 import { runWorker } from './worker';
 
@@ -49,7 +50,7 @@ export function registerDev(program: Command): void {
       const address = server.address;
       process.env.TEMPORAL_UI_URL ??= server.uiUrl;
       console.log(
-        `Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('CampaignStage="awaiting-approval"')})`,
+        `Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(INBOX_QUERY)})`,
       );
       try {
         if (sample) {

@@ -17,6 +17,8 @@ for (const register of [registerDev, registerWorker, registerStart, registerStat
 
 try {
   await program.parseAsync(process.argv);
+  // Open gRPC channels would keep the process alive; exit, but only once stdout is flushed to a pipe.
+  await new Promise<void>((done) => process.stdout.write('', () => done()));
   process.exit(0);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);

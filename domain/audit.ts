@@ -28,7 +28,14 @@ export interface AuditEvent {
   inputHash?: string;
   outputHash?: string;
   policy?: PolicyRecord;
-  usage?: { calls: number; cachedCalls: number; inputTokens: number; outputTokens: number; costEur: number };
+  usage?: {
+    calls: number;
+    cachedCalls: number;
+    inputTokens: number;
+    outputTokens: number;
+    costEur: number;
+    unpricedCalls: number;
+  };
   model?: { provider: string; model: string; promptTemplateHash: string };
   detail?: Record<string, unknown>;
   prevHash: string;

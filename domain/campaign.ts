@@ -33,6 +33,8 @@ export interface ModelUsage {
   inputTokens: number;
   outputTokens: number;
   costEur: number;
+  /** Calls to a model missing from the price table; their cost is counted as 0. */
+  unpricedCalls: number;
   latencyMs: number;
 }
 

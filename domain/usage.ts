@@ -7,6 +7,7 @@ export const NO_USAGE: ModelUsage = {
   inputTokens: 0,
   outputTokens: 0,
   costEur: 0,
+  unpricedCalls: 0,
   latencyMs: 0,
 };
 
@@ -18,6 +19,7 @@ export function addUsage(a: ModelUsage, b: ModelUsage): ModelUsage {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     costEur: a.costEur + b.costEur,
+    unpricedCalls: (a.unpricedCalls ?? 0) + (b.unpricedCalls ?? 0),
     latencyMs: a.latencyMs + b.latencyMs,
   };
 }

@@ -44,6 +44,6 @@ it('rejects the campaign when the approval deadline passes without a decision', 
     /approval deadline .* passed/,
   );
   expect(outcome.state.stage).toBe('rejected');
-  // 72 hours of workflow time passed in well under a minute of wall time.
-  expect(outcome.wallMs).toBeLessThan(60_000);
+  // 72 hours of workflow time passed in seconds of wall time.
+  expect(outcome.wallMs).toBeLessThan(15_000);
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +18,16 @@ beforeAll(async () => {
 afterAll(() => client?.connection.close());
 
 describe('campaign start with a bad brief', () => {
+  it('has a row for every bad brief in examples/briefs/bad', () => {
+    const files = readdirSync(resolve(PROJECT_ROOT, 'examples/briefs/bad')).sort();
+    expect(
+      rows
+        .map((r) => r.file)
+        .filter((f) => f !== 'does-not-exist.yaml')
+        .sort(),
+    ).toEqual(files);
+  });
+
   it.each(rows)('$file: exit 2, one line naming the problem, nothing started', async ({ file, message }) => {
     const path = `examples/briefs/bad/${file}`;
     const id = `bad-${file.replace('.yaml', '')}-${Date.now()}`;

@@ -23,8 +23,13 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.close());
 
-function gateway(mode: 'responses' | 'chat' = 'responses', timeoutSeconds = 5): ModelGateway {
-  const env = { OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: fake.url, OPENAI_API_MODE: mode };
+function gateway(mode: 'responses' | 'chat' = 'responses', timeoutSeconds = 5, model?: string): ModelGateway {
+  const env = {
+    OPENAI_API_KEY: SECRET,
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_MODE: mode,
+    ...(model ? { OPENAI_MODEL: model } : {}),
+  };
   const config = { ...loadModelConfig(resolve(PROJECT_ROOT, 'config/models.yaml'), env), timeoutSeconds };
   return createModelGateway({
     config,
@@ -78,6 +83,16 @@ describe('model gateway over the real openai client and a loopback server', () =
       expect(fake.requests.at(-1)?.api).toBe(mode);
     },
   );
+
+  it('prices an answer from a dated snapshot by the model requested, and counts a model without a price', async () => {
+    replies = [{ ...GOOD, model: 'gpt-4.1-mini-2025-04-14' }];
+    const snapshot = await inActivity(() => gateway().generate(call));
+    expect(snapshot.provenance.usage).toMatchObject({ unpricedCalls: 0 });
+    expect(snapshot.provenance.usage.costEur).toBeCloseTo(2.22, 6);
+    replies = [GOOD];
+    const unpriced = await inActivity(() => gateway('responses', 5, 'llama3.1').generate(call));
+    expect(unpriced.provenance.usage).toMatchObject({ unpricedCalls: 1, costEur: 0 });
+  });
 
   it('classifies 429 as retryable and passes on Retry-After', async () => {
     replies = [{ status: 429, error: { message: 'slow down' }, headers: { 'retry-after': '7' } }];

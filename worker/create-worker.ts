@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createFileDataStore } from '../activities/data-store';
@@ -16,7 +17,7 @@ import type { WorkerPaths } from './config';
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
 
 /** Where the worker's workflow code comes from when nobody passes a bundle. */
-export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** Real activity collaborators from the configured folders; a broken policy file throws here (fail closed). */
 export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = process.env): ActivityDeps {

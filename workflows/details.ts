@@ -14,7 +14,7 @@ export function renderDetails(
     `## ${escapeCell(campaign)}`,
     '',
     `**Stage:** \`${stage}\``,
-    `**Model use:** ${total.calls} calls (${total.cachedCalls} from cache) · ${total.inputTokens + total.outputTokens} tokens · €${total.costEur.toFixed(4)}`,
+    `**Model use:** ${total.calls} calls (${total.cachedCalls} from cache) · ${total.inputTokens + total.outputTokens} tokens · €${total.costEur.toFixed(4)}${total.unpricedCalls ? ` (${total.unpricedCalls} calls without a price)` : ''}`,
   ];
   if (plan) {
     lines.push(

@@ -3,7 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { ModelUsage, Provenance } from '../../domain/campaign';
 import { hashOf } from '../../domain/hash';
+import { NO_USAGE } from '../../domain/usage';
 import { type AgentRole, type ModelConfig, priceOf } from './model-config';
+import { OFFLINE_MODEL } from './offline';
 import { type PromptTemplate, renderPrompt } from './prompt-templates';
 import type { ResponseCache } from './response-cache';
 import type { ModelProvider, ProviderReply } from './types';
@@ -51,7 +53,14 @@ export function createModelGateway(deps: {
     try {
       const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(config.timeoutSeconds * 1000)]);
       const request = { ...call, prompt, settings, offlineInput: call.offlineInput };
-      const reply = await provider.complete(request, signal);
+      let reply: ProviderReply;
+      try {
+        reply = await provider.complete(request, signal);
+      } catch (err) {
+        // Cancellation is not a model failure: rethrow Temporal's own reason so the activity ends as cancelled.
+        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
+        throw err;
+      }
       cache.put(key, reply);
       return { reply, cached: false };
     } finally {
@@ -80,7 +89,7 @@ export function createModelGateway(deps: {
           );
         }
       }
-      const usage = sumUsage(config, replies, Date.now() - started);
+      const usage = sumUsage(config, config.roles[call.role].model, replies, Date.now() - started);
       const model = replies.at(-1)?.reply.model ?? config.roles[call.role].model;
       return {
         output: parsed.value,
@@ -105,18 +114,27 @@ function parseReply<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   return { ok: false, problem: `${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}` };
 }
 
+/** Sums tokens and cost; an offline answer is free by design, so only real models count as unpriced. */
 function sumUsage(
   config: ModelConfig,
+  requested: string,
   replies: { reply: ProviderReply; cached: boolean }[],
   latencyMs: number,
 ): ModelUsage {
-  const usage: ModelUsage = { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costEur: 0, latencyMs };
+  const usage: ModelUsage = { ...NO_USAGE, latencyMs };
   for (const { reply, cached } of replies) {
     if (cached) usage.cachedCalls += 1;
     else usage.calls += 1;
     usage.inputTokens += reply.inputTokens;
     usage.outputTokens += reply.outputTokens;
-    usage.costEur += priceOf(config, reply.model, reply.inputTokens, reply.outputTokens).costEur;
+    const { costEur, priced } = priceOf(
+      config,
+      { requested, answered: reply.model },
+      reply.inputTokens,
+      reply.outputTokens,
+    );
+    usage.costEur += costEur;
+    if (!priced && reply.model !== OFFLINE_MODEL) usage.unpricedCalls += 1;
   }
   return usage;
 }

@@ -59,9 +59,17 @@ export function loadModelConfig(file: string, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-/** Cost in EUR of one call at the configured price; unpriced models cost 0 and say so. */
-export function priceOf(config: Pick<ModelConfig, 'prices'>, model: string, inputTokens: number, outputTokens: number) {
-  const price = config.prices[model];
+/**
+ * Cost in EUR of one call at the configured price. Providers answer with a dated snapshot name
+ * (`gpt-4.1-2025-04-14`), so the requested model is looked up first; unpriced calls cost 0 and say so.
+ */
+export function priceOf(
+  config: Pick<ModelConfig, 'prices'>,
+  models: { requested: string; answered: string },
+  inputTokens: number,
+  outputTokens: number,
+) {
+  const price = config.prices[models.requested] ?? config.prices[models.answered];
   if (!price) return { costEur: 0, priced: false };
   return { costEur: (inputTokens * price.input + outputTokens * price.output) / 1_000_000, priced: true };
 }

@@ -15,7 +15,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bin/campaign.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: 'default', ...env },
+      env: { ...cleanEnv(), TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: 'default', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -29,4 +29,9 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     child.once('error', fail);
     child.once('close', (code) => done({ code, stdout, stderr }));
   });
+}
+
+/** The environment without the developer's own Temporal, profile and model settings, which would redirect the CLI. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|OPENAI_|CAMPAIGN_)/.test(key)));
 }
