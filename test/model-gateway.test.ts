@@ -12,6 +12,7 @@ import { createFileResponseCache } from '../activities/model-gateway/response-ca
 import { researchSelectionSchema } from '../domain/agent-outputs';
 import { PROJECT_ROOT } from '../worker/config';
 import { FakeOpenAI, type ScriptedReply } from './support/fake-openai';
+import { quietLogger } from './support/quiet-logger';
 
 const SECRET = 'sk-test-never-print-me';
 let fake: FakeOpenAI;
@@ -50,9 +51,8 @@ const GOOD = { answer: { factIds: ['TERM-1'], rationale: 'ok' }, inputTokens: 2_
 
 /** Runs `fn` as an activity, with its own activity id so the cache does not carry over between tests. */
 function inActivity<T>(fn: () => Promise<T>, activityId = `act-${Math.random()}`): Promise<T> {
-  return new MockActivityEnvironment({ activityId, workflowExecution: { workflowId: 'wf-gateway', runId: 'run' } }).run(
-    fn,
-  );
+  const info = { activityId, workflowExecution: { workflowId: 'wf-gateway', runId: 'run' } };
+  return new MockActivityEnvironment(info, { logger: quietLogger }).run(fn);
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {

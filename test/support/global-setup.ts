@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { type DevServer, startDevServer } from '../../devserver/dev-server';
 import { freePort } from '../../devserver/free-port';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { quietLogger } from './quiet-logger';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,6 +39,3 @@ export async function teardown(): Promise<void> {
   await server?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 }
-
-const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };

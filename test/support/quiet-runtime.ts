@@ -1,9 +1,10 @@
 import { Runtime } from '@temporalio/worker';
 
+import { quietLogger } from './quiet-logger';
+
 // Workers in tests log nothing unless a test fails; the assertions say what went wrong.
-const noop = () => undefined;
 try {
-  Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
+  Runtime.install({ logger: quietLogger });
 } catch {
   // Already installed in this process by an earlier test file.
 }
