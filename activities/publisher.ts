@@ -62,5 +62,6 @@ export function createPublisher({ outboxDir }: ActivityDeps) {
  */
 export function folderFor(workflowId: string): string {
   if (/^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/.test(workflowId)) return workflowId;
-  return `${workflowId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf(workflowId).slice(0, 8)}`;
+  // A leading "_" keeps these apart from plain ids, which must start with a letter or digit.
+  return `_${workflowId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf(workflowId).slice(0, 8)}`;
 }

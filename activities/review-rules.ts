@@ -2,14 +2,15 @@ import type { ClaimCount, Research, ReviewFinding, Variant } from '../domain/cam
 import { CHANNEL_LIMITS } from '../domain/channels';
 import type { KnowledgeBase } from '../domain/knowledge';
 
-const NUMBER = /\d+(?:[.,]\d+)?/g;
+// One token per figure, so a date (01.12.2026) or a grouped number (1.000.000) is checked whole.
+const NUMBER = /\d+(?:[.,]\d+)*/g;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/;
 const PHONE = /(?:\+|\b0)\d[\d ()/-]{6,}\d/;
 // Comparisons and superlatives in German and English: each must be stated by a cited fact, or it is an invented claim.
 const COMPARISON =
-  /\b(?:\p{L}+er als|mehr als|weniger als|günstiger|billiger|besser|schneller|[\p{L}]+er than|more than|less than|cheaper|better|faster)\b/giu;
+  /(?<![\p{L}\p{N}_])(?:\p{L}+er als|mehr als|weniger als|günstiger|billiger|besser|schneller|[\p{L}]+er than|more than|less than|cheaper|better|faster)(?![\p{L}\p{N}_])/giu;
 const SUPERLATIVE =
-  /\b(?:am \p{L}+sten|beste[nmrs]?|günstigste[nmrs]?|billigste[nmrs]?|größte[nmrs]?|meiste[nmrs]?|schnellste[nmrs]?|stärkste[nmrs]?|best|cheapest|greatest|lowest|fastest|largest|biggest|most)\b/giu;
+  /(?<![\p{L}\p{N}_])(?:am \p{L}+sten|beste[nmrs]?|günstigste[nmrs]?|billigste[nmrs]?|größte[nmrs]?|meiste[nmrs]?|schnellste[nmrs]?|stärkste[nmrs]?|best|cheapest|greatest|lowest|fastest|largest|biggest|most)(?![\p{L}\p{N}_])/giu;
 
 /** One checkable claim in a variant: a figure, a comparison or a superlative, and whether a cited fact states it. */
 export interface Claim {

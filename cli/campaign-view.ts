@@ -13,8 +13,10 @@ export interface CampaignView {
   requestedBy: string | null;
   requiredApprovals: number | null;
   approvedBy: string[];
-  /** Approvers whose approval the gate would accept next (anyone in the plan but the requester may reject). */
+  /** Approvers in the plan who may still decide (approve, reject or request changes). */
   mayDecide: string[];
+  /** Those whose approval the gate would accept next: none while a blocking finding stands. */
+  mayApprove: string[];
   contentHash: string | null;
   deadline: string | null;
   /** Model tokens and cost so far. */
@@ -37,7 +39,11 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
     requestedBy: memo.requestedBy ?? null,
     requiredApprovals: plan?.requiredApprovals ?? null,
     approvedBy,
-    mayDecide: running && pending && plan ? mayApproveNext(plan, memo.requestedBy, approvedBy) : [],
+    mayDecide: running && pending && plan ? stillToDecide(plan, memo.requestedBy, approvedBy) : [],
+    mayApprove:
+      running && pending && plan && !pending.findings.some((f) => f.blocking)
+        ? mayApproveNext(plan, memo.requestedBy, approvedBy)
+        : [],
     contentHash: pending?.contentHash ?? null,
     deadline: pending?.deadline ?? null,
     usage: memo.usage ?? null,
@@ -46,8 +52,12 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
 
 /** Who the gate would accept the next approval from: when it completes the count, only a required signer will do. */
 function mayApproveNext(plan: ApprovalPlan, requestedBy: string | undefined, approvedBy: string[]): string[] {
-  const open = plan.eligibleApprovers.filter((id) => id !== requestedBy && !approvedBy.includes(id));
+  const open = stillToDecide(plan, requestedBy, approvedBy);
   const completes = approvedBy.length + 1 >= plan.requiredApprovals;
   const needsSigner = plan.mustInclude.length > 0 && !approvedBy.some((id) => plan.mustInclude.includes(id));
   return completes && needsSigner ? open.filter((id) => plan.mustInclude.includes(id)) : open;
+}
+
+function stillToDecide(plan: ApprovalPlan, requestedBy: string | undefined, approvedBy: string[]): string[] {
+  return plan.eligibleApprovers.filter((id) => id !== requestedBy && !approvedBy.includes(id));
 }

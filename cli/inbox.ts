@@ -29,7 +29,7 @@ export function registerInbox(program: Command): void {
       }
       for (const view of waiting) {
         console.log(
-          `${view.workflowId}  ${view.campaign ?? ''}\n  requested by ${view.requestedBy}; ${view.approvedBy.length}/${view.requiredApprovals} approvals; may decide: ${view.mayDecide.join(', ')}; deadline ${view.deadline}`,
+          `${view.workflowId}  ${view.campaign ?? ''}\n  requested by ${view.requestedBy}; ${view.approvedBy.length}/${view.requiredApprovals} approvals; may decide: ${view.mayDecide.join(', ')}; may approve: ${view.mayApprove.join(', ') || 'nobody yet'}; deadline ${view.deadline}`,
         );
       }
     });

@@ -43,7 +43,7 @@ export function registerStatus(program: Command): void {
       const usage = result?.usage.total ?? view.usage;
       if (usage) {
         lines.push(
-          `  model use: ${usage.calls} calls (${usage.cachedCalls} from cache), ${usage.inputTokens} in / ${usage.outputTokens} out tokens, €${usage.costEur.toFixed(4)}`,
+          `  model use: ${usage.calls} calls (${usage.cachedCalls} from cache), ${usage.inputTokens} in / ${usage.outputTokens} out tokens, €${usage.costEur.toFixed(4)}${usage.unpricedCalls ? ` (${usage.unpricedCalls} calls without a price)` : ''}`,
         );
       }
       for (const [step, u] of Object.entries(result?.usage.byStep ?? {})) {
@@ -52,7 +52,7 @@ export function registerStatus(program: Command): void {
       if (view.contentHash) {
         lines.push(
           `  awaiting ${view.requiredApprovals} approval(s); approved so far: ${view.approvedBy.join(', ') || 'nobody'}`,
-          `  may decide: ${view.mayDecide.join(', ')}   deadline: ${view.deadline}`,
+          `  may decide: ${view.mayDecide.join(', ')}; may approve: ${view.mayApprove.join(', ') || 'nobody yet'}   deadline: ${view.deadline}`,
           `  content hash: ${view.contentHash}`,
         );
       }

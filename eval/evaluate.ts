@@ -91,7 +91,7 @@ export function renderTable(results: BriefEvaluation[]): string {
       `${r.variants.withinLimits}/${r.variants.total}`,
       r.reviewRounds,
       usage ? usage.inputTokens + usage.outputTokens : '-',
-      usage ? `€${usage.costEur.toFixed(4)}` : '-',
+      usage ? `€${usage.costEur.toFixed(4)}${usage.unpricedCalls ? ` (+${usage.unpricedCalls} unpriced)` : ''}` : '-',
       `${(r.latencyMs / 1000).toFixed(1)} s`,
     ].join(' | ');
   });

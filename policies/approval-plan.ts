@@ -2,7 +2,7 @@ import type { Brief } from '../domain/brief';
 import type { ApprovalPlan } from '../domain/campaign';
 import type { Roster, Segment } from '../domain/knowledge';
 
-/** How many rounds of requested changes an approver may ask for before the campaign fails. */
+/** How many times approvers may request changes; the gate refuses a further request (approve or reject then). */
 export const MAX_CHANGE_ROUNDS = 3;
 
 /** Why no plan could be made; the message names the rule that failed. */

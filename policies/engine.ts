@@ -43,8 +43,11 @@ export function loadPolicyEngine(dir: string): PolicyEngine {
       throw new PolicyLoadError(`${file}: ${parts.errors.map((e) => e.message).join('; ')}`);
     parts.policies.forEach((policy, index) => {
       const json = cedar.policyToJson(policy);
-      const id = json.type === 'success' ? json.json.annotations?.id : undefined;
-      const name = `${file.replace(/\.cedar$/, '')}#${id ?? `policy${index}`}`;
+      if (json.type === 'failure')
+        throw new PolicyLoadError(`${file}: ${json.errors.map((e) => e.message).join('; ')}`);
+      const id = json.json.annotations?.id;
+      // Policies without an @id are named by position with "@", which no @id can collide with.
+      const name = `${file.replace(/\.cedar$/, '')}#${id ?? `@${index}`}`;
       if (name in staticPolicies) throw new PolicyLoadError(`${file}: two policies share the id "${id}"`);
       staticPolicies[name] = policy;
     });

@@ -1,34 +1,61 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { readBriefFile } from '../cli/brief-file';
 import { startCampaign } from '../cli/start';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
+import type { Brief } from '../domain/brief';
+import type { Decision } from '../domain/decision';
 import { PROJECT_ROOT } from '../worker/config';
 import { campaignStateQuery, decideUpdate } from '../workflows/messages';
 
 /**
- * Records a replay fixture: the sample campaign on the offline model, approved by jonas.weber, on a throwaway server.
- * Record a new file after an intended change to the workflow's commands (`npm run record-history -- NAME`); keep the
- * old ones, so the replay test proves that campaigns started on earlier code still replay.
+ * Records a replay fixture on the offline model and a throwaway server: `npm run record-history -- NAME [SCENARIO]`.
+ * Scenarios: `approved` (the sample, one approval) and `high-risk-changes` (a sensitive audience: changes requested,
+ * then two approvals). Record a new file after a change to the workflow and keep the old ones, so the replay test
+ * proves that campaigns started on earlier code still replay.
  */
-const name = process.argv[2] ?? 'sample-campaign-approved';
+const [name = 'sample-campaign-approved', scenario = 'approved'] = process.argv.slice(2);
 const out = resolve(PROJECT_ROOT, 'test/fixtures/histories', `${name}.json`);
+const sample = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
+const highRisk: Brief = { ...sample, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' } };
+
+const SCENARIOS: Record<string, { brief: Brief; rounds: ((hash: string) => Decision)[][] }> = {
+  approved: { brief: sample, rounds: [[(h) => approve('jonas.weber', h)]] },
+  'high-risk-changes': {
+    brief: highRisk,
+    rounds: [
+      [(h) => ({ decision: 'request-changes', approver: 'jonas.weber', contentHash: h, feedback: 'Bitte kürzer.' })],
+      [(h) => approve('jonas.weber', h), (h) => approve('miriam.koch', h)],
+    ],
+  },
+};
+const chosen = SCENARIOS[scenario];
+if (!chosen) throw new Error(`unknown scenario '${scenario}'; use one of ${Object.keys(SCENARIOS).join(', ')}`);
 delete process.env.OPENAI_API_KEY;
 delete process.env.OPENAI_BASE_URL;
+
 await withThrowawayStack(async (client, taskQueue) => {
-  const brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
-  const { workflowId } = await startCampaign(client, brief, 'lena.vogel', `fixture-${name}`, taskQueue);
+  const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue);
   const handle = client.workflow.getHandle(workflowId);
-  let hash: string | undefined;
-  while (!hash) {
-    hash = (await handle.query(campaignStateQuery)).pending?.contentHash;
-    await new Promise((r) => setTimeout(r, 100));
+  for (const [index, decisions] of chosen.rounds.entries()) {
+    const hash = await pendingHash(handle, index + 1);
+    for (const decide of decisions) await handle.executeUpdate(decideUpdate, { args: [decide(hash)] });
   }
-  await handle.executeUpdate(decideUpdate, {
-    args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }],
-  });
   await handle.result();
   writeFileSync(out, `${historyToJSON(await handle.fetchHistory())}\n`);
 });
 process.stderr.write(`wrote ${out}\n`);
+
+function approve(approver: string, contentHash: string): Decision {
+  return { decision: 'approve', approver, contentHash };
+}
+
+async function pendingHash(handle: WorkflowHandle, round: number): Promise<string> {
+  for (;;) {
+    const { pending } = await handle.query(campaignStateQuery);
+    if (pending && pending.round >= round) return pending.contentHash;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -49,6 +49,7 @@ describe('the CLI from start to outbox', () => {
     expect(entry).toMatchObject({
       requestedBy: 'lena.vogel',
       mayDecide: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'],
+      mayApprove: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'],
     });
     expect(await inboxEntry(id, 'tobias.brandt')).toBeUndefined();
     expect(await inboxEntry(id, 'sara.yilmaz')).toBeDefined();

@@ -56,7 +56,9 @@ describe('prompt templates', () => {
   });
 
   it('refuses to render a placeholder the caller does not provide', () => {
-    expect(() => renderPrompt(templates.reviewer, { brandName: 'X' })).toThrow('prompts/reviewer.md uses {{languageName}}, which the caller does not provide');
+    expect(() => renderPrompt(templates.reviewer, { brandName: 'X' })).toThrow(
+      'prompts/reviewer.md uses {{languageName}}, which the caller does not provide',
+    );
   });
 });
 

@@ -8,7 +8,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../domain/audit-verify';
 import type { CampaignResult } from '../domain/campaign';
 
-// One history per workflow version that ran campaigns: v1 from the foundation, v2 after the model gateway.
+// One history per workflow version: v1 from the foundation, v2 after the model gateway, v3 (two approvers and a
+// change request) after the gate counted change rounds on its own.
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -28,11 +29,16 @@ describe.each(fixtures)('$file', ({ history }) => {
     )?.workflowExecutionCompletedEventAttributes;
     const payload = completed?.result?.payloads?.[0] as temporal.api.common.v1.IPayload;
     const result = defaultPayloadConverter.fromPayload<CampaignResult>(payload);
-    expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber'] });
-    expect(verifyAuditChain(result.audit)).toEqual({ kind: 'intact', head: result.auditHead, events: 8 });
+    expect(result.outcome.kind).toBe('published');
+    expect(verifyAuditChain(result.audit)).toEqual({
+      kind: 'intact',
+      head: result.auditHead,
+      events: result.audit.length,
+    });
+    const firstApproval = result.audit.find((e) => e.step === 'approval');
     const tampered = result.audit.map((e) =>
-      e.step === 'approval' ? { ...e, actor: { ...e.actor, id: 'mallory' } } : e,
+      e === firstApproval ? { ...e, actor: { ...e.actor, id: 'mallory' } } : e,
     );
-    expect(verifyAuditChain(tampered)).toMatchObject({ kind: 'broken', seq: 7 });
+    expect(verifyAuditChain(tampered)).toMatchObject({ kind: 'broken', seq: firstApproval?.seq });
   });
 });

@@ -12,7 +12,7 @@ export type GateOutcome =
   | { kind: 'expired'; deadline: string };
 
 const HOUR_MS = 3_600_000;
-/** Refused Signals written to the audit trail per approval request; more are only logged, so a flood stays small. */
+/** Refused Signals written to the audit trail per approval request (or before the first); more are only logged. */
 const MAX_AUDITED_REFUSALS = 20;
 
 /** Waits for decisions on one approval request at a time, and refuses any that break the plan. */
@@ -72,7 +72,7 @@ export class ApprovalGate {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       log.warn('decision signal refused', { reason });
-      if (!this.request || this.auditedRefusals >= MAX_AUDITED_REFUSALS) return;
+      if (this.auditedRefusals >= MAX_AUDITED_REFUSALS) return;
       this.auditedRefusals += 1;
       this.audit.append({
         step: 'approval',

@@ -37,6 +37,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
     run.recordStep(step, 'strategist', 'llm.generate', research, creativeBrief, creativeBrief.provenance);
 
     let feedback: string[] = [];
+    let approverFeedback: string[] = [];
     let sendBacks = 0;
     for (let round = 1; ; round++) {
       // 4. Variants, per channel, citing facts.
@@ -52,7 +53,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       run.recordStep(step, 'reviewer', 'content.review', written.variants, review, review.provenance);
       if (review.blocking && sendBacks < MAX_REVIEW_SEND_BACKS) {
         sendBacks += 1;
-        feedback = review.findings.filter((f) => f.blocking).map(describeFinding);
+        // The approver's request stays in the brief for the rewrite, next to the reviewer's findings.
+        feedback = [...approverFeedback, ...review.findings.filter((f) => f.blocking).map(describeFinding)];
         continue;
       }
       sendBacks = 0;
@@ -104,7 +106,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
           });
         case 'changes-requested':
           // The gate refuses a request beyond the plan's change rounds, so this loop is bounded.
-          feedback = [outcome.feedback];
+          approverFeedback = [outcome.feedback];
+          feedback = approverFeedback;
           break;
         default:
           return outcome satisfies never;
