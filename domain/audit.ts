@@ -1,3 +1,5 @@
+import type { ModelUsage } from './usage';
+
 /** Who acted: an agent role, a person, or the workflow itself. */
 export interface Actor {
   kind: 'agent' | 'person' | 'system';
@@ -28,14 +30,7 @@ export interface AuditEvent {
   inputHash?: string;
   outputHash?: string;
   policy?: PolicyRecord;
-  usage?: {
-    calls: number;
-    cachedCalls: number;
-    inputTokens: number;
-    outputTokens: number;
-    costEur: number;
-    unpricedCalls: number;
-  };
+  usage?: Omit<ModelUsage, 'latencyMs'>;
   model?: { provider: string; model: string; promptTemplateHash: string };
   detail?: Record<string, unknown>;
   prevHash: string;

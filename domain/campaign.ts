@@ -1,7 +1,9 @@
 import type { AuditEvent } from './audit';
 import type { Brief } from './brief';
 import type { Channel } from './channels';
-import type { UsageReport } from './usage';
+import type { ModelUsage, UsageReport } from './usage';
+
+export type { ModelUsage } from './usage';
 
 /** What starts a campaign workflow. */
 export interface CampaignInput {
@@ -24,18 +26,6 @@ export interface ApprovalPlan {
   maxChangeRounds: number;
   /** Why the plan looks as it does, for the approver and the auditor. */
   reasons: string[];
-}
-
-/** Tokens, cost and time of the model calls behind one output; a cached call was paid for by an earlier attempt. */
-export interface ModelUsage {
-  calls: number;
-  cachedCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costEur: number;
-  /** Calls to a model missing from the price table; their cost is counted as 0. */
-  unpricedCalls: number;
-  latencyMs: number;
 }
 
 /** Which model produced an output, from which prompt, at what cost. */

@@ -1,4 +1,14 @@
-import type { ModelUsage } from './campaign';
+/** Tokens, cost and time of the model calls behind one output; a cached call was paid for by an earlier attempt. */
+export interface ModelUsage {
+  calls: number;
+  cachedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costEur: number;
+  /** Calls to a model missing from the price table; their cost is counted as 0. */
+  unpricedCalls: number;
+  latencyMs: number;
+}
 
 /** No calls, no cost. */
 export const NO_USAGE: ModelUsage = {
