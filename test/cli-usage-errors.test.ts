@@ -1,0 +1,42 @@
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from '../devserver/free-port';
+import { runCli } from './support/run-cli';
+
+// Each wrong invocation: one line on stderr naming the option and the problem, a non-zero exit, nothing on stdout.
+let busy: Server;
+let busyPort: number;
+beforeAll(async () => {
+  busyPort = await freePort();
+  busy = createServer();
+  await new Promise<void>((done) => busy.listen(busyPort, '127.0.0.1', done));
+});
+afterAll(() => new Promise<void>((done) => busy.close(() => done())));
+
+it.each([
+  [['approve', 'some-campaign'], 2, 'campaign: --as: required (your roster id)'],
+  [['reject', 'some-campaign', '--as', 'jonas.weber'], 2, 'campaign: --reason: required'],
+  [['request-changes', 'some-campaign', '--as', 'jonas.weber'], 2, 'campaign: --feedback: required'],
+  [
+    ['start', 'examples/briefs/green-tariff-launch.yaml', '--requested-by', 'lena.vogel', '--id', '../escape'],
+    2,
+    'campaign: --id: start with a letter or digit, then letters, digits, ".", "_" or "-" (at most 200)',
+  ],
+  [['dev', '--port', 'seventy'], 2, "campaign: --port: 'seventy' is not a port"],
+])('campaign %s → exit %i', async (args, code, line) => {
+  const run = await runCli(args);
+  expect(run).toMatchObject({ code, stdout: '' });
+  expect(run.stderr).toBe(`${line}\n`);
+});
+
+it('names a port that is already taken instead of starting a second dev server', async () => {
+  const run = await runCli(['dev', '--port', String(busyPort), '--no-worker']);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`campaign: --port: port ${busyPort} is in use (is another \`campaign dev\` running?)\n`);
+});
+
+it('rejects an unknown command with a usage error', async () => {
+  const run = await runCli(['publish-now']);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/unknown command 'publish-now'/);
+});
