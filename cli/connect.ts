@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
 import { temporalTarget } from '../worker/config';
 import { CliError } from './errors';
 
@@ -21,4 +21,14 @@ export async function connectClient(): Promise<Client> {
 export function workflowUrl(workflowId: string, namespace = temporalTarget().namespace): string {
   const ui = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
   return `${ui}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Describes a campaign's workflow; an unknown id is a {@link CliError} naming it. */
+export async function describeCampaign(client: Client, id: string): Promise<WorkflowExecutionDescription> {
+  try {
+    return await client.workflow.getHandle(id).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new CliError(`no campaign with id '${id}'`);
+    throw err;
+  }
 }

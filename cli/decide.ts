@@ -1,9 +1,9 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Decision } from '../domain/decision';
 import { decideUpdate } from '../workflows/messages';
 import { campaignView } from './campaign-view';
-import { connectClient } from './connect';
+import { connectClient, describeCampaign } from './connect';
 import { BAD_INPUT, CliError } from './errors';
 
 interface DecideOptions {
@@ -17,10 +17,7 @@ async function decide(id: string, opts: DecideOptions, build: (approver: string,
   if (!opts.as) throw new CliError('--as: required (your roster id)', BAD_INPUT);
   const client = await connectClient();
   const handle = client.workflow.getHandle(id);
-  const description = await handle.describe().catch((err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`no campaign with id '${id}'`);
-    throw err;
-  });
+  const description = await describeCampaign(client, id);
   // Binds the decision to the content the approver saw: the hash given, or the one shown by `status` and the UI.
   const contentHash = opts.contentHash ?? campaignView(description).contentHash;
   if (!contentHash) throw new CliError(`campaign '${id}' is not waiting for approval`);

@@ -1,9 +1,8 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { CampaignResult } from '../domain/campaign';
+import { describeUsage } from '../domain/usage';
 import { campaignView } from './campaign-view';
-import { connectClient, workflowUrl } from './connect';
-import { CliError } from './errors';
+import { connectClient, describeCampaign, workflowUrl } from './connect';
 
 /** `campaign status ID`: stage, approvals and outcome of one campaign. */
 export function registerStatus(program: Command): void {
@@ -15,10 +14,7 @@ export function registerStatus(program: Command): void {
     .action(async (id: string, opts: { json?: boolean }) => {
       const client = await connectClient();
       const handle = client.workflow.getHandle(id);
-      const description = await handle.describe().catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) throw new CliError(`no campaign with id '${id}'`);
-        throw err;
-      });
+      const description = await describeCampaign(client, id);
       const view = campaignView(description);
       const result = view.status === 'COMPLETED' ? ((await handle.result()) as CampaignResult) : null;
       const outcome = result?.outcome ?? null;
@@ -42,9 +38,7 @@ export function registerStatus(program: Command): void {
       ];
       const usage = result?.usage.total ?? view.usage;
       if (usage) {
-        lines.push(
-          `  model use: ${usage.calls} calls (${usage.cachedCalls} from cache), ${usage.inputTokens} in / ${usage.outputTokens} out tokens, €${usage.costEur.toFixed(4)}${usage.unpricedCalls ? ` (${usage.unpricedCalls} calls without a price)` : ''}`,
-        );
+        lines.push(`  model use: ${describeUsage(usage)}`);
       }
       for (const [step, u] of Object.entries(result?.usage.byStep ?? {})) {
         lines.push(`    ${step}: ${u.calls} calls, ${u.inputTokens + u.outputTokens} tokens, €${u.costEur.toFixed(4)}`);

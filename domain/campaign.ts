@@ -117,6 +117,9 @@ export interface ApprovalRequest {
   contentHash: string;
 }
 
+/** An approval request as it waits at the gate: who has approved so far, and until when. */
+export type PendingApproval = ApprovalRequest & { approvedBy: string[]; deadline: string };
+
 /** The stages a campaign moves through, as shown in the `CampaignStage` search attribute. */
 export const STAGES = [
   'planning',

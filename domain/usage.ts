@@ -39,3 +39,9 @@ export interface UsageReport {
   byStep: Record<string, ModelUsage>;
   total: ModelUsage;
 }
+
+/** One line for people: calls, cache hits, tokens and cost, as `status` and Current Details show it. */
+export function describeUsage(u: ModelUsage): string {
+  const unpriced = u.unpricedCalls ? ` (${u.unpricedCalls} calls without a price)` : '';
+  return `${u.calls} calls (${u.cachedCalls} from cache), ${u.inputTokens} in / ${u.outputTokens} out tokens, €${u.costEur.toFixed(4)}${unpriced}`;
+}

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { startCampaign } from '../cli/start';
+import { waitForApproval } from '../cli/wait-for-approval';
 import type { Brief } from '../domain/brief';
 import type { ModelUsage, ReviewFinding } from '../domain/campaign';
 import { campaignStateQuery } from '../workflows/messages';
@@ -29,34 +30,26 @@ export async function evaluateBrief(
   const started = Date.now();
   await startCampaign(client, brief, options.requestedBy ?? 'lena.vogel', id, options.taskQueue);
   const handle = client.workflow.getHandle(id);
-  const deadline = started + (options.timeoutMs ?? 120_000);
   try {
-    while (Date.now() < deadline) {
-      const state = await handle.query(campaignStateQuery);
-      if (state.pending) {
-        const { claims, findings, variants, round } = state.pending;
-        const latencyMs = Date.now() - started;
-        const findingsByKind: BriefEvaluation['findingsByKind'] = {};
-        for (const f of findings) findingsByKind[f.kind] = (findingsByKind[f.kind] ?? 0) + 1;
-        const overLimit = new Set(findings.filter((f) => f.kind === 'channel-limit').map((f) => f.variantId));
-        return {
-          brief: name,
-          reachedGate: true,
-          reviewRounds: round,
-          claims: { ...claims, rate: claims.total === 0 ? 1 : claims.grounded / claims.total },
-          findingsByKind,
-          blockingFindings: findings.filter((f) => f.blocking).length,
-          variants: { total: variants.length, withinLimits: variants.filter((v) => !overLimit.has(v.id)).length },
-          usage: state.usage.total,
-          latencyMs,
-        };
-      }
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING')
-        throw new Error(`campaign ended ${description.status.name} before the gate`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`did not reach the approval gate within ${options.timeoutMs ?? 120_000} ms`);
+    const { claims, findings, variants, round } = await waitForApproval(handle, {
+      timeoutMs: options.timeoutMs ?? 120_000,
+    });
+    const latencyMs = Date.now() - started;
+    const { usage } = await handle.query(campaignStateQuery);
+    const findingsByKind: BriefEvaluation['findingsByKind'] = {};
+    for (const f of findings) findingsByKind[f.kind] = (findingsByKind[f.kind] ?? 0) + 1;
+    const overLimit = new Set(findings.filter((f) => f.kind === 'channel-limit').map((f) => f.variantId));
+    return {
+      brief: name,
+      reachedGate: true,
+      reviewRounds: round,
+      claims: { ...claims, rate: claims.total === 0 ? 1 : claims.grounded / claims.total },
+      findingsByKind,
+      blockingFindings: findings.filter((f) => f.blocking).length,
+      variants: { total: variants.length, withinLimits: variants.filter((v) => !overLimit.has(v.id)).length },
+      usage: usage.total,
+      latencyMs,
+    };
   } catch (err) {
     return {
       brief: name,

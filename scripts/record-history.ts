@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { readBriefFile } from '../cli/brief-file';
 import { startCampaign } from '../cli/start';
+import { waitForApproval } from '../cli/wait-for-approval';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import type { Brief } from '../domain/brief';
 import type { Decision } from '../domain/decision';
 import { PROJECT_ROOT } from '../worker/config';
-import { campaignStateQuery, decideUpdate } from '../workflows/messages';
+import { decideUpdate } from '../workflows/messages';
 
 /**
  * Records a replay fixture on the offline model and a throwaway server: `npm run record-history -- NAME [SCENARIO]`.
@@ -40,7 +40,7 @@ await withThrowawayStack(async (client, taskQueue) => {
   const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue);
   const handle = client.workflow.getHandle(workflowId);
   for (const [index, decisions] of chosen.rounds.entries()) {
-    const hash = await pendingHash(handle, index + 1);
+    const { contentHash: hash } = await waitForApproval(handle, { round: index + 1 });
     for (const decide of decisions) await handle.executeUpdate(decideUpdate, { args: [decide(hash)] });
   }
   await handle.result();
@@ -50,12 +50,4 @@ process.stderr.write(`wrote ${out}\n`);
 
 function approve(approver: string, contentHash: string): Decision {
   return { decision: 'approve', approver, contentHash };
-}
-
-async function pendingHash(handle: WorkflowHandle, round: number): Promise<string> {
-  for (;;) {
-    const { pending } = await handle.query(campaignStateQuery);
-    if (pending && pending.round >= round) return pending.contentHash;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

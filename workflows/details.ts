@@ -1,21 +1,16 @@
-import type { ApprovalPlan, ApprovalRequest, Stage } from '../domain/campaign';
-import type { UsageReport } from '../domain/usage';
+import type { ApprovalPlan, PendingApproval, Stage } from '../domain/campaign';
+import { describeUsage, type UsageReport } from '../domain/usage';
 
 /** Renders the Markdown shown as "Current Details" in the Temporal UI. */
 export function renderDetails(
   campaign: string,
   stage: Stage,
   plan: ApprovalPlan | null,
-  pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null,
+  pending: PendingApproval | null,
   usage: UsageReport,
 ): string {
   const { total } = usage;
-  const lines = [
-    `## ${escapeCell(campaign)}`,
-    '',
-    `**Stage:** \`${stage}\``,
-    `**Model use:** ${total.calls} calls (${total.cachedCalls} from cache) · ${total.inputTokens + total.outputTokens} tokens · €${total.costEur.toFixed(4)}${total.unpricedCalls ? ` (${total.unpricedCalls} calls without a price)` : ''}`,
-  ];
+  const lines = [`## ${escapeCell(campaign)}`, '', `**Stage:** \`${stage}\``, `**Model use:** ${describeUsage(total)}`];
   if (plan) {
     lines.push(
       `**Risk:** ${plan.risk} · **Approvals required:** ${plan.requiredApprovals} · **Approvers:** ${plan.eligibleApprovers.join(', ')}`,

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AuditEvent } from '../domain/audit';
-import type { ApprovalPlan, ApprovalRequest, ModelUsage, Stage } from '../domain/campaign';
+import type { ApprovalPlan, ModelUsage, PendingApproval, Stage } from '../domain/campaign';
 import type { Decision, DecisionReceipt } from '../domain/decision';
 import type { UsageReport } from '../domain/usage';
 
@@ -26,7 +26,7 @@ export interface CampaignSnapshot {
   stage: Stage;
   requestedBy: string;
   plan: ApprovalPlan | null;
-  pending: (ApprovalRequest & { approvedBy: string[]; deadline: string }) | null;
+  pending: PendingApproval | null;
   auditHead: string;
   usage: UsageReport;
 }

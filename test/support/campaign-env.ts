@@ -7,11 +7,11 @@ import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../cli/brief-file';
 import { startCampaign } from '../../cli/start';
+import { waitForApproval } from '../../cli/wait-for-approval';
 import type { Brief } from '../../domain/brief';
 import { PROJECT_ROOT, workerPaths } from '../../worker/config';
 import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
 import type { campaignWorkflow } from '../../workflows';
-import { campaignStateQuery } from '../../workflows/messages';
 
 /** The good example brief. */
 export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
@@ -80,15 +80,9 @@ export class CampaignEnv {
     return this.client.workflow.getHandle<typeof campaignWorkflow>(id);
   }
 
-  /** Polls the workflow's state until it waits at the approval gate; returns the pending content hash. */
+  /** Waits until the campaign shows round `round` at the approval gate; returns the pending content hash. */
   async awaitApproval(handle: WorkflowHandle, round = 1): Promise<string> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const state = await handle.query(campaignStateQuery);
-      if (state.pending && state.pending.round === round) return state.pending.contentHash;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${handle.workflowId} did not reach the approval gate (round ${round}) within 30 s`);
+    return (await waitForApproval(handle, { round })).contentHash;
   }
 
   async close(): Promise<void> {
