@@ -1,18 +1,10 @@
 import { variantSetOutputSchema } from '../domain/agent-outputs';
-import type { Brief } from '../domain/brief';
-import type { CreativeBrief, Research, VariantSet } from '../domain/campaign';
+import type { CreativeBrief, VariantSet } from '../domain/campaign';
 import { CHANNEL_LIMITS } from '../domain/channels';
+import type { WriteVariantsInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
-
-/** What the copywriter gets for one round; `feedback` holds the reviewer's or approver's points. */
-export interface WriteVariantsInput {
-  brief: Brief;
-  creativeBrief: CreativeBrief;
-  research: Research;
-  round: number;
-  feedback: string[];
-}
+import { offlineVariants } from './model-gateway/offline';
 
 /** The copywriter agent. */
 export function createCopywriter({ data, models }: ActivityDeps) {
@@ -20,7 +12,6 @@ export function createCopywriter({ data, models }: ActivityDeps) {
     /** Writes one variant per channel within the channel's limits, citing facts for every claim. */
     async writeVariants({ brief, creativeBrief, research, round, feedback }: WriteVariantsInput): Promise<VariantSet> {
       const { brandName, requiredDisclaimer } = data.knowledgeBase(brief.brand);
-      const { provenance: _, ...briefForPrompt } = creativeBrief;
       const { output, provenance } = await models.generate({
         role: 'copywriter',
         variables: {
@@ -28,14 +19,16 @@ export function createCopywriter({ data, models }: ActivityDeps) {
           channels: brief.channels.join(', '),
           limits: Object.fromEntries(brief.channels.map((c) => [c, CHANNEL_LIMITS[c]])),
           disclaimer: requiredDisclaimer ?? '(none)',
-          creativeBrief: briefForPrompt,
+          creativeBrief: promptFields(creativeBrief),
           facts: research.facts,
           feedback: feedback.join('\n'),
           languageName: languageName(brief.language),
         },
         schema: variantSetOutputSchema,
         schemaName: 'variant_set',
-        offlineInput: { role: 'copywriter', brief, creativeBrief, research, feedback, disclaimer: requiredDisclaimer },
+        offline: () => ({
+          variants: offlineVariants(brief, creativeBrief, research, feedback, requiredDisclaimer),
+        }),
       });
       // Only the channels the brief asked for, one each; the reviewer flags any channel left without a variant.
       const variants = brief.channels.flatMap((channel) => {
@@ -45,4 +38,9 @@ export function createCopywriter({ data, models }: ActivityDeps) {
       return { round, variants, provenance };
     },
   };
+}
+
+/** The creative brief as the model reads it: its declared content fields and nothing that rides along with it. */
+function promptFields({ objective, audience, keyMessages, channels, tone, kpis }: CreativeBrief) {
+  return { objective, audience, keyMessages, channels, tone, kpis };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { Failure } from '../domain/failures';
 import {
   type KnowledgeBase,
   knowledgeBaseSchema,
@@ -42,24 +43,39 @@ function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): T {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw invalidBrief(`${what} is unknown: no ${file}`);
+  } catch (err) {
+    // Only a missing file means the brief names something unknown; anything else (permissions, a folder) is the
+    // operator's to fix, and the cause says which.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw invalidBrief(`${what} is unknown: no ${file}`);
+    throw invalidData(`${file} cannot be read (${code ?? 'error'})`, err);
   }
   let raw: unknown;
   try {
     raw = parse(text);
-  } catch {
-    throw ApplicationFailure.nonRetryable(`${file} is not valid YAML`, 'InvalidData');
+  } catch (err) {
+    throw invalidData(`${file} is not valid YAML`, err);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     // A broken data file is an operator error: fail without retrying, and name the file.
-    throw ApplicationFailure.nonRetryable(`${file} is invalid: ${parsed.error.issues[0]?.message}`, 'InvalidData');
+    const issue = parsed.error.issues[0];
+    throw invalidData(`${file} is invalid: ${issue?.path.join('.') || 'file'}: ${issue?.message}`);
   }
   return parsed.data;
 }
 
 /** A brief that validated but names something this installation does not know. */
 export function invalidBrief(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'InvalidBrief');
+  return ApplicationFailure.nonRetryable(message, Failure.InvalidBrief);
+}
+
+/** A data file an operator must fix; not retried. */
+function invalidData(message: string, cause?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message,
+    type: Failure.InvalidData,
+    nonRetryable: true,
+    cause: cause instanceof Error ? cause : undefined,
+  });
 }

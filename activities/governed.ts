@@ -6,9 +6,10 @@ import type {
   ActivityInterceptorsFactory,
   Next,
 } from '@temporalio/worker';
-import type { PolicyRecord } from '../domain/audit';
+import type { Governed, PolicyRecord } from '../domain/audit';
+import { Failure } from '../domain/failures';
 import type { PolicyEngine } from '../policies/engine';
-import { TOOL_GRANTS } from './tool-grants';
+import { grantFor } from './tool-grants';
 
 /** Builds the interceptor that asks the policy engine before every activity runs, and denies unless allowed. */
 export function governedActivities(policies: PolicyEngine): ActivityInterceptorsFactory {
@@ -21,9 +22,13 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
     private readonly policies: PolicyEngine,
   ) {}
 
-  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+  /** Decides every tool of the activity's grant, runs it, and returns its result in a {@link Governed} envelope. */
+  async execute(
+    input: ActivityExecuteInput,
+    next: Next<ActivityInboundCallsInterceptor, 'execute'>,
+  ): Promise<Governed<unknown>> {
     const { activityType, workflowExecution } = this.ctx.info;
-    const grant = TOOL_GRANTS[activityType];
+    const grant = grantFor(activityType);
     if (!grant) throw denied(`activity ${activityType} has no tool grant, so no policy can permit it`);
     const policyIds: string[] = [];
     for (const tool of grant.tools) {
@@ -44,18 +49,17 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
           return decision satisfies never;
       }
     }
-    const governance: PolicyRecord = {
+    const policy: PolicyRecord = {
       agent: grant.agent,
-      tools: grant.tools,
+      tools: [...grant.tools],
       decision: 'allow',
       policyIds,
       policySetHash: this.policies.policySetHash,
     };
-    const result = await next(input);
-    return result && typeof result === 'object' && !Array.isArray(result) ? { ...result, governance } : result;
+    return { output: await next(input), policy };
   }
 }
 
 function denied(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'PolicyDenied');
+  return ApplicationFailure.nonRetryable(message, Failure.PolicyDenied);
 }

@@ -1,3 +1,4 @@
+import type { Governed } from '../domain/audit';
 import { createCopywriter } from './copywriter';
 import type { ActivityDeps } from './deps';
 import { createPlanner } from './planner';
@@ -8,7 +9,7 @@ import { createStrategist } from './strategist';
 
 export type { ActivityDeps } from './deps';
 
-/** Every activity of the campaign workflow, bound to `deps`. */
+/** Every activity of the campaign workflow, bound to `deps`; each one is a step in `domain/steps.ts`. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlanner(deps),
@@ -20,5 +21,12 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-/** The activities' type, for `proxyActivities<Activities>` in workflow code. */
+/** The activities as the worker registers them. */
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The activities as workflow code calls them: through the governance interceptor, each result in its envelope. */
+export type GovernedActivities = {
+  [A in keyof Activities]: (
+    input: Parameters<Activities[A]>[0],
+  ) => Promise<Governed<Awaited<ReturnType<Activities[A]>>>>;
+};

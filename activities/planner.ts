@@ -1,5 +1,5 @@
-import type { Brief } from '../domain/brief';
 import type { ApprovalPlan } from '../domain/campaign';
+import type { PlanInput } from '../domain/step-inputs';
 import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
 import { invalidBrief } from './data-store';
 import type { ActivityDeps } from './deps';
@@ -8,7 +8,7 @@ import type { ActivityDeps } from './deps';
 export function createPlanner({ data }: ActivityDeps) {
   return {
     /** Resolves the approval plan from the roster; the workflow fixes it in history. */
-    async planCampaign({ brief, requestedBy }: { brief: Brief; requestedBy: string }): Promise<ApprovalPlan> {
+    async planCampaign({ brief, requestedBy }: PlanInput): Promise<ApprovalPlan> {
       data.knowledgeBase(brief.brand);
       const segment = data.segment(brief.brand, brief.audience.segment);
       try {

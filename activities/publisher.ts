@@ -1,27 +1,10 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Brief } from '../domain/brief';
-import type { Provenance, Variant } from '../domain/campaign';
+import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
+import type { Published, PublishInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
-
-/** The approval the publisher must present; the governance interceptor checks it against the content. */
-export interface PublishApproval {
-  contentHash: string;
-  approvedBy: string[];
-  requiredApprovals: number;
-}
-
-/** What the publisher gets. */
-export interface PublishInput {
-  workflowId: string;
-  brief: Brief;
-  variants: Variant[];
-  approval: PublishApproval;
-  auditHead: string;
-  provenance: Provenance;
-}
 
 const AI_MARKING = {
   de: 'Dieser Inhalt wurde mit KI erstellt und von Menschen geprüft und freigegeben.',
@@ -32,7 +15,7 @@ const AI_MARKING = {
 export function createPublisher({ outboxDir }: ActivityDeps) {
   return {
     /** Writes the approved package to the outbox; idempotent per workflow, so retries are safe. */
-    async publishCampaign(input: PublishInput): Promise<{ outboxPath: string; packageHash: string }> {
+    async publishCampaign(input: PublishInput): Promise<Published> {
       const { workflowId, brief, variants, approval, auditHead, provenance } = input;
       const pkg = {
         campaign: brief.campaign,
@@ -45,7 +28,10 @@ export function createPublisher({ outboxDir }: ActivityDeps) {
       };
       const dir = resolve(outboxDir, folderFor(workflowId));
       if (!dir.startsWith(resolve(outboxDir) + sep)) {
-        throw ApplicationFailure.nonRetryable(`workflow id does not map to a folder inside the outbox`, 'InvalidData');
+        throw ApplicationFailure.nonRetryable(
+          `workflow id does not map to a folder inside the outbox`,
+          Failure.InvalidData,
+        );
       }
       mkdirSync(dir, { recursive: true });
       const outboxPath = join(dir, 'package.json');

@@ -1,6 +1,6 @@
 import { researchSelectionSchema } from '../domain/agent-outputs';
-import type { Brief } from '../domain/brief';
 import type { Research } from '../domain/campaign';
+import type { ResearchInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
 import { retrieveFacts } from './retrieval';
@@ -9,7 +9,7 @@ import { retrieveFacts } from './retrieval';
 export function createResearcher({ data, models }: ActivityDeps) {
   return {
     /** Retrieves the top facts, lets the model keep the relevant ones, and counts the consented audience. */
-    async researchFacts({ brief }: { brief: Brief }): Promise<Research> {
+    async researchFacts({ brief }: ResearchInput): Promise<Research> {
       const kb = data.knowledgeBase(brief.brand);
       const segment = data.segment(brief.brand, brief.audience.segment);
       const consented = segment.records.filter((r) => r.consent.includes(brief.audience.purpose));
@@ -24,7 +24,7 @@ export function createResearcher({ data, models }: ActivityDeps) {
         },
         schema: researchSelectionSchema,
         schemaName: 'research_selection',
-        offlineInput: { role: 'researcher', retrievedIds: retrieved.map((f) => f.id) },
+        offline: () => ({ factIds: retrieved.map((f) => f.id), rationale: 'offline model: every retrieved fact' }),
       });
       // Only ids that retrieval returned count; an id the model made up is dropped, never trusted.
       const chosen = retrieved.filter((f) => output.factIds.includes(f.id));

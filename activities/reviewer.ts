@@ -1,6 +1,6 @@
 import { reviewAdviceSchema } from '../domain/agent-outputs';
-import type { Brief } from '../domain/brief';
-import type { Research, ReviewFinding, ReviewReport, Variant } from '../domain/campaign';
+import type { ReviewFinding, ReviewReport } from '../domain/campaign';
+import type { ReviewInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
 import { countClaims, reviewVariant } from './review-rules';
@@ -9,15 +9,7 @@ import { countClaims, reviewVariant } from './review-rules';
 export function createReviewer({ data, models }: ActivityDeps) {
   return {
     /** Checks claims, wording, disclaimers, PII and channel limits; blocking findings send the copy back. */
-    async reviewVariants({
-      brief,
-      variants,
-      research,
-    }: {
-      brief: Brief;
-      variants: Variant[];
-      research: Research;
-    }): Promise<ReviewReport> {
+    async reviewVariants({ brief, variants, research }: ReviewInput): Promise<ReviewReport> {
       const kb = data.knowledgeBase(brief.brand);
       const missing: ReviewFinding[] = brief.channels
         .filter((channel) => !variants.some((v) => v.channel === channel))
@@ -38,7 +30,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
         },
         schema: reviewAdviceSchema,
         schemaName: 'review_advice',
-        offlineInput: { role: 'reviewer' },
+        offline: () => ({ advisories: [] }),
       });
       const advice = output.advisories.map((a) => ({
         variantId: a.variantId,

@@ -1,14 +1,15 @@
 import { creativeBriefOutputSchema } from '../domain/agent-outputs';
-import type { Brief } from '../domain/brief';
-import type { CreativeBrief, Research } from '../domain/campaign';
+import type { CreativeBrief } from '../domain/campaign';
+import type { BriefInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
+import { offlineCreativeBrief } from './model-gateway/offline';
 
 /** The strategist agent. */
 export function createStrategist({ data, models }: ActivityDeps) {
   return {
     /** Writes the structured creative brief; fact ids the research did not return are dropped from each message. */
-    async draftCreativeBrief({ brief, research }: { brief: Brief; research: Research }): Promise<CreativeBrief> {
+    async draftCreativeBrief({ brief, research }: BriefInput): Promise<CreativeBrief> {
       const { brandName } = data.knowledgeBase(brief.brand);
       const { output, provenance } = await models.generate({
         role: 'strategist',
@@ -21,7 +22,7 @@ export function createStrategist({ data, models }: ActivityDeps) {
         },
         schema: creativeBriefOutputSchema,
         schemaName: 'creative_brief',
-        offlineInput: { role: 'strategist', brief, research },
+        offline: () => offlineCreativeBrief(brief, research),
       });
       const known = new Set(research.facts.map((f) => f.id));
       const keyMessages = output.keyMessages.map((m) => ({

@@ -1,9 +1,10 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
+import { campaignView } from '../client/campaign-view';
+import { connectClient } from '../client/connect';
+import { describeCampaign } from '../client/describe';
 import type { Decision } from '../domain/decision';
 import { decideUpdate } from '../workflows/messages';
-import { campaignView } from './campaign-view';
-import { connectClient, describeCampaign } from './connect';
 import { BAD_INPUT, CliError } from './errors';
 
 interface DecideOptions {

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
+import { readBriefFile } from '../client/brief-file';
+import { workflowUrl } from '../client/connect';
+import { startCampaign } from '../client/start';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';
-import { readBriefFile } from './brief-file';
-import { workflowUrl } from './connect';
 import { BAD_INPUT, CliError } from './errors';
 import { INBOX_QUERY } from './inbox';
-import { startCampaign } from './start';
 import { runWorker } from './worker';
 
 interface DevOptions {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { type CampaignView, campaignView } from './campaign-view';
-import { connectClient } from './connect';
+import { type CampaignView, campaignView } from '../client/campaign-view';
+import { connectClient } from '../client/connect';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
 export const INBOX_QUERY = 'CampaignStage = "awaiting-approval" AND ExecutionStatus = "Running"';

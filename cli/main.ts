@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDecisions } from './decide';
 import { registerDev } from './dev';
-import { CliError } from './errors';
+import { describeFailure } from './errors';
 import { registerInbox } from './inbox';
 import { registerStart } from './start';
 import { registerStatus } from './status';
@@ -22,10 +22,7 @@ try {
   process.exit(0);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  if (err instanceof CliError) {
-    console.error(`campaign: ${err.message}`);
-    process.exit(err.exitCode);
-  }
-  console.error(`campaign: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  const { message, exitCode } = describeFailure(err);
+  console.error(`campaign: ${message}`);
+  process.exit(exitCode);
 }

@@ -1,54 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { Brief } from '../domain/brief';
-import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
-import { TASK_QUEUE } from '../domain/task-queue';
-import type { campaignWorkflow } from '../workflows';
-import { readBriefFile } from './brief-file';
-import { connectClient, workflowUrl } from './connect';
+import { readBriefFile } from '../client/brief-file';
+import { connectClient } from '../client/connect';
+import { ClientError } from '../client/errors';
+import { newCampaignId, startCampaign } from '../client/start';
 import { BAD_INPUT, CliError } from './errors';
-
-/** What `start` prints with `--json`. */
-export interface Started {
-  workflowId: string;
-  runId: string;
-  url: string;
-}
-
-/** Starts a campaign workflow for a validated brief; refuses an id that is already running. */
-export async function startCampaign(
-  client: Client,
-  brief: Brief,
-  requestedBy: string,
-  workflowId: string,
-  taskQueue = TASK_QUEUE,
-): Promise<Started> {
-  try {
-    const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
-      taskQueue,
-      workflowId,
-      args: [{ brief, requestedBy }],
-      typedSearchAttributes: [
-        { key: CampaignStage, value: 'planning' },
-        { key: CampaignBrand, value: brief.brand },
-      ],
-      staticSummary: `${brief.campaign} (${brief.channels.join(', ')})`,
-      staticDetails: `**Objective:** ${brief.objective}\n\n**Key messages:**\n${brief.keyMessages.map((m) => `- ${m}`).join('\n')}`,
-    });
-    return { workflowId, runId: handle.firstExecutionRunId, url: workflowUrl(workflowId) };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new CliError(`--id: a campaign with id '${workflowId}' is already running`, BAD_INPUT);
-    }
-    throw err;
-  }
-}
-
-/** A readable, unique workflow id: brand, date and a random suffix. */
-export function newCampaignId(brief: Brief, now = new Date()): string {
-  return `${brief.brand}-${now.toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
-}
 
 /** `campaign start BRIEF`: validates the brief, then starts its workflow. */
 export function registerStart(program: Command): void {
@@ -70,7 +25,14 @@ export function registerStart(program: Command): void {
         );
       }
       const client = await connectClient();
-      const started = await startCampaign(client, brief, requestedBy, opts.id ?? newCampaignId(brief));
+      const started = await startCampaign(client, brief, requestedBy, opts.id ?? newCampaignId(brief)).catch(
+        (err: unknown) => {
+          if (err instanceof ClientError && err.kind === 'already-started') {
+            throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });
+          }
+          throw err;
+        },
+      );
       if (opts.json) {
         console.log(JSON.stringify(started));
         return;

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { campaignView } from '../client/campaign-view';
+import { connectClient, workflowUrl } from '../client/connect';
+import { describeCampaign } from '../client/describe';
 import type { CampaignResult } from '../domain/campaign';
 import { describeUsage } from '../domain/usage';
-import { campaignView } from './campaign-view';
-import { connectClient, describeCampaign, workflowUrl } from './connect';
 
 /** `campaign status ID`: stage, approvals and outcome of one campaign. */
 export function registerStatus(program: Command): void {

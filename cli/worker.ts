@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { temporalTarget } from '../worker/config';
+import { temporalTarget } from '../client/connect';
+import { firstLineOf } from '../client/errors';
 import { CliError } from './errors';
 
 /** Runs a campaign worker until SIGINT or SIGTERM, then drains and exits. */
@@ -12,9 +13,11 @@ export async function runWorker(address: string, namespace: string, connectionOp
   const { installRuntime } = await import('../worker/runtime');
   installRuntime();
   const deps = productionDeps(workerPaths());
-  const connection = await NativeConnection.connect({ ...connectionOptions, address }).catch(() => {
+  const connection = await NativeConnection.connect({ ...connectionOptions, address }).catch((err: unknown) => {
     throw new CliError(
-      `cannot reach Temporal at ${address}: start it with \`npx campaign dev --no-worker\` or set TEMPORAL_ADDRESS`,
+      `cannot reach Temporal at ${address}: start it with \`npx campaign dev --no-worker\` or set TEMPORAL_ADDRESS (${firstLineOf(err)})`,
+      1,
+      { cause: err },
     );
   });
   try {

@@ -8,13 +8,23 @@ export interface Actor {
   establishedBy: string;
 }
 
-/** The policy decision that let a tool call run, as the governance interceptor attaches it to the result. */
+/** The policy decision that let a tool call run: the agent, the tools checked, the deciding policies and the set. */
 export interface PolicyRecord {
   agent: string;
   tools: string[];
   decision: 'allow';
   policyIds: string[];
   policySetHash: string;
+}
+
+/**
+ * An activity's result as the governance interceptor hands it to the workflow: the activity's own output and, beside
+ * it, the policy decision that let it run. The workflow unwraps it in one place (`CampaignRun.step`), so the record
+ * reaches the audit trail and nothing else: no later step's input and no model prompt.
+ */
+export interface Governed<T> {
+  output: T;
+  policy: PolicyRecord;
 }
 
 /** One link of the hash-chained audit trail. */

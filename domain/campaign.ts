@@ -120,21 +120,6 @@ export interface ApprovalRequest {
 /** An approval request as it waits at the gate: who has approved so far, and until when. */
 export type PendingApproval = ApprovalRequest & { approvedBy: string[]; deadline: string };
 
-/** The stages a campaign moves through, as shown in the `CampaignStage` search attribute. */
-export const STAGES = [
-  'planning',
-  'researching',
-  'briefing',
-  'writing',
-  'reviewing',
-  'awaiting-approval',
-  'publishing',
-  'published',
-  'rejected',
-  'failed',
-] as const;
-export type Stage = (typeof STAGES)[number];
-
 /** How a campaign ended. */
 export type CampaignOutcome =
   | { kind: 'published'; outboxPath: string; contentHash: string; approvedBy: string[] }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { startCampaign } from '../cli/start';
-import { waitForApproval } from '../cli/wait-for-approval';
+import { startCampaign } from '../client/start';
+import { waitForApproval } from '../client/wait-for-approval';
 import type { Brief } from '../domain/brief';
 import type { ModelUsage, ReviewFinding } from '../domain/campaign';
 import { campaignStateQuery } from '../workflows/messages';

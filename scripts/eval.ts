@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
-import { readBriefFile } from '../cli/brief-file';
+import { readBriefFile } from '../client/brief-file';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import { type BriefEvaluation, evaluateBrief, renderTable } from '../eval/evaluate';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { readBriefFile } from '../cli/brief-file';
-import { startCampaign } from '../cli/start';
-import { waitForApproval } from '../cli/wait-for-approval';
+import { readBriefFile } from '../client/brief-file';
+import { startCampaign } from '../client/start';
+import { waitForApproval } from '../client/wait-for-approval';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import type { Brief } from '../domain/brief';
 import type { Decision } from '../domain/decision';

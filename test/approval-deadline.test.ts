@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { startCampaign } from '../cli/start';
+import { startCampaign } from '../client/start';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 import { registerSearchAttributes } from '../devserver/search-attributes';
 import { createCampaignWorker } from '../worker/create-worker';

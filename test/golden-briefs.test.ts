@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readBriefFile } from '../cli/brief-file';
+import { readBriefFile } from '../client/brief-file';
 import { evaluateBrief, renderTable } from '../eval/evaluate';
 import { PROJECT_ROOT } from '../worker/config';
 import { CampaignEnv } from './support/campaign-env';

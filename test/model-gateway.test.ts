@@ -46,6 +46,7 @@ const call = {
   variables: VARIABLES,
   schema: researchSelectionSchema,
   schemaName: 'research_selection',
+  offline: () => ({ factIds: ['TERM-1'], rationale: 'offline' }),
 };
 const GOOD = { answer: { factIds: ['TERM-1'], rationale: 'ok' }, inputTokens: 2_000_000, outputTokens: 1_000_000 };
 

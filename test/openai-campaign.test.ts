@@ -47,6 +47,31 @@ describe('campaigns on the OpenAI provider (loopback server, real openai client)
     },
   );
 
+  it('sends the model no policy record: no policy id or policy-set hash appears in any prompt', async () => {
+    fake.reset(campaignScript());
+    const campaigns = await openAIWorker();
+    const handle = await campaigns.start();
+    await campaigns.awaitApproval(handle);
+    const trail = await handle.query(auditTrailQuery);
+    const policies = trail.flatMap((e) => (e.policy ? [e.policy] : []));
+    // Every agent step was allowed by a recorded policy, so there is something that could leak.
+    expect(policies.map((p) => p.agent)).toEqual([
+      'orchestrator',
+      'researcher',
+      'strategist',
+      'copywriter',
+      'reviewer',
+    ]);
+    const prompts = fake.requests.map((r) => r.prompt);
+    expect(prompts).toHaveLength(4);
+    for (const prompt of prompts) {
+      expect(prompt).not.toContain(policies[0]?.policySetHash);
+      for (const id of new Set(policies.flatMap((p) => p.policyIds))) expect(prompt).not.toContain(id);
+      expect(prompt).not.toMatch(/policySetHash|policyIds|governance/);
+    }
+    await handle.terminate('test done');
+  });
+
   it('retries a rate-limited call through the activity retry policy and reaches the gate', async () => {
     fake.reset(
       campaignScript((schema, n) =>

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 
 /** The project's root folder, wherever it is run from. */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -26,15 +25,4 @@ export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
     modelConfigFile: resolve(env.CAMPAIGN_MODEL_CONFIG ?? resolve(PROJECT_ROOT, 'config', 'models.yaml')),
     cacheDir: resolve(env.CAMPAIGN_CACHE_DIR ?? resolve(PROJECT_ROOT, '.data', 'model-cache')),
   };
-}
-
-/** Where to find Temporal: `TEMPORAL_*` variables or a profile via `@temporalio/envconfig`, else localhost:7233. */
-export function temporalTarget(): {
-  address: string;
-  namespace: string;
-  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
-} {
-  const { connectionOptions, namespace } = loadClientConnectConfig();
-  const address = connectionOptions.address ?? 'localhost:7233';
-  return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
 }

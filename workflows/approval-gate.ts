@@ -1,6 +1,8 @@
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
+import { type GateState, refusalOf } from '../domain/approval-rules';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
+import { Failure } from '../domain/failures';
 import type { AuditChain } from './audit-chain';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
 
@@ -91,48 +93,20 @@ export class ApprovalGate {
       const issue = parsed.error.issues[0];
       throw refused(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
     }
-    const decision = parsed.data;
-    const { approver } = decision;
-    if (!this.request || this.outcome) throw refused('no approval is pending for this campaign');
-    if (decision.contentHash !== this.request.contentHash) {
-      throw refused(
-        `contentHash does not match the content awaiting approval (round ${this.request.round}); reload Current Details`,
-      );
-    }
-    if (approver === this.requestedBy) throw refused(`${approver} requested this campaign and may not decide on it`);
-    if (!this.plan.eligibleApprovers.includes(approver)) {
-      throw refused(
-        `${approver} is not an approver in this campaign's plan (${this.plan.eligibleApprovers.join(', ')})`,
-      );
-    }
-    if (this.approvals.some((a) => a.approver === approver))
-      throw refused(`${approver} has already approved this content`);
-    switch (decision.decision) {
-      case 'approve':
-        this.checkApproval(approver);
-        break;
-      case 'request-changes':
-        if (this.changesUsed >= this.plan.maxChangeRounds) {
-          throw refused(`all ${this.plan.maxChangeRounds} change rounds are used; approve or reject`);
-        }
-        break;
-      case 'reject':
-        break;
-      default:
-        return decision satisfies never;
-    }
-    return decision;
+    const reason = refusalOf(this.state(), parsed.data);
+    if (reason !== null) throw refused(reason);
+    return parsed.data;
   }
 
-  private checkApproval(approver: string): void {
-    const blocking = this.request?.findings.filter((f) => f.blocking).length ?? 0;
-    if (blocking > 0)
-      throw refused(`the content has ${blocking} blocking review finding(s); request changes or reject`);
-    const signers = [...this.approvals.map((a) => a.approver), approver];
-    const completes = signers.length >= this.plan.requiredApprovals;
-    if (completes && this.plan.mustInclude.length > 0 && !signers.some((id) => this.plan.mustInclude.includes(id))) {
-      throw refused(`one of the approvals must come from: ${this.plan.mustInclude.join(', ')}`);
-    }
+  /** The gate as the approval rules see it. */
+  private state(): GateState {
+    const open = this.request && !this.outcome;
+    return {
+      plan: this.plan,
+      requestedBy: this.requestedBy,
+      pending: open && this.request ? { ...this.request, approvedBy: this.approvals.map((a) => a.approver) } : null,
+      changesUsed: this.changesUsed,
+    };
   }
 
   private apply(decision: Decision): DecisionReceipt {
@@ -177,7 +151,7 @@ export class ApprovalGate {
 
 /** A refusal for the approver: its message is what the UI and CLI show, without a stack trace of workflow code. */
 function refused(message: string): ApplicationFailure {
-  const failure = ApplicationFailure.create({ message, type: 'DecisionRefused', nonRetryable: true });
+  const failure = ApplicationFailure.create({ message, type: Failure.DecisionRefused, nonRetryable: true });
   failure.stack = '';
   return failure;
 }

@@ -2,25 +2,29 @@ import { setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } fro
 import type { Actor, AuditEvent, PolicyRecord } from '../domain/audit';
 import type {
   ApprovalPlan,
+  ApprovalRequest,
   CampaignInput,
   CampaignOutcome,
   CampaignResult,
   ModelUsage,
   Provenance,
-  Stage,
 } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
+import { STEPS, type Stage, type StepName } from '../domain/steps';
 import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
-import { ApprovalGate } from './approval-gate';
+import { ApprovalGate, type GateOutcome } from './approval-gate';
 import { AuditChain } from './audit-chain';
 import { renderDetails } from './details';
+import { runActivity, type StepInput, type StepOutput } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery } from './messages';
 
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
   readonly audit = new AuditChain();
   private stage: Stage = 'planning';
+  /** The step under way, named in the audit event if it fails. */
+  private current: StepName | 'approval' = 'plan';
   private plan: ApprovalPlan | null = null;
   private approvalGate: ApprovalGate | undefined;
   private readonly usageByStep: Record<string, ModelUsage> = {};
@@ -48,12 +52,33 @@ export class CampaignRun {
     });
   }
 
+  /**
+   * Runs one step of the catalogue: enters its stage, runs its activity behind the policy check, and records the
+   * audit event with the policy that allowed it and the model that answered.
+   */
+  async step<S extends StepName>(name: S, input: StepInput<S>): Promise<StepOutput<S>> {
+    const spec = STEPS[name];
+    this.current = name;
+    this.enter(spec.stage);
+    const { output, policy, audited } = await runActivity(name, input);
+    this.recordStep(name, spec.auditedInput(input as never), audited, policy, provenanceOf(output));
+    return output;
+  }
+
   /** Fixes the approval plan in history and opens the approval gate with it. */
-  fixPlan(plan: ApprovalPlan): ApprovalGate {
+  fixPlan(plan: ApprovalPlan): void {
     this.plan = plan;
     upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
     this.approvalGate = new ApprovalGate(plan, this.input.requestedBy, this.audit, () => this.enter(this.stage));
-    return this.approvalGate;
+  }
+
+  /** Shows `request` at the approval gate and waits for the approvers' decision (or the deadline). */
+  async decide(request: ApprovalRequest): Promise<GateOutcome> {
+    if (!this.approvalGate) throw new Error('the approval plan must be fixed before the gate opens');
+    this.current = 'approval';
+    const outcome = this.approvalGate.decide(request);
+    this.enter('awaiting-approval');
+    return outcome;
   }
 
   /** Moves to `stage` and updates the search attribute, the memo the inbox reads, and Current Details. */
@@ -72,52 +97,17 @@ export class CampaignRun {
     setCurrentDetails(renderDetails(this.input.brief.campaign, stage, this.plan, pending, this.usage()));
   }
 
-  /** Records an agent's completed step: hashes of what went in and out, the policy that allowed it, the model. */
-  recordStep(
-    step: string,
-    agent: string,
-    action: string,
-    input: unknown,
-    output: unknown,
-    provenance?: Provenance,
-  ): void {
-    const actor: Actor = { kind: 'agent', id: agent, establishedBy: 'worker task queue' };
-    const policy = (output as { governance?: PolicyRecord } | null)?.governance;
-    const model = provenance && {
-      provider: provenance.provider,
-      model: provenance.model,
-      promptTemplateHash: provenance.promptTemplateHash,
-    };
-    let usage: AuditEvent['usage'];
-    if (provenance?.usage) {
-      const { latencyMs: _, ...billed } = provenance.usage;
-      usage = billed;
-      this.usageByStep[step] = addUsage(this.usageByStep[step] ?? NO_USAGE, provenance.usage);
-    }
-    this.audit.append({
-      step,
-      actor,
-      action,
-      outcome: 'ok',
-      inputHash: hashOf(input),
-      outputHash: hashOf(output),
-      policy,
-      model,
-      usage,
-    });
-  }
-
   /** Tokens and cost per step and for the campaign so far. */
   usage(): UsageReport {
     return { byStep: { ...this.usageByStep }, total: Object.values(this.usageByStep).reduce(addUsage, NO_USAGE) };
   }
 
-  /** Records a step that failed (a policy denial, exhausted retries) before the failure ends the workflow. */
-  recordFailure(step: string, error: unknown): void {
+  /** Records the step under way as failed (a policy denial, exhausted retries) before the failure ends the workflow. */
+  recordFailure(error: unknown): void {
     const message =
       error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     this.audit.append({
-      step,
+      step: this.current,
       actor: { kind: 'system', id: 'workflow', establishedBy: 'workflow' },
       action: 'fail',
       outcome: 'failed',
@@ -131,4 +121,43 @@ export class CampaignRun {
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
     return { outcome, auditHead: this.audit.head, audit: this.audit.events, usage: this.usage() };
   }
+
+  /** Records an agent's completed step: hashes of what went in and out, the policy that allowed it, the model. */
+  private recordStep(
+    name: StepName,
+    input: unknown,
+    output: unknown,
+    policy: PolicyRecord | undefined,
+    provenance: Provenance | undefined,
+  ): void {
+    const { agent, auditAction } = STEPS[name];
+    const actor: Actor = { kind: 'agent', id: agent, establishedBy: 'worker task queue' };
+    const model = provenance && {
+      provider: provenance.provider,
+      model: provenance.model,
+      promptTemplateHash: provenance.promptTemplateHash,
+    };
+    let usage: AuditEvent['usage'];
+    if (provenance?.usage) {
+      const { latencyMs: _, ...billed } = provenance.usage;
+      usage = billed;
+      this.usageByStep[name] = addUsage(this.usageByStep[name] ?? NO_USAGE, provenance.usage);
+    }
+    this.audit.append({
+      step: name,
+      actor,
+      action: auditAction,
+      outcome: 'ok',
+      inputHash: hashOf(input),
+      outputHash: hashOf(output),
+      policy,
+      model,
+      usage,
+    });
+  }
+}
+
+/** The model provenance of an agent's output, if the step called a model. */
+function provenanceOf(output: object): Provenance | undefined {
+  return 'provenance' in output ? (output.provenance as Provenance) : undefined;
 }

@@ -1,13 +1,7 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { workflowInfo } from '@temporalio/workflow';
 import type { CampaignInput, CampaignResult, ReviewFinding } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import { CampaignRun } from './campaign-run';
-import { AGENT_STEP, MODEL_STEP, PUBLISH_STEP } from './step-options';
-
-const { planCampaign } = proxyActivities<Activities>(AGENT_STEP);
-const { researchFacts, draftCreativeBrief, writeVariants, reviewVariants } = proxyActivities<Activities>(MODEL_STEP);
-const { publishCampaign } = proxyActivities<Activities>(PUBLISH_STEP);
 
 /** Times the reviewer may send copy back per approval request before the approver sees what remains. */
 const MAX_REVIEW_SEND_BACKS = 1;
@@ -16,41 +10,26 @@ const MAX_REVIEW_SEND_BACKS = 1;
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignResult> {
   const run = new CampaignRun(input);
   const { brief, requestedBy } = input;
-  let step = 'plan';
   try {
     // 1. Plan: who may approve is fixed in history, so a later roster edit cannot change a running campaign.
-    run.enter('planning');
-    const plan = await planCampaign({ brief, requestedBy });
-    run.recordStep(step, 'orchestrator', 'roster.read', brief, plan);
-    const gate = run.fixPlan(plan);
+    const plan = await run.step('plan', { brief, requestedBy });
+    run.fixPlan(plan);
 
     // 2. Research: facts with ids, and only the audience whose consent covers the purpose.
-    run.enter('researching');
-    step = 'research';
-    const research = await researchFacts({ brief });
-    run.recordStep(step, 'researcher', 'kb.search', brief, research, research.provenance);
+    const research = await run.step('research', { brief });
 
     // 3. Brief: key messages tied to fact ids.
-    run.enter('briefing');
-    step = 'brief';
-    const creativeBrief = await draftCreativeBrief({ brief, research });
-    run.recordStep(step, 'strategist', 'llm.generate', research, creativeBrief, creativeBrief.provenance);
+    const creativeBrief = await run.step('brief', { brief, research });
 
     let feedback: string[] = [];
     let approverFeedback: string[] = [];
     let sendBacks = 0;
     for (let round = 1; ; round++) {
       // 4. Variants, per channel, citing facts.
-      run.enter('writing');
-      step = 'variants';
-      const written = await writeVariants({ brief, creativeBrief, research, round, feedback });
-      run.recordStep(step, 'copywriter', 'llm.generate', { creativeBrief, feedback }, written, written.provenance);
+      const written = await run.step('variants', { brief, creativeBrief, research, round, feedback });
 
       // 5. Review: blocking findings go back to the copywriter, within bounds; what remains goes to the approver.
-      run.enter('reviewing');
-      step = 'review';
-      const review = await reviewVariants({ brief, variants: written.variants, research });
-      run.recordStep(step, 'reviewer', 'content.review', written.variants, review, review.provenance);
+      const review = await run.step('review', { brief, variants: written.variants, research });
       if (review.blocking && sendBacks < MAX_REVIEW_SEND_BACKS) {
         sendBacks += 1;
         // The approver's request stays in the brief for the rewrite, next to the reviewer's findings.
@@ -60,35 +39,22 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       sendBacks = 0;
 
       // 6. Approval gate: a decision bound to the hash of exactly this content.
-      step = 'approval';
       const contentHash = hashOf(written.variants);
-      const request = {
+      const { variants, provenance } = written;
+      const outcome = await run.decide({
         round,
-        variants: written.variants,
+        variants,
         findings: review.findings,
         claims: review.claims,
         contentHash,
-      };
-      const decision = gate.decide(request);
-      run.enter('awaiting-approval');
-      const outcome = await decision;
+      });
       switch (outcome.kind) {
         case 'approved': {
           // 7. Publish: only with the approval bound to the content hash.
-          run.enter('publishing');
-          step = 'publish';
           const approval = { contentHash, approvedBy: outcome.approvedBy, requiredApprovals: plan.requiredApprovals };
           const { workflowId } = workflowInfo();
-          const publishInput = {
-            workflowId,
-            brief,
-            variants: written.variants,
-            approval,
-            auditHead: run.audit.head,
-            provenance: written.provenance,
-          };
-          const published = await publishCampaign(publishInput);
-          run.recordStep(step, 'publisher', 'asset.publish', approval, published);
+          const auditHead = run.audit.head;
+          const published = await run.step('publish', { workflowId, brief, variants, approval, auditHead, provenance });
           return run.finish({
             kind: 'published',
             outboxPath: published.outboxPath,
@@ -114,7 +80,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
       }
     }
   } catch (err) {
-    run.recordFailure(step, err);
+    run.recordFailure(err);
     throw err;
   }
 }

@@ -1,4 +1,5 @@
-import type { ApprovalPlan, PendingApproval, Stage } from '../domain/campaign';
+import type { ApprovalPlan, PendingApproval } from '../domain/campaign';
+import type { Stage } from '../domain/steps';
 import { describeUsage, type UsageReport } from '../domain/usage';
 
 /** Renders the Markdown shown as "Current Details" in the Temporal UI. */

@@ -1,7 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AuditEvent } from '../domain/audit';
-import type { ApprovalPlan, ModelUsage, PendingApproval, Stage } from '../domain/campaign';
+import type { ApprovalPlan, ModelUsage, PendingApproval } from '../domain/campaign';
 import type { Decision, DecisionReceipt } from '../domain/decision';
+import type { Stage } from '../domain/steps';
 import type { UsageReport } from '../domain/usage';
 
 const DECISION_HELP =

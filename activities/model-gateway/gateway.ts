@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { ModelUsage, Provenance } from '../../domain/campaign';
+import { Failure } from '../../domain/failures';
 import { hashOf } from '../../domain/hash';
 import { NO_USAGE } from '../../domain/usage';
 import { type AgentRole, type ModelConfig, priceOf } from './model-config';
@@ -16,7 +17,8 @@ export interface GenerateCall<T> {
   variables: Record<string, unknown>;
   schema: z.ZodType<T>;
   schemaName: string;
-  offlineInput?: unknown;
+  /** The offline model's answer: a deterministic function of the agent's own input, computed only when it is asked. */
+  offline: () => T;
 }
 
 /** The one way agents reach a model: templates, deadlines, heartbeats, the durable cache, schema repair, and cost. */
@@ -52,7 +54,7 @@ export function createModelGateway(deps: {
     const heartbeat = setInterval(() => ctx.heartbeat({ waitingFor: call.role }), HEARTBEAT_EVERY_MS);
     try {
       const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(config.timeoutSeconds * 1000)]);
-      const request = { ...call, prompt, settings, offlineInput: call.offlineInput };
+      const request = { ...call, prompt, settings };
       let reply: ProviderReply;
       try {
         reply = await provider.complete(request, signal);
@@ -85,7 +87,7 @@ export function createModelGateway(deps: {
         if (!parsed.ok) {
           throw ApplicationFailure.nonRetryable(
             `${call.role} output failed its schema after one repair attempt: ${parsed.problem}`,
-            'ModelOutputInvalid',
+            Failure.ModelOutputInvalid,
           );
         }
       }

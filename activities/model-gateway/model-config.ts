@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { MODEL_AGENTS, type ModelAgent } from '../../domain/steps';
 
-/** The agent roles that call a model. */
-export const AGENT_ROLES = ['researcher', 'strategist', 'copywriter', 'reviewer'] as const;
-export type AgentRole = (typeof AGENT_ROLES)[number];
+/** The agent roles that call a model, from the step catalogue. */
+export type AgentRole = ModelAgent;
 
 const roleSettingsSchema = z.object({
   model: z.string().min(1),
@@ -16,14 +16,28 @@ export type RoleSettings = z.infer<typeof roleSettingsSchema>;
 const modelConfigSchema = z.object({
   api: z.enum(['responses', 'chat']),
   timeoutSeconds: z.number().positive().max(600),
-  roles: z.object(
-    Object.fromEntries(AGENT_ROLES.map((r) => [r, roleSettingsSchema])) as Record<AgentRole, typeof roleSettingsSchema>,
-  ),
+  /** Settings per agent; `default` serves every agent without its own entry. */
+  roles: z
+    .object({ default: roleSettingsSchema })
+    .catchall(roleSettingsSchema)
+    .superRefine((roles, ctx) => {
+      for (const key of Object.keys(roles)) {
+        if (key !== 'default' && !(MODEL_AGENTS as readonly string[]).includes(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `not an agent that calls a model (${MODEL_AGENTS.join(', ')}, or default)`,
+          });
+        }
+      }
+    }),
   prices: z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) })),
 });
 
 /** Everything the gateway needs to know about models, after environment overrides. */
-export type ModelConfig = z.infer<typeof modelConfigSchema> & {
+export type ModelConfig = Omit<z.infer<typeof modelConfigSchema>, 'roles'> & {
+  /** Each model agent's settings, its own entry or the default. */
+  roles: Record<AgentRole, RoleSettings>;
   provider: 'openai' | 'offline';
   baseURL: string | undefined;
   /** Never logged or put in an error message. */
@@ -46,9 +60,12 @@ export function loadModelConfig(file: string, env: NodeJS.ProcessEnv = process.e
     throw new Error(`OPENAI_API_MODE: must be "responses" or "chat", not "${mode}"`);
   }
   const model = env.OPENAI_MODEL;
-  const roles = model
-    ? (Object.fromEntries(AGENT_ROLES.map((r) => [r, { ...config.roles[r], model }])) as ModelConfig['roles'])
-    : config.roles;
+  const roles = Object.fromEntries(
+    MODEL_AGENTS.map((agent) => {
+      const settings = config.roles[agent] ?? config.roles.default;
+      return [agent, model ? { ...settings, model } : settings];
+    }),
+  ) as ModelConfig['roles'];
   return {
     ...config,
     api: mode ?? config.api,

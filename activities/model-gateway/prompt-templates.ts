@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashOf } from '../../domain/hash';
-import { AGENT_ROLES, type AgentRole } from './model-config';
+import { MODEL_AGENTS } from '../../domain/steps';
+import type { AgentRole } from './model-config';
 
 /** One role's prompt template and the hash that goes with every call made from it. */
 export interface PromptTemplate {
@@ -13,7 +14,7 @@ export interface PromptTemplate {
 /** Loads `prompts/<role>.md` for every role; a missing template stops the worker at start. */
 export function loadPromptTemplates(dir: string): Record<AgentRole, PromptTemplate> {
   return Object.fromEntries(
-    AGENT_ROLES.map((role) => {
+    MODEL_AGENTS.map((role) => {
       const text = readFileSync(join(dir, `${role}.md`), 'utf8');
       return [role, { role, text, hash: hashOf(text) }];
     }),

@@ -9,8 +9,8 @@ export interface ModelRequest<T> {
   /** The schema's name as the provider sees it (`json_schema.name`). */
   schemaName: string;
   settings: RoleSettings;
-  /** What the offline model builds its answer from; the OpenAI provider ignores it. */
-  offlineInput: unknown;
+  /** What the offline model answers; the OpenAI provider ignores it. */
+  offline: () => unknown;
 }
 
 /** A provider's raw answer: the text it returned and the tokens it billed. */

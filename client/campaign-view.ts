@@ -1,9 +1,10 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
-import type { ApprovalPlan, ModelUsage } from '../domain/campaign';
+import { type GateState, mayApprove, mayDecide } from '../domain/approval-rules';
+import type { ModelUsage } from '../domain/campaign';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import type { CampaignMemo } from '../workflows/messages';
 
-/** One campaign as the CLI shows it, read from search attributes and memo (no worker needed). */
+/** One campaign as clients show it, read from search attributes and memo (no worker needed). */
 export interface CampaignView {
   workflowId: string;
   status: string;
@@ -23,13 +24,15 @@ export interface CampaignView {
   usage: ModelUsage | null;
 }
 
-/** Builds the view of one execution from its listing or description. */
+/** Builds the view of one execution from its listing or description, with the gate's own approval rules. */
 export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDescription): CampaignView {
   const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
   const pending = memo.pending ?? null;
   const plan = memo.plan ?? null;
-  const approvedBy = pending?.approvedBy ?? [];
   const running = info.status.name === 'RUNNING';
+  // Change rounds only limit change requests, which neither list depends on.
+  const gate: GateState | null =
+    running && pending && plan ? { plan, requestedBy: memo.requestedBy, pending, changesUsed: 0 } : null;
   return {
     workflowId: info.workflowId,
     status: info.status.name,
@@ -38,26 +41,11 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
     campaign: memo.campaign ?? null,
     requestedBy: memo.requestedBy ?? null,
     requiredApprovals: plan?.requiredApprovals ?? null,
-    approvedBy,
-    mayDecide: running && pending && plan ? stillToDecide(plan, memo.requestedBy, approvedBy) : [],
-    mayApprove:
-      running && pending && plan && !pending.findings.some((f) => f.blocking)
-        ? mayApproveNext(plan, memo.requestedBy, approvedBy)
-        : [],
+    approvedBy: pending?.approvedBy ?? [],
+    mayDecide: gate ? mayDecide(gate) : [],
+    mayApprove: gate ? mayApprove(gate) : [],
     contentHash: pending?.contentHash ?? null,
     deadline: pending?.deadline ?? null,
     usage: memo.usage ?? null,
   };
-}
-
-/** Who the gate would accept the next approval from: when it completes the count, only a required signer will do. */
-function mayApproveNext(plan: ApprovalPlan, requestedBy: string | undefined, approvedBy: string[]): string[] {
-  const open = stillToDecide(plan, requestedBy, approvedBy);
-  const completes = approvedBy.length + 1 >= plan.requiredApprovals;
-  const needsSigner = plan.mustInclude.length > 0 && !approvedBy.some((id) => plan.mustInclude.includes(id));
-  return completes && needsSigner ? open.filter((id) => plan.mustInclude.includes(id)) : open;
-}
-
-function stillToDecide(plan: ApprovalPlan, requestedBy: string | undefined, approvedBy: string[]): string[] {
-  return plan.eligibleApprovers.filter((id) => id !== requestedBy && !approvedBy.includes(id));
 }

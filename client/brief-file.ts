@@ -1,31 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type Brief, briefSchema, describeBriefProblem } from '../domain/brief';
-import { BAD_INPUT, CliError } from './errors';
+import { ClientError } from './errors';
 
-/** Reads and validates a brief from a YAML or JSON file; any problem is a {@link CliError} naming the field. */
+/** Reads and validates a brief from a YAML or JSON file; any problem is a `bad-brief` {@link ClientError} naming the file and field. */
 export function readBriefFile(path: string): Brief {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: cannot read the brief (${code ?? 'error'})`, BAD_INPUT);
+    throw new ClientError('bad-brief', `${path}: cannot read the brief (${code ?? 'error'})`, { cause: err });
   }
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (err) {
     const first = (err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)).replace(/:$/, '');
-    throw new CliError(`${path}: not valid YAML or JSON: ${first}`, BAD_INPUT);
+    throw new ClientError('bad-brief', `${path}: not valid YAML or JSON: ${first}`, { cause: err });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new CliError(
+    throw new ClientError(
+      'bad-brief',
       `${path}: brief: must be a mapping of fields, not ${Array.isArray(raw) ? 'a list' : typeof raw}`,
-      BAD_INPUT,
     );
   }
   const parsed = briefSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError(`${path}: ${describeBriefProblem(parsed.error)}`, BAD_INPUT);
+  if (!parsed.success) throw new ClientError('bad-brief', `${path}: ${describeBriefProblem(parsed.error)}`);
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { PendingApproval } from '../domain/campaign';
 import { campaignStateQuery } from '../workflows/messages';
+import { ClientError } from './errors';
 
 /**
  * Polls a campaign until its approval gate shows round `round` (or later); fails when the workflow closes first or
@@ -16,8 +17,12 @@ export async function waitForApproval(
     const { pending } = await handle.query(campaignStateQuery);
     if (pending && pending.round >= round) return pending;
     const { status } = await handle.describe();
-    if (status.name !== 'RUNNING') throw new Error(`campaign ended ${status.name} before the approval gate`);
+    if (status.name !== 'RUNNING')
+      throw new ClientError('gate-not-reached', `campaign ended ${status.name} before the approval gate`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${handle.workflowId} did not reach the approval gate (round ${round}) within ${timeoutMs} ms`);
+  throw new ClientError(
+    'gate-not-reached',
+    `${handle.workflowId} did not reach the approval gate (round ${round}) within ${timeoutMs} ms`,
+  );
 }

@@ -1,0 +1,40 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { ClientError, firstLineOf } from './errors';
+
+/** Where Temporal is: the address, the namespace and the connection options (TLS, API key) to reach it. */
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+}
+
+/** Where to find Temporal: `TEMPORAL_*` variables or a profile via `@temporalio/envconfig`, else localhost:7233. */
+export function temporalTarget(): TemporalTarget {
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const address = connectionOptions.address ?? 'localhost:7233';
+  return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
+}
+
+/** A client for the Temporal named by `TEMPORAL_*` or a profile; a clear error when nothing answers. */
+export async function connectClient(target: TemporalTarget = temporalTarget()): Promise<Client> {
+  const { address, namespace, connectionOptions } = target;
+  try {
+    const connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 } as Parameters<
+      typeof Connection.connect
+    >[0]);
+    return new Client({ connection, namespace });
+  } catch (err) {
+    throw new ClientError(
+      'unreachable',
+      `cannot reach Temporal at ${address}: start it with \`npm start\` or \`npx campaign dev\`, or set TEMPORAL_ADDRESS (${firstLineOf(err)})`,
+      { cause: err },
+    );
+  }
+}
+
+/** The Temporal UI link for a workflow; `TEMPORAL_UI_URL` overrides the dev server's default. */
+export function workflowUrl(workflowId: string, namespace = temporalTarget().namespace): string {
+  const ui = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
+  return `${ui}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Brief } from '../domain/brief';
+import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
+import { TASK_QUEUE } from '../domain/task-queue';
+import type { campaignWorkflow } from '../workflows';
+import { workflowUrl } from './connect';
+import { ClientError } from './errors';
+
+/** A started campaign: its ids and where to watch it. */
+export interface Started {
+  workflowId: string;
+  runId: string;
+  url: string;
+}
+
+/** Starts a campaign workflow for a validated brief; refuses an id that is already running. */
+export async function startCampaign(
+  client: Client,
+  brief: Brief,
+  requestedBy: string,
+  workflowId: string,
+  taskQueue = TASK_QUEUE,
+): Promise<Started> {
+  try {
+    const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [{ brief, requestedBy }],
+      typedSearchAttributes: [
+        { key: CampaignStage, value: 'planning' },
+        { key: CampaignBrand, value: brief.brand },
+      ],
+      staticSummary: `${brief.campaign} (${brief.channels.join(', ')})`,
+      staticDetails: `**Objective:** ${brief.objective}\n\n**Key messages:**\n${brief.keyMessages.map((m) => `- ${m}`).join('\n')}`,
+    });
+    return { workflowId, runId: handle.firstExecutionRunId, url: workflowUrl(workflowId) };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new ClientError('already-started', `a campaign with id '${workflowId}' is already running`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/** A readable, unique workflow id: brand, date and a random suffix. */
+export function newCampaignId(brief: Brief, now = new Date()): string {
+  return `${brief.brand}-${now.toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,58 @@
+import type { Brief } from './brief';
+import type { CreativeBrief, Provenance, Research, Variant } from './campaign';
+
+/** What the planner gets: the brief and who asked for it. */
+export interface PlanInput {
+  brief: Brief;
+  requestedBy: string;
+}
+
+/** What the researcher gets. */
+export interface ResearchInput {
+  brief: Brief;
+}
+
+/** What the strategist gets: the brief and the research behind it. */
+export interface BriefInput {
+  brief: Brief;
+  research: Research;
+}
+
+/** What the copywriter gets for one round; `feedback` holds the reviewer's or approver's points. */
+export interface WriteVariantsInput {
+  brief: Brief;
+  creativeBrief: CreativeBrief;
+  research: Research;
+  round: number;
+  feedback: string[];
+}
+
+/** What the reviewer checks: one round's variants against the research and the brief. */
+export interface ReviewInput {
+  brief: Brief;
+  variants: Variant[];
+  research: Research;
+}
+
+/** The approval the publisher must present; the governance interceptor checks it against the content. */
+export interface PublishApproval {
+  contentHash: string;
+  approvedBy: string[];
+  requiredApprovals: number;
+}
+
+/** What the publisher gets. */
+export interface PublishInput {
+  workflowId: string;
+  brief: Brief;
+  variants: Variant[];
+  approval: PublishApproval;
+  auditHead: string;
+  provenance: Provenance;
+}
+
+/** Where the publisher put the package, and the package's hash. */
+export interface Published {
+  outboxPath: string;
+  packageHash: string;
+}

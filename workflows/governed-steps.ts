@@ -1,0 +1,48 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { GovernedActivities } from '../activities';
+import type { Governed, PolicyRecord } from '../domain/audit';
+import { STEPS, type StepActivity, type StepName } from '../domain/steps';
+import { STEP_OPTIONS } from './step-options';
+
+/** The input of step `S`'s activity. */
+export type StepInput<S extends StepName> = Parameters<GovernedActivities[StepActivity<S>]>[0];
+
+/** The output of step `S`'s activity, out of its envelope. */
+export type StepOutput<S extends StepName> = Awaited<ReturnType<GovernedActivities[StepActivity<S>]>>['output'];
+
+/** One step's result out of its envelope: what later steps get, the policy record, and what the audit hashes. */
+export interface StepResult<T> {
+  output: T;
+  policy: PolicyRecord | undefined;
+  /** The result as the activity returned it, which the audit event's `outputHash` covers. */
+  audited: unknown;
+}
+
+const proxies = {
+  local: proxyActivities<GovernedActivities>(STEP_OPTIONS.local),
+  model: proxyActivities<GovernedActivities>(STEP_OPTIONS.model),
+  publish: proxyActivities<GovernedActivities>(STEP_OPTIONS.publish),
+};
+
+/** Schedules step `name`'s activity with its profile's timeouts and retries, and unwraps the governed result. */
+export async function runActivity<S extends StepName>(
+  name: S,
+  input: StepInput<S>,
+): Promise<StepResult<StepOutput<S>>> {
+  const { activity, profile } = STEPS[name];
+  const call = proxies[profile][activity] as (input: StepInput<S>) => Promise<unknown>;
+  return unwrap(await call(input)) as StepResult<StepOutput<S>>;
+}
+
+/**
+ * The one place a governed result is opened. Histories recorded before the envelope existed hold results with the
+ * policy record spread in as `governance`; those stay exactly as they were, so a replay rebuilds the same audit trail.
+ */
+function unwrap(raw: unknown): StepResult<unknown> {
+  if (raw && typeof raw === 'object' && 'output' in raw && 'policy' in raw) {
+    const { output, policy } = raw as Governed<unknown>;
+    return { output, policy, audited: output };
+  }
+  const legacy = raw as { governance?: PolicyRecord } | null;
+  return { output: raw, policy: legacy?.governance, audited: raw };
+}
