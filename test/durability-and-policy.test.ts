@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ActivityFailure, type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../domain/audit-verify';
+import { Failure } from '../domain/failures';
 import { PROJECT_ROOT } from '../worker/config';
 import { auditTrailQuery, decideUpdate } from '../workflows/messages';
 import { CampaignEnv } from './support/campaign-env';
@@ -51,7 +52,7 @@ describe('governance', () => {
     const activityFailure = (failure as WorkflowFailedError).cause;
     expect(activityFailure).toBeInstanceOf(ActivityFailure);
     const cause = (activityFailure as ActivityFailure).cause as ApplicationFailure;
-    expect(cause.type).toBe('PolicyDenied');
+    expect(cause.type).toBe(Failure.PolicyDenied);
     expect(cause.message).toMatch(/publisher may not call asset.publish: no policy permits it/);
     const trail = await handle.query(auditTrailQuery);
     expect(trail.at(-1)).toMatchObject({ step: 'publish', outcome: 'failed' });

@@ -10,6 +10,7 @@ import { createOpenAIProvider } from '../activities/model-gateway/openai-provide
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache } from '../activities/model-gateway/response-cache';
 import { researchSelectionSchema } from '../domain/agent-outputs';
+import { Failure } from '../domain/failures';
 import { PROJECT_ROOT } from '../worker/config';
 import { FakeOpenAI, type ScriptedReply } from './support/fake-openai';
 import { quietLogger } from './support/quiet-logger';
@@ -98,13 +99,13 @@ describe('model gateway over the real openai client and a loopback server', () =
   it('classifies 429 as retryable and passes on Retry-After', async () => {
     replies = [{ status: 429, error: { message: 'slow down' }, headers: { 'retry-after': '7' } }];
     const err = await failure(inActivity(() => gateway().generate(call)));
-    expect(err).toMatchObject({ type: 'ModelRateLimited', nonRetryable: false, nextRetryDelay: 7000 });
+    expect(err).toMatchObject({ type: Failure.ModelRateLimited, nonRetryable: false, nextRetryDelay: 7000 });
   });
 
   it('classifies 500 as retryable', async () => {
     replies = [{ status: 500, error: { message: 'boom' } }];
     expect(await failure(inActivity(() => gateway().generate(call)))).toMatchObject({
-      type: 'ModelUnavailable',
+      type: Failure.ModelUnavailable,
       nonRetryable: false,
     });
   });
@@ -113,17 +114,17 @@ describe('model gateway over the real openai client and a loopback server', () =
     replies = [{ hang: true }];
     const started = Date.now();
     expect(await failure(inActivity(() => gateway('responses', 0.5).generate(call)))).toMatchObject({
-      type: 'ModelTimeout',
+      type: Failure.ModelTimeout,
       nonRetryable: false,
     });
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it.each([
-    [{ status: 400, error: { message: 'bad' } }, 'ModelRequestRejected'],
-    [{ status: 401, error: { message: `Incorrect API key provided: ${SECRET}` } }, 'ModelRequestRejected'],
-    [{ status: 400, error: { message: 'flagged', code: 'content_policy_violation' } }, 'ModelContentPolicy'],
-    [{ refusal: 'I cannot help with that.' }, 'ModelRefusal'],
+    [{ status: 400, error: { message: 'bad' } }, Failure.ModelRequestRejected],
+    [{ status: 401, error: { message: `Incorrect API key provided: ${SECRET}` } }, Failure.ModelRequestRejected],
+    [{ status: 400, error: { message: 'flagged', code: 'content_policy_violation' } }, Failure.ModelContentPolicy],
+    [{ refusal: 'I cannot help with that.' }, Failure.ModelRefusal],
   ] as [ScriptedReply, string][])('does not retry %o (%s)', async (reply, type) => {
     replies = [reply];
     expect(await failure(inActivity(() => gateway().generate(call)))).toMatchObject({ type, nonRetryable: true });
@@ -141,7 +142,7 @@ describe('model gateway over the real openai client and a loopback server', () =
   it('fails without retry when the repaired answer still misses the schema', async () => {
     replies = [{ answer: { factIds: 'TERM-1' } }, { answer: { rationale: 'no ids' } }];
     const err = await failure(inActivity(() => gateway().generate(call)));
-    expect(err).toMatchObject({ type: 'ModelOutputInvalid', nonRetryable: true });
+    expect(err).toMatchObject({ type: Failure.ModelOutputInvalid, nonRetryable: true });
     expect(err.message).toMatch(/^researcher output failed its schema after one repair attempt: factIds/);
   });
 

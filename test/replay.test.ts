@@ -9,11 +9,32 @@ import { verifyAuditChain } from '../domain/audit-verify';
 import type { CampaignResult } from '../domain/campaign';
 
 // One history per workflow version: v1 from the foundation, v2 after the model gateway, v3 (two approvers and a
-// change request) after the gate counted change rounds on its own.
+// change request) after the gate counted change rounds on its own, v4 (the same scenario) after activity results came
+// in a policy envelope and the workflow ran its steps from the step catalogue.
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, history: historyFromJSON(JSON.parse(readFileSync(resolve(DIR, file), 'utf8'))) }));
+  .map((file) => ({
+    file,
+    version: Number(/-v(\d+)\.json$/.exec(file)?.[1] ?? 0),
+    history: historyFromJSON(JSON.parse(readFileSync(resolve(DIR, file), 'utf8'))),
+  }));
+
+function resultOf(history: temporal.api.history.v1.IHistory): CampaignResult {
+  const completed = history.events?.find(
+    (e) => e.workflowExecutionCompletedEventAttributes,
+  )?.workflowExecutionCompletedEventAttributes;
+  const payload = completed?.result?.payloads?.[0] as temporal.api.common.v1.IPayload;
+  return defaultPayloadConverter.fromPayload<CampaignResult>(payload);
+}
+
+/** Every activity input the workflow scheduled, as the JSON text that went over the wire. */
+function activityInputs(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((e) => {
+    const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
+    return payload?.data ? [Buffer.from(payload.data).toString('utf8')] : [];
+  });
+}
 
 describe.each(fixtures)('$file', ({ history }) => {
   it("replays against today's workflow code without a determinism violation", async () => {
@@ -24,11 +45,7 @@ describe.each(fixtures)('$file', ({ history }) => {
   });
 
   it('holds an intact audit chain in its result, which breaks when an approver is rewritten', () => {
-    const completed = history.events?.find(
-      (e) => e.workflowExecutionCompletedEventAttributes,
-    )?.workflowExecutionCompletedEventAttributes;
-    const payload = completed?.result?.payloads?.[0] as temporal.api.common.v1.IPayload;
-    const result = defaultPayloadConverter.fromPayload<CampaignResult>(payload);
+    const result = resultOf(history);
     expect(result.outcome.kind).toBe('published');
     expect(verifyAuditChain(result.audit)).toEqual({
       kind: 'intact',
@@ -40,5 +57,27 @@ describe.each(fixtures)('$file', ({ history }) => {
       e === firstApproval ? { ...e, actor: { ...e.actor, id: 'mallory' } } : e,
     );
     expect(verifyAuditChain(tampered)).toMatchObject({ kind: 'broken', seq: firstApproval?.seq });
+  });
+
+  it('records, for every agent step, the policy decision that allowed it', () => {
+    const steps = resultOf(history).audit.filter((e) => e.actor.kind === 'agent');
+    expect(steps.length).toBeGreaterThanOrEqual(6);
+    for (const event of steps) {
+      expect(event.policy).toMatchObject({ decision: 'allow', agent: event.actor.id });
+      expect(event.policy?.policyIds.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe.each(fixtures.filter((f) => f.version >= 4))('$file (policy envelope)', ({ history }) => {
+  it('hands no policy record on to a later step: no activity input carries a policy id or the policy-set hash', () => {
+    const { policySetHash } = resultOf(history).audit.find((e) => e.policy)?.policy ?? {};
+    expect(policySetHash).toMatch(/^[0-9a-f]{64}$/);
+    const inputs = activityInputs(history);
+    expect(inputs.length).toBe(8);
+    for (const input of inputs) {
+      expect(input).not.toContain(policySetHash);
+      expect(input).not.toMatch(/"(governance|policyIds|policySetHash)"/);
+    }
   });
 });

@@ -61,7 +61,12 @@ export class CampaignRun {
     this.current = name;
     this.enter(spec.stage);
     const { output, policy, audited } = await runActivity(name, input);
-    this.recordStep(name, spec.auditedInput(input as never), audited, policy, provenanceOf(output));
+    this.recordStep(name, {
+      input: spec.auditedInput(input as never),
+      output: audited,
+      policy,
+      provenance: provenanceOf(output),
+    });
     return output;
   }
 
@@ -123,13 +128,7 @@ export class CampaignRun {
   }
 
   /** Records an agent's completed step: hashes of what went in and out, the policy that allowed it, the model. */
-  private recordStep(
-    name: StepName,
-    input: unknown,
-    output: unknown,
-    policy: PolicyRecord | undefined,
-    provenance: Provenance | undefined,
-  ): void {
+  private recordStep(name: StepName, { input, output, policy, provenance }: StepRecord): void {
     const { agent, auditAction } = STEPS[name];
     const actor: Actor = { kind: 'agent', id: agent, establishedBy: 'worker task queue' };
     const model = provenance && {
@@ -155,6 +154,16 @@ export class CampaignRun {
       usage,
     });
   }
+}
+
+/** What the audit event of one completed step is made from. */
+interface StepRecord {
+  /** The audited part of the activity's input. */
+  input: unknown;
+  /** The activity's result. */
+  output: unknown;
+  policy: PolicyRecord | undefined;
+  provenance: Provenance | undefined;
 }
 
 /** The model provenance of an agent's output, if the step called a model. */

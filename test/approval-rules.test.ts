@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { type GateState, mayApprove, mayDecide, refusalOf } from '../domain/approval-rules';
+import type { ApprovalPlan, ReviewFinding } from '../domain/campaign';
+import type { Decision } from '../domain/decision';
+
+const HASH = 'a'.repeat(64);
+const OTHER = 'b'.repeat(64);
+const highRisk: ApprovalPlan = {
+  risk: 'high',
+  eligibleApprovers: ['jonas.weber', 'sara.yilmaz', 'miriam.koch'],
+  mustInclude: ['miriam.koch'],
+  requiredApprovals: 2,
+  deadlineHours: 72,
+  maxChangeRounds: 3,
+  reasons: [],
+};
+const blocking: ReviewFinding = { variantId: 'email-1', kind: 'unsupported-number', blocking: true, detail: '"9" ...' };
+
+function gate(approvedBy: string[] = [], overrides: Partial<GateState> = {}): GateState {
+  return {
+    plan: highRisk,
+    requestedBy: 'lena.vogel',
+    pending: { round: 1, contentHash: HASH, findings: [], approvedBy },
+    changesUsed: 0,
+    ...overrides,
+  };
+}
+const approve = (approver: string, contentHash = HASH): Decision => ({ decision: 'approve', approver, contentHash });
+
+describe('approval rules: the gate and the inbox ask the same functions', () => {
+  it.each([
+    [
+      'nothing pending',
+      gate([], { pending: null }),
+      approve('jonas.weber'),
+      'no approval is pending for this campaign',
+    ],
+    [
+      'another content hash',
+      gate(),
+      approve('jonas.weber', OTHER),
+      'contentHash does not match the content awaiting approval (round 1); reload Current Details',
+    ],
+    [
+      'the requester',
+      gate([], { requestedBy: 'jonas.weber' }),
+      approve('jonas.weber'),
+      'jonas.weber requested this campaign and may not decide on it',
+    ],
+    [
+      'someone outside the plan',
+      gate(),
+      approve('mallory'),
+      "mallory is not an approver in this campaign's plan (jonas.weber, sara.yilmaz, miriam.koch)",
+    ],
+    [
+      'a second approval by the same person',
+      gate(['jonas.weber']),
+      approve('jonas.weber'),
+      'jonas.weber has already approved this content',
+    ],
+    [
+      'the completing approval without the compliance officer',
+      gate(['jonas.weber']),
+      approve('sara.yilmaz'),
+      'one of the approvals must come from: miriam.koch',
+    ],
+    [
+      'an approval while a blocking finding stands',
+      gate([], { pending: { round: 1, contentHash: HASH, findings: [blocking], approvedBy: [] } }),
+      approve('miriam.koch'),
+      'the content has 1 blocking review finding(s); request changes or reject',
+    ],
+    [
+      'a fourth change request',
+      gate([], { changesUsed: 3 }),
+      { decision: 'request-changes', approver: 'jonas.weber', contentHash: HASH, feedback: 'kürzer' } as Decision,
+      'all 3 change rounds are used; approve or reject',
+    ],
+  ])('refuses %s', (_label, state, decision, reason) => {
+    expect(refusalOf(state, decision)).toBe(reason);
+  });
+
+  it.each([
+    ['a first approval by any approver', gate(), approve('jonas.weber')],
+    ['the completing approval by the compliance officer', gate(['jonas.weber']), approve('miriam.koch')],
+    [
+      'a rejection while a blocking finding stands',
+      gate([], { pending: { round: 1, contentHash: HASH, findings: [blocking], approvedBy: [] } }),
+      { decision: 'reject', approver: 'sara.yilmaz', contentHash: HASH, reason: 'nein' } as Decision,
+    ],
+  ])('accepts %s', (_label, state, decision) => {
+    expect(refusalOf(state, decision)).toBeNull();
+  });
+
+  it('lists who may still decide and who may approve next, as the gate would answer each of them', () => {
+    expect(mayDecide(gate())).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch']);
+    expect(mayApprove(gate())).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch']);
+    // After a first approval by someone else, only the compliance officer can complete the count.
+    expect(mayDecide(gate(['jonas.weber']))).toEqual(['sara.yilmaz', 'miriam.koch']);
+    expect(mayApprove(gate(['jonas.weber']))).toEqual(['miriam.koch']);
+    expect(
+      mayApprove(gate([], { pending: { round: 1, contentHash: HASH, findings: [blocking], approvedBy: [] } })),
+    ).toEqual([]);
+    expect(mayDecide(gate([], { pending: null }))).toEqual([]);
+  });
+});
