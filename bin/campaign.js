@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so no build step stands between `npm ci` and `npx campaign`.
-import { register } from 'tsx/esm/api';
+// Runs the CLI as compiled JavaScript (see build-cli.js): no TypeScript loader at run time.
+import { ensureCliBuild } from './build-cli.js';
 
-register();
-await import('../cli/main.ts');
+await import(await ensureCliBuild());

@@ -8,7 +8,8 @@ export async function runWorker(address: string, namespace: string, connectionOp
   // Loaded here, not at the top: the worker SDK's native bridge costs every other command a second of start-up.
   const { NativeConnection } = await import('@temporalio/worker');
   const { workerPaths } = await import('../worker/config');
-  const { createCampaignWorker, productionDeps, WORKFLOWS_PATH } = await import('../worker/create-worker');
+  const { createCampaignWorker, productionDeps } = await import('../worker/create-worker');
+  const { workflowBundle } = await import('../worker/workflow-bundle');
   const { rootLogger } = await import('../worker/logger');
   const { installRuntime } = await import('../worker/runtime');
   installRuntime();
@@ -25,7 +26,7 @@ export async function runWorker(address: string, namespace: string, connectionOp
       connection,
       namespace,
       deps,
-      workflows: { workflowsPath: WORKFLOWS_PATH },
+      workflows: { workflowBundle: await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) }) },
     });
     rootLogger.info(
       { address, namespace, policySetHash: deps.policies.policySetHash, modelProvider: deps.models.provider },

@@ -2,10 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../worker/config';
 
 /** Where pinned binaries are cached; git-ignored, shared by `npm start`, `npm test` and CI. */
-export const BINARY_CACHE = resolve(fileURLToPath(new URL('..', import.meta.url)), '.temporal', 'bin');
+export const BINARY_CACHE = resolve(PROJECT_ROOT, '.temporal', 'bin');
 
 /** A binary the project needs, how to find it, and the registry packages that carry it. */
 interface BinarySpec {

@@ -5,8 +5,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { workerPaths } from '../worker/config';
-import { createCampaignWorker, productionDeps, WORKFLOWS_PATH } from '../worker/create-worker';
+import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
+import { workflowBundle } from '../worker/workflow-bundle';
 import { startDevServer } from './dev-server';
 import { freePort } from './free-port';
 
@@ -30,7 +31,7 @@ export async function withThrowawayStack<T>(fn: (client: Client, taskQueue: stri
       connection,
       namespace: 'default',
       deps,
-      workflows: { workflowsPath: WORKFLOWS_PATH },
+      workflows: { workflowBundle: await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) }) },
     });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
     try {

@@ -1,15 +1,18 @@
 import { ensureBinary, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 import { ensureChromium } from '../devserver/chromium';
+import { workflowBundle } from '../worker/workflow-bundle';
 
 /**
  * Provides what the project runs on but npm cannot install: the Temporal CLI (dev server and UI), the time-skipping
- * test server, and (with `--browser`, as `npm test` asks) Chromium for the UI tests. Run by `npm start`, `npm test`, CI.
+ * test server, (with `--browser`, as `npm test` asks) Chromium for the UI tests, and the workflow bundle. Run by `npm start`, `npm test`, CI.
  */
 try {
   const cli = ensureBinary(TEMPORAL_CLI);
   const testServer = ensureBinary(TEMPORAL_TEST_SERVER);
   process.stderr.write(`[setup] temporal: ${cli}\n[setup] temporal-test-server: ${testServer}\n`);
   if (process.argv.includes('--browser')) process.stderr.write(`[setup] chromium: ${ensureChromium()}\n`);
+  const bundle = await workflowBundle({ progress: (line) => process.stderr.write(`[setup] ${line}\n`) });
+  process.stderr.write(`[setup] workflow bundle: ${bundle.codePath}\n`);
 } catch (err) {
   process.stderr.write(`setup: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

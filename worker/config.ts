@@ -1,8 +1,24 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project's root folder, wherever it is run from. */
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/**
+ * The project's root folder, wherever it is run from: the nearest folder above this module with the project's
+ * `package.json`, so the same answer comes from the sources and from the compiled CLI in `dist/`.
+ */
+export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (name === 'governed-campaigns') return dir;
+    } catch {
+      // No package.json here; keep climbing.
+    }
+    if (dirname(dir) === dir) throw new Error(`no governed-campaigns package.json above ${start}`);
+  }
+}
 
 /** Where the worker reads data, writes packages, and finds its policies. */
 export interface WorkerPaths {

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createFileDataStore } from '../activities/data-store';
@@ -13,11 +12,8 @@ import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
 import type { WorkerPaths } from './config';
 
-/** The workflow code: a prebuilt bundle (tests, production) or the source path (development). */
+/** The workflow code: a prebuilt bundle (see `workflow-bundle.ts`), or the source path, which bundles at every start. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
-
-/** Where the worker's workflow code comes from when nobody passes a bundle. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** Real activity collaborators from the configured folders; a broken policy file throws here (fail closed). */
 export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
