@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { parse } from 'yaml';
@@ -20,23 +20,55 @@ export interface DataStore {
   roster(): Roster;
 }
 
-/** A {@link DataStore} over a folder laid out like `examples/`: `roster.yaml` and `brands/<brand>/*.yaml`. */
+/**
+ * A {@link DataStore} over a folder laid out like `examples/`: `roster.yaml` and `brands/<brand>/*.yaml`. Each file
+ * is parsed once and kept while its size and modification time stay the same, so an edit takes effect at the next
+ * activity without a worker restart.
+ */
 export function createFileDataStore(dataDir: string): DataStore {
   const brandFile = (brand: string, file: string) => join(dataDir, 'brands', brand, file);
+  const cached = new Map<string, { stamp: string; value: unknown }>();
+  function load<T>(file: string, schema: z.ZodType<T>, what: string): T {
+    const stamp = stampOf(file);
+    const hit = cached.get(file);
+    if (hit && stamp !== null && hit.stamp === stamp) return hit.value as T;
+    // Frozen, because every activity shares the one parsed copy.
+    const value = deepFreeze(readYaml(file, schema, what));
+    if (stamp !== null) cached.set(file, { stamp, value });
+    return value;
+  }
   return {
     knowledgeBase(brand) {
-      return readYaml(brandFile(brand, 'knowledge-base.yaml'), knowledgeBaseSchema, `brand '${brand}'`);
+      return load(brandFile(brand, 'knowledge-base.yaml'), knowledgeBaseSchema, `brand '${brand}'`);
     },
     segment(brand, segmentId) {
-      const { segments } = readYaml(brandFile(brand, 'segments.yaml'), segmentsFileSchema, `brand '${brand}'`);
+      const { segments } = load(brandFile(brand, 'segments.yaml'), segmentsFileSchema, `brand '${brand}'`);
       const found = segments.find((s) => s.id === segmentId);
       if (!found) throw invalidBrief(`brief.audience.segment: '${segmentId}' is not a segment of brand '${brand}'`);
       return found;
     },
     roster() {
-      return readYaml(join(dataDir, 'roster.yaml'), rosterSchema, 'roster');
+      return load(join(dataDir, 'roster.yaml'), rosterSchema, 'roster');
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** Size and modification time of a file, or null when it cannot be read (then the read names the problem). */
+function stampOf(file: string): string | null {
+  try {
+    const { size, mtimeMs } = statSync(file);
+    return `${size}:${mtimeMs}`;
+  } catch {
+    return null;
+  }
 }
 
 function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): T {

@@ -61,3 +61,26 @@ describe('loading policies', () => {
     expect(loadPolicyEngine(dir).policySetHash).not.toBe(engine.policySetHash);
   });
 });
+
+describe('reloading policies', () => {
+  it('picks up an edited policy file without a restart, and fails closed while the folder does not load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policies-'));
+    const original = readFileSync(resolve(PROJECT_ROOT, 'policies/agent-tools.cedar'), 'utf8');
+    writeFileSync(join(dir, 'agent-tools.cedar'), original);
+    const live = loadPolicyEngine(dir, { recheckEveryMs: 0 });
+    const request = { agent: 'strategist', tool: 'llm.generate', campaignId: 'c', context: {} };
+    expect(live.decide(request).kind).toBe('allow');
+    const before = live.policySetHash;
+
+    writeFileSync(join(dir, 'agent-tools.cedar'), original.replace(/Agent::"strategist", /, ''));
+    expect(live.decide(request)).toMatchObject({ kind: 'deny', reasons: ['no policy permits it'] });
+    expect(live.policySetHash).not.toBe(before);
+
+    writeFileSync(join(dir, 'broken.cedar'), 'permit (principal, action, resource) when { context.x ==');
+    const broken = live.decide({ ...request, agent: 'copywriter' });
+    expect(broken.kind).toBe('deny');
+    expect(broken.kind === 'deny' && broken.reasons[0]).toMatch(
+      /^the policy files changed and no longer load: broken.cedar/,
+    );
+  });
+});
