@@ -4,12 +4,12 @@ import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
-import { workflowUrl } from '../client/connect';
+import { temporalTarget, workflowUrl } from '../client/connect';
 import { startCampaign } from '../client/start';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 import { INBOX_QUERY } from './inbox';
-import { runWorker } from './worker';
+import { superviseWorker } from './worker-supervisor';
 
 interface DevOptions {
   worker: boolean;
@@ -24,7 +24,7 @@ interface DevOptions {
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('run the Temporal dev server (UI on :8233) and a worker until Ctrl-C')
+    .description('run the Temporal dev server (UI on :8233) and a worker, restarted if it dies, until Ctrl-C')
     .option('--no-worker', 'start only the server')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal UI port', '8233')
@@ -64,7 +64,7 @@ export function registerDev(program: Command): void {
               (d) => d.status.name === 'RUNNING',
               () => false,
             );
-          if (!running) await startCampaign(client, sample, opts.requestedBy, id);
+          if (!running) await startCampaign(client, sample, opts.requestedBy, id, temporalTarget().taskQueue);
           await connection.close();
           console.log(
             [
@@ -77,8 +77,16 @@ export function registerDev(program: Command): void {
             ].join('\n'),
           );
         }
-        if (opts.worker) await runWorker(address, server.namespace);
-        else await new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+        const stopped = new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
+        if (opts.worker) {
+          // A separate process, so a worker that crashes is started again while the server and the UI stay up.
+          const worker = superviseWorker({
+            env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: server.namespace, LOG_LEVEL: rootLogger.level },
+          });
+          await stopped;
+          process.stderr.write('stopping the worker ...\n');
+          await worker.stop();
+        } else await stopped;
       } finally {
         process.stderr.write('stopping Temporal dev server ...\n');
         await server.stop();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readBriefFile } from '../client/brief-file';
-import { connectClient } from '../client/connect';
+import { connectClient, temporalTarget } from '../client/connect';
 import { ClientError } from '../client/errors';
 import { newCampaignId, startCampaign } from '../client/start';
 import { BAD_INPUT, CliError } from './errors';
@@ -24,15 +24,15 @@ export function registerStart(program: Command): void {
           BAD_INPUT,
         );
       }
-      const client = await connectClient();
-      const started = await startCampaign(client, brief, requestedBy, opts.id ?? newCampaignId(brief)).catch(
-        (err: unknown) => {
-          if (err instanceof ClientError && err.kind === 'already-started') {
-            throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });
-          }
-          throw err;
-        },
-      );
+      const target = temporalTarget();
+      const client = await connectClient(target);
+      const id = opts.id ?? newCampaignId(brief);
+      const started = await startCampaign(client, brief, requestedBy, id, target.taskQueue).catch((err: unknown) => {
+        if (err instanceof ClientError && err.kind === 'already-started') {
+          throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });
+        }
+        throw err;
+      });
       if (opts.json) {
         console.log(JSON.stringify(started));
         return;

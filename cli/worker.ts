@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { temporalTarget } from '../client/connect';
+import { type TemporalTarget, temporalTarget } from '../client/connect';
 import { firstLineOf } from '../client/errors';
 import { CliError } from './errors';
 
 /** Runs a campaign worker until SIGINT or SIGTERM, then drains and exits. */
-export async function runWorker(address: string, namespace: string, connectionOptions: object = {}): Promise<void> {
+export async function runWorker(target: TemporalTarget): Promise<void> {
+  const { address, namespace, connectionOptions, taskQueue } = target;
   // Loaded here, not at the top: the worker SDK's native bridge costs every other command a second of start-up.
   const { NativeConnection } = await import('@temporalio/worker');
   const { workerPaths } = await import('../worker/config');
@@ -25,11 +26,18 @@ export async function runWorker(address: string, namespace: string, connectionOp
     const worker = await createCampaignWorker({
       connection,
       namespace,
+      taskQueue,
       deps,
       workflows: { workflowBundle: await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) }) },
     });
     rootLogger.info(
-      { address, namespace, policySetHash: deps.policies.policySetHash, modelProvider: deps.models.provider },
+      {
+        address,
+        namespace,
+        taskQueue,
+        policySetHash: deps.policies.policySetHash,
+        modelProvider: deps.models.provider,
+      },
       'worker started',
     );
     await worker.run();
@@ -45,8 +53,5 @@ export function registerWorker(program: Command): void {
     .description(
       'run a campaign worker against the configured Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, profile)',
     )
-    .action(async () => {
-      const { address, namespace, connectionOptions } = temporalTarget();
-      await runWorker(address, namespace, connectionOptions);
-    });
+    .action(() => runWorker(temporalTarget()));
 }

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { TASK_QUEUE } from '../domain/task-queue';
 import { ClientError, firstLineOf } from './errors';
 
 /** Where Temporal is: the address, the namespace and the connection options (TLS, API key) to reach it. */
@@ -7,13 +8,20 @@ export interface TemporalTarget {
   address: string;
   namespace: string;
   connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+  /** The task queue campaigns run on: `CAMPAIGN_TASK_QUEUE`, else `campaigns`. */
+  taskQueue: string;
 }
 
 /** Where to find Temporal: `TEMPORAL_*` variables or a profile via `@temporalio/envconfig`, else localhost:7233. */
-export function temporalTarget(): TemporalTarget {
-  const { connectionOptions, namespace } = loadClientConnectConfig();
+export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
   const address = connectionOptions.address ?? 'localhost:7233';
-  return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
+  return {
+    address,
+    namespace: namespace ?? 'default',
+    connectionOptions: { ...connectionOptions, address },
+    taskQueue: env.CAMPAIGN_TASK_QUEUE || TASK_QUEUE,
+  };
 }
 
 /** A client for the Temporal named by `TEMPORAL_*` or a profile; a clear error when nothing answers. */

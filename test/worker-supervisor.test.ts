@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { superviseWorker } from '../cli/worker-supervisor';
+import { startCampaign } from '../client/start';
+import { waitForApproval } from '../client/wait-for-approval';
+import { decideUpdate } from '../workflows/messages';
+import { GOOD_BRIEF } from './support/campaign-env';
+
+const taskQueue = `supervised-${Math.random().toString(36).slice(2, 10)}`;
+const lines: string[] = [];
+const supervised = superviseWorker({
+  env: {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: 'default',
+    CAMPAIGN_TASK_QUEUE: taskQueue,
+    CAMPAIGN_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'supervised-outbox-')),
+    CAMPAIGN_CACHE_DIR: mkdtempSync(join(tmpdir(), 'supervised-cache-')),
+    OPENAI_API_KEY: '',
+    OPENAI_BASE_URL: '',
+    LOG_LEVEL: 'error',
+  },
+  report: (line) => lines.push(line),
+});
+const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+afterAll(async () => {
+  await supervised.stop();
+  await client.connection.close();
+});
+
+describe('the worker supervisor behind `campaign dev`', () => {
+  it('starts a new worker after the first is killed, says so, and the waiting campaign still publishes', async () => {
+    const id = `supervised-${Math.random().toString(36).slice(2, 10)}`;
+    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue);
+    const handle = client.workflow.getHandle(id);
+    const { contentHash } = await waitForApproval(handle, { timeoutMs: 60_000 });
+
+    const first = supervised.current;
+    expect(first?.pid).toBeGreaterThan(0);
+    first?.kill('SIGKILL');
+    await expect.poll(() => supervised.restarts, { timeout: 10_000 }).toBe(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^!!! WORKER DIED \(signal SIGKILL\) after [\d.]+ s; starting worker #2/),
+    ]);
+
+    // The decision reaches the campaign through the new worker.
+    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'jonas.weber', contentHash }] });
+    const result = (await handle.result()) as { outcome: { kind: string } };
+    expect(result.outcome.kind).toBe('published');
+    expect(supervised.current?.pid).not.toBe(first?.pid);
+  });
+});
