@@ -27,16 +27,18 @@ export interface CampaignView {
 /** Builds the view of one execution from its listing or description, with the gate's own approval rules. */
 export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDescription): CampaignView {
   const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
-  const pending = memo.pending ?? null;
-  const plan = memo.plan ?? null;
   const running = info.status.name === 'RUNNING';
+  const stage = info.typedSearchAttributes.get(CampaignStage) ?? null;
+  // The memo keeps the last approval request after the gate closes; it waits only while the stage says so.
+  const pending = running && stage === 'awaiting-approval' ? (memo.pending ?? null) : null;
+  const plan = memo.plan ?? null;
   // Change rounds only limit change requests, which neither list depends on.
   const gate: GateState | null =
-    running && pending && plan ? { plan, requestedBy: memo.requestedBy, pending, changesUsed: 0 } : null;
+    pending && plan ? { plan, requestedBy: memo.requestedBy, pending, changesUsed: 0 } : null;
   return {
     workflowId: info.workflowId,
     status: info.status.name,
-    stage: info.typedSearchAttributes.get(CampaignStage) ?? null,
+    stage,
     risk: info.typedSearchAttributes.get(CampaignRisk) ?? null,
     campaign: memo.campaign ?? null,
     requestedBy: memo.requestedBy ?? null,

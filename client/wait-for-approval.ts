@@ -1,28 +1,44 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { PendingApproval } from '../domain/campaign';
-import { campaignStateQuery } from '../workflows/messages';
-import { ClientError } from './errors';
+import { gateOpenedUpdate } from '../workflows/messages';
+import { ClientError, firstLineOf } from './errors';
 
 /**
- * Polls a campaign until its approval gate shows round `round` (or later); fails when the workflow closes first or
- * the timeout passes. Used by the evaluation, the fixture recorder and the tests.
+ * Waits until a campaign's approval gate shows round `round` (or later), without polling: the `waitForGate` Update
+ * completes when the gate opens. Fails with a `gate-not-reached` {@link ClientError} when the campaign ends first or
+ * the timeout passes. Used by the evaluation, the fixture recorder, the benchmark and the tests.
  */
 export async function waitForApproval(
   handle: WorkflowHandle,
   options: { round?: number; timeoutMs?: number } = {},
 ): Promise<PendingApproval> {
   const { round = 1, timeoutMs = 30_000 } = options;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { pending } = await handle.query(campaignStateQuery);
-    if (pending && pending.round >= round) return pending;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(
+      () =>
+        fail(
+          new ClientError(
+            'gate-not-reached',
+            `${handle.workflowId} did not reach the approval gate (round ${round}) within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    const pending = await Promise.race([handle.executeUpdate(gateOpenedUpdate, { args: [{ round }] }), timeout]);
+    if (pending) return pending;
+  } catch (err) {
+    if (err instanceof ClientError) throw err;
+    // The Update fails, or is dropped, when the campaign ends first: say how it ended.
     const { status } = await handle.describe();
-    if (status.name !== 'RUNNING')
-      throw new ClientError('gate-not-reached', `campaign ended ${status.name} before the approval gate`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (status.name === 'RUNNING') {
+      throw new ClientError('gate-not-reached', `${handle.workflowId}: ${firstLineOf(err)}`, { cause: err });
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  throw new ClientError(
-    'gate-not-reached',
-    `${handle.workflowId} did not reach the approval gate (round ${round}) within ${timeoutMs} ms`,
-  );
+  const { status } = await handle.describe();
+  throw new ClientError('gate-not-reached', `campaign ended ${status.name} before the approval gate`);
 }

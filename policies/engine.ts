@@ -1,3 +1,5 @@
+// Before cedar-wasm: see wasm-call-guard.ts for the V8 abort it prevents.
+import './wasm-call-guard';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';

@@ -47,6 +47,50 @@ describe('campaign workflow on a real dev server', () => {
     ]);
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(CampaignStage)).toBe('published');
+    // Planning ran as a local activity, still behind the policy check.
+    expect(result.audit.find((e) => e.step === 'plan')?.policy?.policyIds).toEqual([
+      'agent-tools#orchestrator-reads-roster',
+    ]);
+  });
+
+  it('keeps the history lean: planning as a local activity, each stage and the memo written only when they change', async () => {
+    const handle = await env.start();
+    const hash = await env.awaitApproval(handle);
+    await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual([
+      'researchFacts',
+      'draftCreativeBrief',
+      'writeVariants',
+      'reviewVariants',
+      'publishCampaign',
+    ]);
+    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+    const stages = events.flatMap((e) => {
+      const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      const stage = fields?.CampaignStage?.data;
+      return stage ? [JSON.parse(Buffer.from(stage).toString())] : [];
+    });
+    // 'planning' comes with the start request; the risk rides along with the first stage the workflow writes.
+    expect(stages).toEqual([
+      'researching',
+      'briefing',
+      'writing',
+      'reviewing',
+      'awaiting-approval',
+      'publishing',
+      'published',
+    ]);
+    expect(events.filter((e) => e.workflowPropertiesModifiedEventAttributes)).toHaveLength(1);
+  });
+
+  it('tells a client waiting for the gate at once when the campaign fails before it', async () => {
+    const handle = await env.start({ ...GOOD_BRIEF, brand: 'no-such-brand' });
+    const started = Date.now();
+    await expect(env.awaitApproval(handle)).rejects.toThrow('campaign ended FAILED before the approval gate');
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('ends rejected, with nothing in the outbox, when an approver rejects', async () => {

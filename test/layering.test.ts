@@ -68,11 +68,11 @@ describe('layering', () => {
     expect(offending).toEqual([]);
   });
 
-  it('keeps workflows/ in the sandbox: the workflow SDK, domain, and activities as types only', () => {
+  it('keeps workflows/ in the sandbox: the workflow SDK and its common types, domain, and activities as types only', () => {
     const offending = imports.filter(
       (i) =>
         room(i.from) === 'workflows' &&
-        !/^(workflows\/|domain\/|@temporalio\/workflow$)/.test(i.to) &&
+        !/^(workflows\/|domain\/|@temporalio\/(workflow|common)$)/.test(i.to) &&
         !(i.typeOnly && i.to.startsWith('activities/')),
     );
     expect(offending).toEqual([]);

@@ -10,7 +10,8 @@ import type { CampaignResult } from '../domain/campaign';
 
 // One history per workflow version: v1 from the foundation, v2 after the model gateway, v3 (two approvers and a
 // change request) after the gate counted change rounds on its own, v4 (the same scenario) after activity results came
-// in a policy envelope and the workflow ran its steps from the step catalogue.
+// in a policy envelope and the workflow ran its steps from the step catalogue, v5 (both scenarios) after the
+// lean-history patch (planning as a local activity, search attributes and memo written only when they change).
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -74,7 +75,7 @@ describe.each(fixtures.filter((f) => f.version >= 4))('$file (policy envelope)',
     const { policySetHash } = resultOf(history).audit.find((e) => e.policy)?.policy ?? {};
     expect(policySetHash).toMatch(/^[0-9a-f]{64}$/);
     const inputs = activityInputs(history);
-    expect(inputs.length).toBe(8);
+    expect(inputs.length).toBeGreaterThanOrEqual(5);
     for (const input of inputs) {
       expect(input).not.toContain(policySetHash);
       expect(input).not.toMatch(/"(governance|policyIds|policySetHash)"/);

@@ -1,4 +1,13 @@
-import { setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { HandlerUnfinishedPolicy, type SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  condition,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Actor, AuditEvent, PolicyRecord } from '../domain/audit';
 import type {
   ApprovalPlan,
@@ -17,7 +26,13 @@ import { ApprovalGate, type GateOutcome } from './approval-gate';
 import { AuditChain } from './audit-chain';
 import { renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput } from './governed-steps';
-import { auditTrailQuery, type CampaignMemo, campaignStateQuery } from './messages';
+import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
+
+/**
+ * Campaigns started from this patch on write search attributes and the memo only when what they show changes, and run
+ * the planning step as a local activity; histories recorded before it replay as they were.
+ */
+export const LEAN_HISTORY_PATCH = 'lean-history';
 
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
@@ -28,8 +43,15 @@ export class CampaignRun {
   private plan: ApprovalPlan | null = null;
   private approvalGate: ApprovalGate | undefined;
   private readonly usageByStep: Record<string, ModelUsage> = {};
+  private readonly lean: boolean;
+  /** What the search attributes and the memo show now, so unchanged values are not written again. */
+  private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined };
+  private closed = false;
 
   constructor(private readonly input: CampaignInput) {
+    this.lean = patched(LEAN_HISTORY_PATCH);
+    const attributes = workflowInfo().typedSearchAttributes;
+    this.shown = { stage: attributes.get(CampaignStage), risk: attributes.get(CampaignRisk), memo: undefined };
     setHandler(
       campaignStateQuery,
       () => ({
@@ -43,6 +65,19 @@ export class CampaignRun {
       { description: 'Stage, approval plan and the content awaiting a decision.' },
     );
     setHandler(auditTrailQuery, () => this.audit.events, { description: 'Every audit event so far, hash-chained.' });
+    setHandler(
+      gateOpenedUpdate,
+      async ({ round }) => {
+        await condition(() => (this.approvalGate?.pending?.round ?? 0) >= round || this.closed);
+        return this.approvalGate?.pending ?? null;
+      },
+      {
+        description:
+          'Completes when the approval gate shows round `round` (or the campaign ends): a wait without polling.',
+        // A client that waits on a campaign which ends first learns it from the failed Update; nothing to finish.
+        unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON,
+      },
+    );
     this.audit.append({
       step: 'start',
       actor: { kind: 'person', id: input.requestedBy, establishedBy: 'start request' },
@@ -60,7 +95,9 @@ export class CampaignRun {
     const spec = STEPS[name];
     this.current = name;
     this.enter(spec.stage);
-    const { output, policy, audited } = await runActivity(name, input);
+    const { output, policy, audited } = await runActivity(name, input, {
+      local: this.lean && spec.profile === 'local',
+    });
     this.recordStep(name, {
       input: spec.auditedInput(input as never),
       output: audited,
@@ -73,7 +110,8 @@ export class CampaignRun {
   /** Fixes the approval plan in history and opens the approval gate with it. */
   fixPlan(plan: ApprovalPlan): void {
     this.plan = plan;
-    upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
+    // Lean histories show the risk with the next stage, in one search-attribute update.
+    if (!this.lean) upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
     this.approvalGate = new ApprovalGate(plan, this.input.requestedBy, this.audit, () => this.enter(this.stage));
   }
 
@@ -90,7 +128,6 @@ export class CampaignRun {
   enter(stage: Stage): void {
     this.stage = stage;
     const pending = this.approvalGate?.pending ?? null;
-    upsertSearchAttributes([{ key: CampaignStage, value: stage }]);
     const memo: CampaignMemo = {
       campaign: this.input.brief.campaign,
       requestedBy: this.input.requestedBy,
@@ -98,8 +135,32 @@ export class CampaignRun {
       pending,
       usage: this.usage().total,
     };
-    upsertMemo({ ...memo });
+    if (this.lean) this.showChanges(stage, memo);
+    else {
+      upsertSearchAttributes([{ key: CampaignStage, value: stage }]);
+      upsertMemo({ ...memo });
+    }
     setCurrentDetails(renderDetails(this.input.brief.campaign, stage, this.plan, pending, this.usage()));
+  }
+
+  /**
+   * Writes the search attributes that changed, in one update, and the memo when the approval it shows changed (the
+   * inbox reads the memo only while a campaign waits at the gate); Current Details, which cost no history, always.
+   */
+  private showChanges(stage: Stage, memo: CampaignMemo): void {
+    const changed: SearchAttributeUpdatePair[] = [];
+    if (stage !== this.shown.stage) changed.push({ key: CampaignStage, value: stage });
+    if (this.plan && this.plan.risk !== this.shown.risk) changed.push({ key: CampaignRisk, value: this.plan.risk });
+    if (changed.length > 0) {
+      upsertSearchAttributes(changed);
+      this.shown.stage = stage;
+      this.shown.risk = this.plan?.risk ?? this.shown.risk;
+    }
+    if (!memo.pending) return;
+    const shows = hashOf({ plan: memo.plan, pending: memo.pending });
+    if (shows === this.shown.memo) return;
+    upsertMemo({ ...memo });
+    this.shown.memo = shows;
   }
 
   /** Tokens and cost per step and for the campaign so far. */
@@ -118,11 +179,13 @@ export class CampaignRun {
       outcome: 'failed',
       detail: { message },
     });
+    this.closed = true;
     this.enter('failed');
   }
 
   /** Ends the campaign with `outcome` and the audit trail. */
   finish(outcome: CampaignOutcome): CampaignResult {
+    this.closed = true;
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
     return { outcome, auditHead: this.audit.head, audit: this.audit.events, usage: this.usage() };
   }

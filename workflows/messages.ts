@@ -35,6 +35,12 @@ export interface CampaignSnapshot {
 /** Reads the campaign's current state. */
 export const campaignStateQuery = defineQuery<CampaignSnapshot>('campaignState');
 
+/**
+ * Completes when the approval gate shows round `round` or later, with what waits there, or with null when the campaign
+ * ended first. An Update rather than a polled Query: the client learns at once, and the worker answers once.
+ */
+export const gateOpenedUpdate = defineUpdate<PendingApproval | null, [{ round: number }]>('waitForGate');
+
 /** Reads the hash-chained audit trail kept in the workflow. */
 export const auditTrailQuery = defineQuery<AuditEvent[]>('auditTrail');
 
