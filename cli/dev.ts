@@ -7,9 +7,9 @@ import { readBriefFile } from '../client/brief-file';
 import { temporalTarget, workflowUrl } from '../client/connect';
 import { startCampaign } from '../client/start';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';
+import { superviseWorker } from '../worker/supervisor';
 import { BAD_INPUT, CliError } from './errors';
 import { INBOX_QUERY } from './inbox';
-import { superviseWorker } from './worker-supervisor';
 
 interface DevOptions {
   worker: boolean;

@@ -21,6 +21,8 @@ export interface DevServerOptions {
 /** A running dev server that this process owns. */
 export interface DevServer {
   address: string;
+  /** The server process, for CPU and memory readings. */
+  pid: number | undefined;
   namespace: string;
   uiUrl: string | undefined;
   stop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   return {
     address,
+    pid: child.pid,
     namespace,
     uiUrl: options.headless ? undefined : `http://localhost:${options.uiPort}`,
     stop: () => stopChild(child),

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { superviseWorker } from '../cli/worker-supervisor';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
+import { superviseWorker } from '../worker/supervisor';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
 

@@ -1,0 +1,49 @@
+import type { Client } from '@temporalio/client';
+import { startCampaign } from '../client/start';
+import { waitForApproval } from '../client/wait-for-approval';
+import type { Brief } from '../domain/brief';
+import type { CampaignResult } from '../domain/campaign';
+import { decideUpdate } from '../workflows/messages';
+
+/** What one campaign driven to its end took: when its gate opened and when the approval was accepted. */
+export interface DrivenCampaign {
+  workflowId: string;
+  result: CampaignResult;
+  /** Client clock, ms since the epoch. */
+  gateSeenAt: number;
+  approvedAt: number;
+}
+
+/** Starts a campaign, waits for its gate, approves it as an approver from the plan, and waits for the result. */
+export async function driveCampaign(
+  client: Client,
+  options: { brief: Brief; workflowId: string; taskQueue: string; approver?: string; gateTimeoutMs?: number },
+): Promise<DrivenCampaign> {
+  const { brief, workflowId, taskQueue } = options;
+  await startCampaign(client, brief, 'lena.vogel', workflowId, taskQueue);
+  const handle = client.workflow.getHandle(workflowId);
+  const { contentHash } = await waitForApproval(handle, { timeoutMs: options.gateTimeoutMs ?? 120_000 });
+  const gateSeenAt = Date.now();
+  const approver = options.approver ?? 'jonas.weber';
+  await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver, contentHash }] });
+  const approvedAt = Date.now();
+  return { workflowId, result: (await handle.result()) as CampaignResult, gateSeenAt, approvedAt };
+}
+
+/** Runs `count` tasks with at most `concurrency` at a time; resolves with every result, in order. */
+export async function withConcurrency<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const index = next++;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  return results;
+}
