@@ -15,6 +15,7 @@ const ROOMS = [
   'devserver',
   'eval',
   'scripts',
+  'bench',
 ];
 
 interface Import {

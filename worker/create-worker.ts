@@ -7,7 +7,7 @@ import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { createOfflineProvider } from '../activities/model-gateway/offline-provider';
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
-import { createFileResponseCache } from '../activities/model-gateway/response-cache';
+import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
 import type { WorkerPaths } from './config';
@@ -25,11 +25,15 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
       config,
       templates: loadPromptTemplates(paths.promptDir),
       provider: config.provider === 'openai' ? createOpenAIProvider(config) : createOfflineProvider(),
-      cache: createFileResponseCache(paths.cacheDir),
+      // Only paid answers are worth keeping: the offline model is deterministic and free.
+      cache: config.provider === 'openai' ? createFileResponseCache(paths.cacheDir) : NO_RESPONSE_CACHE,
     }),
     outboxDir: paths.outboxDir,
   };
 }
+
+/** Workflows kept in the worker's cache by default: enough for a busy inbox, and a bound on the worker's memory. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 /** Creates a campaign worker on `connection`, with every activity behind the governance interceptor. */
 export async function createCampaignWorker(options: {
@@ -39,15 +43,28 @@ export async function createCampaignWorker(options: {
   workflows: WorkflowSource;
   taskQueue?: string;
   identity?: string;
+  /**
+   * Workflows kept in memory between tasks; an evicted campaign is replayed from its history when its next task
+   * comes (a decision at the gate). Default {@link DEFAULT_MAX_CACHED_WORKFLOWS}, or `CAMPAIGN_MAX_CACHED_WORKFLOWS`.
+   */
+  maxCachedWorkflows?: number;
+  /**
+   * Only the benchmark sets this to false, to measure what governance costs; nothing else may, and the CLI cannot:
+   * without the interceptor no policy decides anything.
+   */
+  governance?: boolean;
 }): Promise<Worker> {
   const { connection, namespace, deps, workflows, taskQueue = TASK_QUEUE, identity } = options;
+  const maxCachedWorkflows =
+    options.maxCachedWorkflows ?? (Number(process.env.CAMPAIGN_MAX_CACHED_WORKFLOWS) || DEFAULT_MAX_CACHED_WORKFLOWS);
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(identity ? { identity } : {}),
     ...workflows,
+    maxCachedWorkflows,
     activities: createActivities(deps),
-    interceptors: { activity: [governedActivities(deps.policies)] },
+    interceptors: { activity: options.governance === false ? [] : [governedActivities(deps.policies)] },
   });
 }

@@ -157,7 +157,9 @@ export class CampaignRun {
       this.shown.risk = this.plan?.risk ?? this.shown.risk;
     }
     if (!memo.pending) return;
-    const shows = hashOf({ plan: memo.plan, pending: memo.pending });
+    // The plan is fixed before the gate opens, so round, content and approvals say all the memo shows.
+    const { round, contentHash, approvedBy } = memo.pending;
+    const shows = `${round}:${contentHash}:${approvedBy.join(',')}`;
     if (shows === this.shown.memo) return;
     upsertMemo({ ...memo });
     this.shown.memo = shows;

@@ -36,3 +36,9 @@ export function createFileResponseCache(dir: string): ResponseCache {
     },
   };
 }
+
+/** A {@link ResponseCache} that keeps nothing: for the offline model, whose answers cost nothing to compute again. */
+export const NO_RESPONSE_CACHE: ResponseCache = {
+  get: () => undefined,
+  put: () => undefined,
+};
