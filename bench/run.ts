@@ -16,6 +16,7 @@ import { processStats } from '../devserver/proc-stats';
 import { verifyAuditChain } from '../domain/audit-verify';
 import type { CampaignResult, PendingApproval } from '../domain/campaign';
 import { PROJECT_ROOT } from '../worker/config';
+import { rootLogger } from '../worker/logger';
 import { installRuntime } from '../worker/runtime';
 import { workflowBundle } from '../worker/workflow-bundle';
 import { campaignStateQuery, decideUpdate } from '../workflows/messages';
@@ -35,6 +36,8 @@ const PARKED = Number(process.env.BENCH_PARKED ?? 500);
 const say = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
 const scratch = mkdtempSync(join(tmpdir(), 'campaign-bench-'));
+// The replay harness logs every worker it starts; the bench's own lines are what matters here.
+rootLogger.level = process.env.LOG_LEVEL ?? 'warn';
 installRuntime();
 
 say('building the bundles and starting a dev server ...');

@@ -25,7 +25,7 @@ export interface ProcessStack {
 
 /** Starts the stack: the server keeps a SQLite file in the scratch folder, so it can be restarted with its campaigns. */
 export async function startProcessStack(
-  options: { workerEnv?: Record<string, string>; report?: (line: string) => void } = {},
+  options: { workerEnv?: Record<string, string>; report?: (line: string) => void; maxRestartDelayMs?: number } = {},
 ): Promise<ProcessStack> {
   const scratch = mkdtempSync(join(tmpdir(), 'campaign-stack-'));
   const port = await freePort();
@@ -47,6 +47,7 @@ export async function startProcessStack(
       ...options.workerEnv,
     },
     ...(options.report ? { report: options.report } : {}),
+    ...(options.maxRestartDelayMs ? { maxDelayMs: options.maxRestartDelayMs } : {}),
   });
   const stack: ProcessStack = {
     get server() {

@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   /** Where the loud lines go; stderr by default. */
   report?: (line: string) => void;
   graceMs?: number;
+  /** The longest wait before a restart; 30 s unless a test wants its faults faster. */
+  maxDelayMs?: number;
 }
 
 const FIRST_DELAY_MS = 1000;
@@ -34,6 +36,7 @@ const HEALTHY_AFTER_MS = 60_000;
 export function superviseWorker(options: SupervisorOptions): SupervisedWorker {
   const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
   const graceMs = options.graceMs ?? 30_000;
+  const maxDelayMs = options.maxDelayMs ?? MAX_DELAY_MS;
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarts = 0;
@@ -60,7 +63,7 @@ export function superviseWorker(options: SupervisorOptions): SupervisedWorker {
           'the steps that were running are retried on the new worker.',
       );
       timer = setTimeout(start, delay);
-      delay = Math.min(delay * 2, MAX_DELAY_MS);
+      delay = Math.min(delay * 2, maxDelayMs);
     });
   };
   start();
