@@ -5,7 +5,11 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { Failure } from '../domain/failures';
 import {
+  type BrandGovernance,
+  brandGovernanceSchema,
+  DATA_ID,
   type KnowledgeBase,
+  keyringSchema,
   knowledgeBaseSchema,
   type Roster,
   rosterSchema,
@@ -13,10 +17,13 @@ import {
   segmentsFileSchema,
 } from '../domain/knowledge';
 
-/** Read access to the brands' knowledge bases, first-party segments and the approver roster. */
+/** Read access to the brands' knowledge bases, first-party segments, governance settings and the roster. */
 export interface DataStore {
   knowledgeBase(brand: string): KnowledgeBase;
   segment(brand: string, segmentId: string): Segment;
+  /** The brand's governance settings; the strict defaults when it has no `governance.yaml`. */
+  governance(brand: string): BrandGovernance;
+  /** The roster, with public keys from the keyring filled in for people the roster gives none. */
   roster(): Roster;
 }
 
@@ -25,8 +32,12 @@ export interface DataStore {
  * is parsed once and kept while its size and modification time stay the same, so an edit takes effect at the next
  * activity without a worker restart.
  */
-export function createFileDataStore(dataDir: string): DataStore {
-  const brandFile = (brand: string, file: string) => join(dataDir, 'brands', brand, file);
+export function createFileDataStore(dataDir: string, options: { keyringFile?: string } = {}): DataStore {
+  const brandFile = (brand: string, file: string) => {
+    // Ids reach here from a workflow's input; only plain ids may become a path, never `..` or a slash.
+    if (!DATA_ID.test(brand)) throw invalidBrief('brief.brand: must be a brand id in kebab-case');
+    return join(dataDir, 'brands', brand, file);
+  };
   const cached = new Map<string, { stamp: string; value: unknown }>();
   function load<T>(file: string, schema: z.ZodType<T>, what: string): T {
     const stamp = stampOf(file);
@@ -42,13 +53,24 @@ export function createFileDataStore(dataDir: string): DataStore {
       return load(brandFile(brand, 'knowledge-base.yaml'), knowledgeBaseSchema, `brand '${brand}'`);
     },
     segment(brand, segmentId) {
+      if (!DATA_ID.test(segmentId)) throw invalidBrief('brief.audience.segment: must be a segment id in kebab-case');
       const { segments } = load(brandFile(brand, 'segments.yaml'), segmentsFileSchema, `brand '${brand}'`);
       const found = segments.find((s) => s.id === segmentId);
       if (!found) throw invalidBrief(`brief.audience.segment: '${segmentId}' is not a segment of brand '${brand}'`);
       return found;
     },
+    governance(brand) {
+      const file = brandFile(brand, 'governance.yaml');
+      return stampOf(file) === null
+        ? brandGovernanceSchema.parse({})
+        : load(file, brandGovernanceSchema, `brand '${brand}' governance`);
+    },
     roster() {
-      return load(join(dataDir, 'roster.yaml'), rosterSchema, 'roster');
+      const roster = load(join(dataDir, 'roster.yaml'), rosterSchema, 'roster');
+      const file = options.keyringFile;
+      if (!file || stampOf(file) === null) return roster;
+      const { keys } = load(file, keyringSchema, 'keyring');
+      return { people: roster.people.map((p) => (p.publicKey || !keys[p.id] ? p : { ...p, publicKey: keys[p.id] })) };
     },
   };
 }

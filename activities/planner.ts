@@ -12,7 +12,7 @@ export function createPlanner({ data }: ActivityDeps) {
       data.knowledgeBase(brief.brand);
       const segment = data.segment(brief.brand, brief.audience.segment);
       try {
-        return resolveApprovalPlan(brief, requestedBy, data.roster(), segment);
+        return resolveApprovalPlan(brief, requestedBy, data.roster(), segment, data.governance(brief.brand));
       } catch (err) {
         if (err instanceof ApprovalPlanError) throw invalidBrief(err.message);
         throw err;

@@ -6,6 +6,10 @@ import type { KnowledgeBase } from '../domain/knowledge';
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/;
 const PHONE = /(?:\+|\b0)\d[\d ()/-]{6,}\d/;
+// Markup that a channel or a Markdown page could act on: HTML tags and entities, Markdown links and images,
+// script URLs and inline event handlers. Copy is plain text; any of these is an injection or a mistake.
+const MARKUP =
+  /<\s*\/?\s*[a-z!][^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);|!?\[[^\]]*\]\([^)]*\)|\b(?:javascript|data|vbscript):|\bon[a-z]+\s*=/i;
 // Comparisons and superlatives in German and English: each must be stated by a cited fact, or it is an invented claim.
 const COMPARISON =
   /(?<![\p{L}\p{N}_])(?:\p{L}+er als|mehr als|weniger als|günstiger|billiger|besser|schneller|[\p{L}]+er than|more than|less than|cheaper|better|faster)(?![\p{L}\p{N}_])/giu;
@@ -78,6 +82,9 @@ export function reviewVariant(variant: Variant, research: Research, kb: Knowledg
     add('missing-disclaimer', 'the email lacks the required price disclaimer');
   }
   if (EMAIL.test(text) || PHONE.test(text)) add('pii', 'contains an e-mail address or phone number');
+  const markup = MARKUP.exec(text)?.[0];
+  if (markup)
+    add('markup', `contains markup or a script (${JSON.stringify(markup.slice(0, 40))}); copy must be plain text`);
   return findings;
 }
 

@@ -1,39 +1,42 @@
-import { hashOf } from '../domain/hash';
-import type { PublishInput } from '../domain/step-inputs';
 import { type Agent, STEPS, type StepActivity, type Tool } from '../domain/steps';
+import type { DataStore } from './data-store';
 import type { Activities } from './index';
+import { publishEvidence } from './publish-evidence';
 
 /** The context a Cedar policy sees beside agent, tool and campaign. */
 export type PolicyContext = Record<string, string | number | boolean>;
 
-/** The agent role and tools behind one activity type, and the context the policy sees. */
+/** Who is calling, as the activity's own info says (never its input), and the data to check evidence against. */
+export interface GrantCall {
+  campaignId: string;
+  workflowType: string;
+  data: DataStore;
+}
+
+/** The agent role and tools behind one activity type, and how to build the context the policy sees. */
 export interface ToolGrant {
   agent: Agent;
   tools: readonly Tool[];
-  context(input: unknown): PolicyContext;
+  /** The policy context for this call, and notes on discounted evidence for a denial message. */
+  context(input: unknown, call: GrantCall): { context: PolicyContext; notes: string[] };
 }
 
-/** Policy context per activity; only publishing needs more than agent and tool. */
-const CONTEXT: Partial<Record<StepActivity, (input: unknown) => PolicyContext>> = {
-  publishCampaign: (input) => {
-    const { variants, approval } = input as PublishInput;
-    return {
-      // Recomputed here, outside the workflow, so a package whose content differs from the approved one is refused.
-      contentHash: hashOf(variants),
-      approvedContentHash: approval.contentHash,
-      approvals: new Set(approval.approvedBy).size,
-      requiredApprovals: approval.requiredApprovals,
-    };
+/** Policy context per activity; only publishing needs more than the calling workflow's type. */
+const CONTEXT: Partial<Record<StepActivity, ToolGrant['context']>> = {
+  publishCampaign: (input, call) => {
+    // Established here, outside the workflow, so a caller that makes up approvals or content is refused.
+    const { problems, ...evidence } = publishEvidence(input, call.campaignId, call.data);
+    return { context: { ...evidence, workflowType: call.workflowType }, notes: problems };
   },
 };
 
-const none = (): PolicyContext => ({});
+const caller: ToolGrant['context'] = (_input, call) => ({ context: { workflowType: call.workflowType }, notes: [] });
 
 /** Every activity the worker runs, with the agent and tools the step catalogue gives it; anything else is denied. */
 const GRANTS: ReadonlyMap<string, ToolGrant> = new Map(
   Object.values(STEPS).map((step) => [
     step.activity,
-    { agent: step.agent, tools: step.tools, context: CONTEXT[step.activity] ?? none },
+    { agent: step.agent, tools: step.tools, context: CONTEXT[step.activity] ?? caller },
   ]),
 );
 

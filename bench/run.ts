@@ -6,16 +6,18 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { readBriefFile } from '../client/brief-file';
+import { sealDecision } from '../client/decide';
 import { workflowPollers } from '../client/pollers';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { driveCampaign, withConcurrency } from '../devserver/campaign-load';
+import { provisionRosterKeys } from '../devserver/demo-keys';
 import { startDevServer } from '../devserver/dev-server';
 import { freePort } from '../devserver/free-port';
 import { processStats } from '../devserver/proc-stats';
 import { verifyAuditChain } from '../domain/audit-verify';
 import type { CampaignResult, PendingApproval } from '../domain/campaign';
-import { PROJECT_ROOT } from '../worker/config';
+import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { rootLogger } from '../worker/logger';
 import { installRuntime } from '../worker/runtime';
 import { workflowBundle } from '../worker/workflow-bundle';
@@ -36,6 +38,8 @@ const PARKED = Number(process.env.BENCH_PARKED ?? 500);
 const say = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
 const scratch = mkdtempSync(join(tmpdir(), 'campaign-bench-'));
+const keyDir = join(scratch, 'keys');
+provisionRosterKeys(workerPaths().dataDir, keyDir);
 // The replay harness logs every worker it starts; the bench's own lines are what matters here.
 rootLogger.level = process.env.LOG_LEVEL ?? 'warn';
 installRuntime();
@@ -65,6 +69,7 @@ async function startWorker(command: string[], taskQueue: string): Promise<{ chil
       CAMPAIGN_TASK_QUEUE: taskQueue,
       CAMPAIGN_OUTBOX_DIR: join(scratch, 'outbox'),
       CAMPAIGN_CACHE_DIR: join(scratch, 'cache'),
+      CAMPAIGN_KEY_DIR: keyDir,
       BENCH_SCRATCH: scratch,
       BENCH_BARE_BUNDLE: bareBundle,
       OPENAI_API_KEY: '',
@@ -96,7 +101,7 @@ const benchWorker = (mode: string) => ['--import', 'tsx', resolve(PROJECT_ROOT, 
 async function drive(variant: Variant, taskQueue: string): Promise<string> {
   const workflowId = `bench-${variant}-${++serial}`;
   if (variant !== 'bare') {
-    await driveCampaign(client, { brief, workflowId, taskQueue });
+    await driveCampaign(client, { brief, workflowId, taskQueue, keyDir });
     return workflowId;
   }
   const handle = await client.workflow.start('bareWorkflow', { taskQueue, workflowId, args: [] });
@@ -161,8 +166,9 @@ for (let i = 0; i < 30; i++) {
   const handle = client.workflow.getHandle(workflowId);
   const pending = byUpdate ? await waitForApproval(handle) : await pollForGate(handle);
   const seenAt = Date.now();
+  const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash: pending.contentHash };
   await handle.executeUpdate(decideUpdate, {
-    args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: pending.contentHash }],
+    args: [sealDecision(workflowId, draft, { keyDir, signaturesRequired: true })],
   });
   await handle.result();
   const history = await handle.fetchHistory();

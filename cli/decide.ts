@@ -1,10 +1,14 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { createInterface } from 'node:readline/promises';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { Command } from 'commander';
-import { campaignView } from '../client/campaign-view';
+import { campaignView, pendingApproval } from '../client/campaign-view';
 import { connectClient } from '../client/connect';
+import { type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
 import { describeCampaign } from '../client/describe';
+import { ClientError } from '../client/errors';
 import type { Decision } from '../domain/decision';
-import { decideUpdate } from '../workflows/messages';
+import { terminalText } from '../domain/escape';
+import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 interface DecideOptions {
@@ -13,64 +17,127 @@ interface DecideOptions {
   json?: boolean;
 }
 
-/** Sends one decision through the `decide` Update and waits for the workflow's receipt or refusal. */
-async function decide(id: string, opts: DecideOptions, build: (approver: string, contentHash: string) => Decision) {
+type Kind = Decision['decision'];
+
+/** The decision a person means, dated and signed, bound to content they have seen. */
+async function prepare(
+  client: Client,
+  id: string,
+  opts: DecideOptions,
+  draft: (approver: string, hash: string) => DecisionDraft,
+) {
   if (!opts.as) throw new CliError('--as: required (your roster id)', BAD_INPUT);
-  const client = await connectClient();
-  const handle = client.workflow.getHandle(id);
   const description = await describeCampaign(client, id);
-  // Binds the decision to the content the approver saw: the hash given, or the one shown by `status` and the UI.
-  const contentHash = opts.contentHash ?? campaignView(description).contentHash;
-  if (!contentHash) throw new CliError(`campaign '${id}' is not waiting for approval`);
-  try {
-    const receipt = await handle.executeUpdate(decideUpdate, { args: [build(opts.as, contentHash)] });
-    if (opts.json) console.log(JSON.stringify(receipt));
-    else
-      console.log(
-        `${receipt.decision} recorded for ${id} (${receipt.approvalsSoFar}/${receipt.approvalsRequired} approvals)`,
-      );
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new CliError(`refused: ${err.cause?.message ?? err.message}`);
-    throw err;
+  const view = campaignView(description);
+  if (!view.contentHash) throw new ClientError('not-sent', `campaign '${id}' is not waiting for approval`);
+  const contentHash = opts.contentHash ?? (await confirmContent(description, id));
+  const decision = sealDecision(id, draft(opts.as, contentHash), {
+    keyDir: workerPaths().keyDir,
+    signaturesRequired: view.signaturesRequired ?? true,
+  });
+  return { description, decision };
+}
+
+/**
+ * Without `--content-hash`, the approver must see what they approve: on a terminal the content is shown and they
+ * confirm it; anywhere else the command refuses rather than approve content nobody looked at.
+ */
+async function confirmContent(description: WorkflowExecutionDescription, id: string): Promise<string> {
+  const pending = pendingApproval(description);
+  if (!pending) throw new ClientError('not-sent', `campaign '${id}' is not waiting for approval`);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new CliError(
+      `--content-hash: required when not on a terminal, so the decision binds to content you have seen (\`npx campaign status ${id}\` shows it)`,
+      BAD_INPUT,
+    );
   }
+  const lines = [
+    `${id}, round ${pending.round}: ${pending.variants.length} variant(s), ${pending.findings.length} review finding(s)`,
+    ...pending.variants.map((v) => `  [${v.channel}] ${terminalText(v.headline)}\n      ${terminalText(v.body)}`),
+    ...pending.findings.map((f) => `  ${f.blocking ? 'BLOCKING' : 'note'} ${f.variantId}: ${terminalText(f.detail)}`),
+    `  content hash ${pending.contentHash}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await prompt.question('Decide on exactly this content? [y/N] ');
+  prompt.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new ClientError('not-sent', 'not confirmed; nothing was sent');
+  return pending.contentHash;
+}
+
+/** Sends one decision through the `decide` Update and reports the workflow's receipt or refusal. */
+async function decide(id: string, opts: DecideOptions, draft: (approver: string, hash: string) => DecisionDraft) {
+  const client = await connectClient();
+  const { description, decision } = await prepare(client, id, opts, draft);
+  const receipt = await sendDecision(client, id, description.taskQueue, decision);
+  if (opts.json) console.log(JSON.stringify(receipt));
+  else {
+    const how = decision.signature ? `signed with ${decision.signature.keyId}` : 'unsigned';
+    console.log(
+      `${receipt.decision} recorded for ${id} (${receipt.approvalsSoFar}/${receipt.approvalsRequired} approvals, ${how})`,
+    );
+  }
+}
+
+/** The decision fields for a kind, with its note; a blank note is refused here as the gate would refuse it. */
+function draftFor(kind: Kind, note: string | undefined) {
+  const text = note?.trim();
+  const field = { approve: '--comment', reject: '--reason', 'request-changes': '--feedback' }[kind];
+  if (kind !== 'approve' && !text) throw new CliError(`${field}: required`, BAD_INPUT);
+  if (text !== undefined && text.length < 3)
+    throw new CliError(`${field}: say something (at least 3 characters)`, BAD_INPUT);
+  return (approver: string, contentHash: string): DecisionDraft => {
+    switch (kind) {
+      case 'approve':
+        return { decision: 'approve', approver, contentHash, ...(text ? { comment: text } : {}) };
+      case 'reject':
+        return { decision: 'reject', approver, contentHash, reason: text ?? '' };
+      case 'request-changes':
+        return { decision: 'request-changes', approver, contentHash, feedback: text ?? '' };
+      default:
+        return kind satisfies never;
+    }
+  };
 }
 
 const common = (cmd: Command) =>
   cmd
     .argument('<id>', 'workflow id')
-    .option('--as <user>', 'your roster id')
-    .option('--content-hash <hash>', 'the content hash you reviewed (default: the one now awaiting approval)')
+    .option('--as <user>', 'your roster id; your signing key is taken from CAMPAIGN_KEY_DIR (.data/keys)')
+    .option('--content-hash <hash>', 'the content hash you reviewed (without it: shown and confirmed on a terminal)')
     .option('--json', 'print one JSON document on stdout');
 
-/** `approve`, `reject` and `request-changes`. */
+/** `approve`, `reject`, `request-changes`, and `sign` (a signed decision to paste into the Temporal UI). */
 export function registerDecisions(program: Command): void {
   common(program.command('approve').description('approve the content awaiting approval'))
     .option('--comment <text>', 'a note for the audit trail')
     .action((id: string, opts: DecideOptions & { comment?: string }) =>
-      decide(id, opts, (approver, contentHash) => ({
-        decision: 'approve',
-        approver,
-        contentHash,
-        comment: opts.comment,
-      })),
+      decide(id, opts, draftFor('approve', opts.comment)),
     );
   common(program.command('reject').description('reject the campaign'))
     .option('--reason <text>', 'why (required)')
-    .action((id: string, opts: DecideOptions & { reason?: string }) => {
-      if (!opts.reason) throw new CliError('--reason: required', BAD_INPUT);
-      const reason = opts.reason;
-      return decide(id, opts, (approver, contentHash) => ({ decision: 'reject', approver, contentHash, reason }));
-    });
+    .action((id: string, opts: DecideOptions & { reason?: string }) =>
+      decide(id, opts, draftFor('reject', opts.reason)),
+    );
   common(program.command('request-changes').description('send the variants back with feedback'))
     .option('--feedback <text>', 'what to change (required)')
-    .action((id: string, opts: DecideOptions & { feedback?: string }) => {
-      if (!opts.feedback) throw new CliError('--feedback: required', BAD_INPUT);
-      const feedback = opts.feedback;
-      return decide(id, opts, (approver, contentHash) => ({
-        decision: 'request-changes',
-        approver,
-        contentHash,
-        feedback,
-      }));
+    .action((id: string, opts: DecideOptions & { feedback?: string }) =>
+      decide(id, opts, draftFor('request-changes', opts.feedback)),
+    );
+  common(
+    program.command('sign').description('print a signed decision to paste as the Data of the decide Update in the UI'),
+  )
+    .option('--decision <kind>', 'approve, reject or request-changes', 'approve')
+    .option('--note <text>', 'comment (approve), reason (reject) or feedback (request-changes)')
+    .action(async (id: string, opts: DecideOptions & { decision: string; note?: string }) => {
+      if (!['approve', 'reject', 'request-changes'].includes(opts.decision)) {
+        throw new CliError(`--decision: '${opts.decision}' is not approve, reject or request-changes`, BAD_INPUT);
+      }
+      const client = await connectClient();
+      const { decision } = await prepare(client, id, opts, draftFor(opts.decision as Kind, opts.note));
+      if (!decision.signature)
+        throw new ClientError('key', `${opts.as} has no signing key: \`npx campaign keys new --as ${opts.as}\``);
+      console.log(JSON.stringify(decision));
+      process.stderr.write('paste this as the Data of the decide Update within 5 minutes; after that it is refused\n');
     });
 }

@@ -6,6 +6,7 @@ import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
 import { temporalTarget, workflowUrl } from '../client/connect';
 import { startCampaign } from '../client/start';
+import { provisionRosterKeys } from '../devserver/demo-keys';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { superviseWorker } from '../worker/supervisor';
 import { BAD_INPUT, CliError } from './errors';
@@ -43,6 +44,17 @@ export function registerDev(program: Command): void {
       const port = parsePort(opts.port, '--port');
       const uiPort = parsePort(opts.uiPort, '--ui-port');
       const sample = opts.sample ? readBriefFile(opts.sample) : undefined;
+      if (sample) {
+        // The sample brand requires signed decisions; the demo makes local keys so its approve command works.
+        const { dataDir, keyDir } = workerPaths();
+        const made = provisionRosterKeys(dataDir, keyDir);
+        if (made.length > 0) {
+          process.stderr.write(
+            `made local signing keys (demo only) for ${made.join(', ')} in ${keyDir}; in production each approver ` +
+              'makes their own with `npx campaign keys new` and the roster holds the public keys\n',
+          );
+        }
+      }
       await assertFree(port, '--port');
       await assertFree(uiPort, '--ui-port');
       process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);

@@ -24,6 +24,8 @@ export function exitCodeOf(err: ClientError): number {
     case 'unreachable':
     case 'not-found':
     case 'gate-not-reached':
+    case 'key':
+    case 'not-sent':
       return 1;
     default:
       return err.kind satisfies never;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type CampaignView, campaignView } from '../client/campaign-view';
 import { connectClient } from '../client/connect';
+import { terminalText } from '../domain/escape';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
 export const INBOX_QUERY = 'CampaignStage = "awaiting-approval" AND ExecutionStatus = "Running"';
@@ -29,7 +30,7 @@ export function registerInbox(program: Command): void {
       }
       for (const view of waiting) {
         console.log(
-          `${view.workflowId}  ${view.campaign ?? ''}\n  requested by ${view.requestedBy}; ${view.approvedBy.length}/${view.requiredApprovals} approvals; may decide: ${view.mayDecide.join(', ')}; may approve: ${view.mayApprove.join(', ') || 'nobody yet'}; deadline ${view.deadline}`,
+          `${view.workflowId}  ${terminalText(view.campaign ?? '')}\n  requested by ${view.requestedBy}; ${view.approvedBy.length}/${view.requiredApprovals} approvals; may decide: ${view.mayDecide.join(', ')}; may approve: ${view.mayApprove.join(', ') || 'nobody yet'}; deadline ${view.deadline}`,
         );
       }
     });

@@ -3,6 +3,7 @@ import { registerDecisions } from './decide';
 import { registerDev } from './dev';
 import { describeFailure } from './errors';
 import { registerInbox } from './inbox';
+import { registerKeys } from './keys';
 import { registerStart } from './start';
 import { registerStatus } from './status';
 import { registerWorker } from './worker';
@@ -11,7 +12,15 @@ const program = new Command('campaign')
   .description('Governed marketing campaigns on Temporal: start, follow, approve.')
   .showHelpAfterError()
   .exitOverride();
-for (const register of [registerDev, registerWorker, registerStart, registerStatus, registerInbox, registerDecisions]) {
+for (const register of [
+  registerDev,
+  registerWorker,
+  registerStart,
+  registerStatus,
+  registerInbox,
+  registerDecisions,
+  registerKeys,
+]) {
   register(program);
 }
 

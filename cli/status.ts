@@ -3,6 +3,7 @@ import { campaignView } from '../client/campaign-view';
 import { connectClient, workflowUrl } from '../client/connect';
 import { describeCampaign } from '../client/describe';
 import type { CampaignResult } from '../domain/campaign';
+import { terminalText } from '../domain/escape';
 import { describeUsage } from '../domain/usage';
 
 /** `campaign status ID`: stage, approvals and outcome of one campaign. */
@@ -18,6 +19,9 @@ export function registerStatus(program: Command): void {
       const description = await describeCampaign(client, id);
       const view = campaignView(description);
       const result = view.status === 'COMPLETED' ? ((await handle.result()) as CampaignResult) : null;
+      const failure = ['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED'].includes(view.status)
+        ? await handle.result().then(() => null, failureReason)
+        : null;
       const outcome = result?.outcome ?? null;
       if (opts.json) {
         const usage = result?.usage ?? null;
@@ -27,13 +31,14 @@ export function registerStatus(program: Command): void {
             outcome,
             usageByStep: usage?.byStep ?? null,
             auditHead: result?.auditHead ?? null,
+            failure,
             url: workflowUrl(id),
           }),
         );
         return;
       }
       const lines = [
-        `${view.workflowId}: ${view.campaign ?? ''}`,
+        `${view.workflowId}: ${terminalText(view.campaign ?? '')}`,
         `  status: ${view.status}   stage: ${view.stage ?? '-'}   risk: ${view.risk ?? '-'}`,
         `  requested by: ${view.requestedBy ?? '-'}`,
       ];
@@ -54,8 +59,18 @@ export function registerStatus(program: Command): void {
       if (outcome?.kind === 'published')
         lines.push(`  published to ${outcome.outboxPath} (approved by ${outcome.approvedBy.join(', ')})`);
       if (outcome?.kind === 'rejected')
-        lines.push(`  rejected${outcome.rejectedBy ? ` by ${outcome.rejectedBy}` : ''}: ${outcome.reason}`);
+        lines.push(
+          `  rejected${outcome.rejectedBy ? ` by ${outcome.rejectedBy}` : ''}: ${terminalText(outcome.reason)}`,
+        );
+      if (failure) lines.push(`  ${view.status.toLowerCase()}: ${terminalText(failure)}`);
       lines.push(`  UI: ${workflowUrl(id)}`);
       console.log(lines.join('\n'));
     });
+}
+
+/** Why a campaign ended without a result: the innermost failure's message (a policy denial, an invalid input). */
+function failureReason(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause instanceof Error ? cause.message : String(err);
 }

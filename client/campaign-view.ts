@@ -1,6 +1,6 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { type GateState, mayApprove, mayDecide } from '../domain/approval-rules';
-import type { ModelUsage } from '../domain/campaign';
+import type { ModelUsage, PendingApproval } from '../domain/campaign';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import type { CampaignMemo } from '../workflows/messages';
 
@@ -20,17 +20,24 @@ export interface CampaignView {
   mayApprove: string[];
   contentHash: string | null;
   deadline: string | null;
+  /** Whether the campaign's plan requires signed decisions (null before the plan is fixed). */
+  signaturesRequired: boolean | null;
   /** Model tokens and cost so far. */
   usage: ModelUsage | null;
+}
+
+/** What waits at the campaign's gate now, from its memo; the memo keeps the last request after the gate closes. */
+export function pendingApproval(info: WorkflowExecutionInfo | WorkflowExecutionDescription): PendingApproval | null {
+  const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
+  const waiting =
+    info.status.name === 'RUNNING' && info.typedSearchAttributes.get(CampaignStage) === 'awaiting-approval';
+  return waiting ? (memo.pending ?? null) : null;
 }
 
 /** Builds the view of one execution from its listing or description, with the gate's own approval rules. */
 export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDescription): CampaignView {
   const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
-  const running = info.status.name === 'RUNNING';
-  const stage = info.typedSearchAttributes.get(CampaignStage) ?? null;
-  // The memo keeps the last approval request after the gate closes; it waits only while the stage says so.
-  const pending = running && stage === 'awaiting-approval' ? (memo.pending ?? null) : null;
+  const pending = pendingApproval(info);
   const plan = memo.plan ?? null;
   // Change rounds only limit change requests, which neither list depends on.
   const gate: GateState | null =
@@ -38,7 +45,7 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
   return {
     workflowId: info.workflowId,
     status: info.status.name,
-    stage,
+    stage: info.typedSearchAttributes.get(CampaignStage) ?? null,
     risk: info.typedSearchAttributes.get(CampaignRisk) ?? null,
     campaign: memo.campaign ?? null,
     requestedBy: memo.requestedBy ?? null,
@@ -48,6 +55,7 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
     mayApprove: gate ? mayApprove(gate) : [],
     contentHash: pending?.contentHash ?? null,
     deadline: pending?.deadline ?? null,
+    signaturesRequired: plan ? (plan.signatures?.required ?? false) : null,
     usage: memo.usage ?? null,
   };
 }

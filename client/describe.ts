@@ -1,12 +1,20 @@
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
 import { ClientError } from './errors';
 
-/** Describes a campaign's workflow; an unknown id is a `not-found` {@link ClientError} naming it. */
+/** The workflow type every campaign runs as. */
+export const CAMPAIGN_WORKFLOW_TYPE = 'campaignWorkflow';
+
+/** Describes a campaign's workflow; an unknown id, or a workflow that is not a campaign, is a `not-found` error. */
 export async function describeCampaign(client: Client, id: string): Promise<WorkflowExecutionDescription> {
+  let description: WorkflowExecutionDescription;
   try {
-    return await client.workflow.getHandle(id).describe();
+    description = await client.workflow.getHandle(id).describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new ClientError('not-found', `no campaign with id '${id}'`);
     throw err;
   }
+  if (description.type !== CAMPAIGN_WORKFLOW_TYPE) {
+    throw new ClientError('not-found', `'${id}' is not a campaign (its workflow type is ${description.type})`);
+  }
+  return description;
 }

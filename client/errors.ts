@@ -9,7 +9,11 @@ export type ClientErrorKind =
   /** A campaign with the id is already running. */
   | 'already-started'
   /** The campaign closed, or time ran out, before its approval gate opened. */
-  | 'gate-not-reached';
+  | 'gate-not-reached'
+  /** A signing key is missing, already there, or not kept private. */
+  | 'key'
+  /** A decision the client refuses to send (nothing waits, no worker, not confirmed). */
+  | 'not-sent';
 
 /** A failure a client can name to its user in one line; `cause` keeps what the library underneath said. */
 export class ClientError extends Error {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Brief } from '../domain/brief';
+import { markdownText, terminalText } from '../domain/escape';
 import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
 import { TASK_QUEUE } from '../domain/task-queue';
 import type { campaignWorkflow } from '../workflows';
@@ -14,7 +15,7 @@ export interface Started {
   url: string;
 }
 
-/** Starts a campaign workflow for a validated brief; refuses an id that is already running. */
+/** Starts a campaign workflow for a validated brief; refuses an id that is running or has run before. */
 export async function startCampaign(
   client: Client,
   brief: Brief,
@@ -31,15 +32,21 @@ export async function startCampaign(
         { key: CampaignStage, value: 'planning' },
         { key: CampaignBrand, value: brief.brand },
       ],
-      staticSummary: `${brief.campaign} (${brief.channels.join(', ')})`,
-      staticDetails: `**Objective:** ${brief.objective}\n\n**Key messages:**\n${brief.keyMessages.map((m) => `- ${m}`).join('\n')}`,
+      // A finished campaign's id is never run again: its outbox package and audit trail belong to that one run.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${terminalText(brief.campaign)} (${brief.channels.join(', ')})`,
+      staticDetails: `**Objective:** ${markdownText(brief.objective)}\n\n**Key messages:**\n${brief.keyMessages.map((m) => `- ${markdownText(m)}`).join('\n')}`,
     });
     return { workflowId, runId: handle.firstExecutionRunId, url: workflowUrl(workflowId) };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ClientError('already-started', `a campaign with id '${workflowId}' is already running`, {
-        cause: err,
-      });
+      throw new ClientError(
+        'already-started',
+        `a campaign with id '${workflowId}' already exists (running or finished)`,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }

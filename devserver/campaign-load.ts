@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import type { Brief } from '../domain/brief';
@@ -17,7 +18,15 @@ export interface DrivenCampaign {
 /** Starts a campaign, waits for its gate, approves it as an approver from the plan, and waits for the result. */
 export async function driveCampaign(
   client: Client,
-  options: { brief: Brief; workflowId: string; taskQueue: string; approver?: string; gateTimeoutMs?: number },
+  options: {
+    brief: Brief;
+    workflowId: string;
+    taskQueue: string;
+    /** Where the approver's signing key is. */
+    keyDir: string;
+    approver?: string;
+    gateTimeoutMs?: number;
+  },
 ): Promise<DrivenCampaign> {
   const { brief, workflowId, taskQueue } = options;
   await startCampaign(client, brief, 'lena.vogel', workflowId, taskQueue);
@@ -25,7 +34,12 @@ export async function driveCampaign(
   const { contentHash } = await waitForApproval(handle, { timeoutMs: options.gateTimeoutMs ?? 120_000 });
   const gateSeenAt = Date.now();
   const approver = options.approver ?? 'jonas.weber';
-  await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver, contentHash }] });
+  const decision = sealDecision(
+    workflowId,
+    { decision: 'approve', approver, contentHash },
+    { keyDir: options.keyDir, signaturesRequired: true },
+  );
+  await handle.executeUpdate(decideUpdate, { args: [decision] });
   const approvedAt = Date.now();
   return { workflowId, result: (await handle.result()) as CampaignResult, gateSeenAt, approvedAt };
 }

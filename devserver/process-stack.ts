@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { workflowPollers } from '../client/pollers';
+import { workerPaths } from '../worker/config';
 import { type SupervisedWorker, superviseWorker } from '../worker/supervisor';
+import { provisionRosterKeys } from './demo-keys';
 import { type DevServer, startDevServer } from './dev-server';
 import { freePort } from './free-port';
 
@@ -15,6 +17,8 @@ export interface ProcessStack {
   /** Scratch folder with the outbox, the model cache and the server's database. */
   readonly scratch: string;
   readonly outboxDir: string;
+  /** Signing keys for the example roster, made for this stack; the worker reads their public keys. */
+  readonly keyDir: string;
   readonly worker: SupervisedWorker;
   /** Waits until the worker process running now polls the task queue. */
   workerReady(timeoutMs?: number): Promise<void>;
@@ -34,6 +38,8 @@ export async function startProcessStack(
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const taskQueue = 'campaigns';
   const outboxDir = join(scratch, 'outbox');
+  const keyDir = join(scratch, 'keys');
+  provisionRosterKeys(workerPaths().dataDir, keyDir);
   const worker = superviseWorker({
     env: {
       TEMPORAL_ADDRESS: server.address,
@@ -41,6 +47,7 @@ export async function startProcessStack(
       CAMPAIGN_TASK_QUEUE: taskQueue,
       CAMPAIGN_OUTBOX_DIR: outboxDir,
       CAMPAIGN_CACHE_DIR: join(scratch, 'model-cache'),
+      CAMPAIGN_KEY_DIR: keyDir,
       OPENAI_API_KEY: '',
       OPENAI_BASE_URL: '',
       LOG_LEVEL: 'error',
@@ -57,6 +64,7 @@ export async function startProcessStack(
     taskQueue,
     scratch,
     outboxDir,
+    keyDir,
     worker,
     async workerReady(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;

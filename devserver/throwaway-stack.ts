@@ -8,17 +8,29 @@ import { workerPaths } from '../worker/config';
 import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
 import { workflowBundle } from '../worker/workflow-bundle';
+import { provisionRosterKeys } from './demo-keys';
 import { startDevServer } from './dev-server';
 import { freePort } from './free-port';
 
+/** What a throwaway stack hands the function it runs. */
+export interface ThrowawayStack {
+  client: Client;
+  taskQueue: string;
+  /** Signing keys for the example roster, made for this stack. */
+  keyDir: string;
+}
+
 /**
- * Runs `fn` against a private, in-memory dev server with one worker (models chosen by the environment, outbox and
- * model cache in a temp folder), then tears everything down. For scripts that must not touch `npm start`'s data.
+ * Runs `fn` against a private, in-memory dev server with one worker (models chosen by the environment; outbox, model
+ * cache and signing keys in a temp folder), then tears everything down. For scripts that must not touch `npm start`'s
+ * data.
  */
-export async function withThrowawayStack<T>(fn: (client: Client, taskQueue: string) => Promise<T>): Promise<T> {
+export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promise<T>): Promise<T> {
   installRuntime();
   const port = await freePort();
   const scratch = mkdtempSync(join(tmpdir(), 'campaign-stack-'));
+  const keyDir = join(scratch, 'keys');
+  provisionRosterKeys(workerPaths().dataDir, keyDir);
   const server = await startDevServer({ port, uiPort: port + 1, headless: true });
   try {
     const connection = await NativeConnection.connect({ address: server.address });
@@ -26,6 +38,7 @@ export async function withThrowawayStack<T>(fn: (client: Client, taskQueue: stri
       ...workerPaths(),
       outboxDir: join(scratch, 'outbox'),
       cacheDir: join(scratch, 'cache'),
+      keyDir,
     });
     const worker = await createCampaignWorker({
       connection,
@@ -35,7 +48,7 @@ export async function withThrowawayStack<T>(fn: (client: Client, taskQueue: stri
     });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
     try {
-      return await worker.runUntil(() => fn(client, TASK_QUEUE));
+      return await worker.runUntil(() => fn({ client, taskQueue: TASK_QUEUE, keyDir }));
     } finally {
       await client.connection.close();
       await connection.close();

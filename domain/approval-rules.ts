@@ -26,6 +26,9 @@ export function refusalOf(state: GateState, decision: Decision): string | null {
   if (!plan.eligibleApprovers.includes(approver)) {
     return `${approver} is not an approver in this campaign's plan (${plan.eligibleApprovers.join(', ')})`;
   }
+  if (plan.signatures?.required && !plan.signatures.keys[approver]) {
+    return `${approver} has no signing key in this campaign's plan, so their decision cannot be verified`;
+  }
   if (pending.approvedBy.includes(approver)) return `${approver} has already approved this content`;
   switch (decision.decision) {
     case 'approve':

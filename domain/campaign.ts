@@ -26,6 +26,11 @@ export interface ApprovalPlan {
   maxChangeRounds: number;
   /** Why the plan looks as it does, for the approver and the auditor. */
   reasons: string[];
+  /**
+   * Whether decisions must be signed, and the approvers' public keys (hex) from the roster when the plan was made.
+   * Absent in plans made before signed decisions existed.
+   */
+  signatures?: { required: boolean; keys: Record<string, string> };
 }
 
 /** Which model produced an output, from which prompt, at what cost. */
@@ -85,6 +90,7 @@ export interface ReviewFinding {
     | 'banned-phrase'
     | 'missing-disclaimer'
     | 'pii'
+    | 'markup'
     | 'channel-limit'
     | 'missing-citation'
     | 'missing-variant'

@@ -1,25 +1,53 @@
 import { z } from 'zod';
+import { CONTROL_CHARACTERS } from './escape';
 
-/** An approver's decision as it arrives through the `decide` Update or Signal. */
+const approver = z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id');
+const contentHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details');
+/** When the approver decided (ISO 8601, UTC); signed, and a decision that arrives much later is refused. */
+const decidedAt = z.iso.datetime({ message: 'must be an ISO time such as 2026-11-22T10:00:00Z' }).optional();
+/** An Ed25519 signature over the decision's signed fields (see `domain/signatures.ts`), by the approver's key. */
+const signature = z
+  .object({
+    keyId: z.string().regex(/^ed25519:[0-9a-f]{16}$/, 'must be the key id `npx campaign sign` prints'),
+    value: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 hex digits'),
+  })
+  .strict()
+  .optional();
+const text = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(3, `${what} must say something (at least 3 characters)`)
+    .max(2000)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), {
+      message: `${what} must not contain control characters`,
+    });
+
+/** An approver's decision as it arrives through the `decide` Update or Signal; unknown fields are refused. */
 export const decisionSchema = z.discriminatedUnion('decision', [
-  z.object({
-    decision: z.literal('approve'),
-    approver: z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id'),
-    contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details'),
-    comment: z.string().max(2000).optional(),
-  }),
-  z.object({
-    decision: z.literal('reject'),
-    approver: z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id'),
-    contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details'),
-    reason: z.string().min(3).max(2000),
-  }),
-  z.object({
-    decision: z.literal('request-changes'),
-    approver: z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id'),
-    contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details'),
-    feedback: z.string().min(3).max(2000),
-  }),
+  z
+    .object({
+      decision: z.literal('approve'),
+      approver,
+      contentHash,
+      comment: text('comment').optional(),
+      decidedAt,
+      signature,
+    })
+    .strict(),
+  z
+    .object({ decision: z.literal('reject'), approver, contentHash, reason: text('reason'), decidedAt, signature })
+    .strict(),
+  z
+    .object({
+      decision: z.literal('request-changes'),
+      approver,
+      contentHash,
+      feedback: text('feedback'),
+      decidedAt,
+      signature,
+    })
+    .strict(),
 ]);
 
 /** A validated decision. */

@@ -39,13 +39,32 @@ export type Segment = z.infer<typeof segmentSchema>;
 
 export const segmentsFileSchema = z.object({ segments: z.array(segmentSchema) });
 
-/** People who may request, approve or audit campaigns. */
+/** An Ed25519 public key, 32 bytes in hex. */
+export const publicKeySchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be an Ed25519 public key (64 hex digits)');
+
+/** People who may request, approve or audit campaigns; `publicKey` verifies the decisions they sign. */
 export const personSchema = z.object({
   id: z.string().regex(/^[a-z0-9.-]+$/),
   roles: z.array(z.enum(['requester', 'approver', 'compliance-officer', 'auditor'])).min(1),
   brands: z.array(z.string()).min(1),
+  publicKey: publicKeySchema.optional(),
 });
 export type Person = z.infer<typeof personSchema>;
 
 export const rosterSchema = z.object({ people: z.array(personSchema).min(1) });
 export type Roster = z.infer<typeof rosterSchema>;
+
+/** Public keys kept beside the roster (the demo's locally generated keys); they only fill in people without one. */
+export const keyringSchema = z.object({ keys: z.record(z.string(), publicKeySchema) });
+
+/** A brand's governance settings (`brands/<brand>/governance.yaml`); without the file, the strict defaults hold. */
+export const brandGovernanceSchema = z
+  .object({
+    /** Decisions must be signed by the approver's key from the roster; only a brand that says so may do without. */
+    requireSignedDecisions: z.boolean().default(true),
+  })
+  .strict();
+export type BrandGovernance = z.infer<typeof brandGovernanceSchema>;
+
+/** A brand or segment id: what may be joined into a path under the data folder. */
+export const DATA_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,5 +1,6 @@
 import type { Brief } from './brief';
 import type { CreativeBrief, Provenance, Research, Variant } from './campaign';
+import type { Decision } from './decision';
 
 /** What the planner gets: the brief and who asked for it. */
 export interface PlanInput {
@@ -41,12 +42,16 @@ export interface PublishApproval {
   requiredApprovals: number;
 }
 
-/** What the publisher gets. */
+/** What the publisher gets; it checks all of it against evidence and takes the campaign id from its own info. */
 export interface PublishInput {
+  /** Kept for histories of earlier versions; the publisher ignores it. */
   workflowId: string;
   brief: Brief;
+  requestedBy: string;
   variants: Variant[];
   approval: PublishApproval;
+  /** The approvals as they were made (signed where the plan requires it): the evidence the publisher verifies. */
+  decisions: Decision[];
   auditHead: string;
   provenance: Provenance;
 }

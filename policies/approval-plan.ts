@@ -1,6 +1,6 @@
 import type { Brief } from '../domain/brief';
 import type { ApprovalPlan } from '../domain/campaign';
-import type { Roster, Segment } from '../domain/knowledge';
+import type { BrandGovernance, Roster, Segment } from '../domain/knowledge';
 
 /** How many times approvers may request changes; the gate refuses a further request (approve or reject then). */
 export const MAX_CHANGE_ROUNDS = 3;
@@ -14,7 +14,13 @@ export class ApprovalPlanError extends Error {
  * Resolves who may approve a campaign and how many must, from the roster and the audience's sensitivity.
  * The risk class is derived, never taken from the requester, so a requester cannot lower it.
  */
-export function resolveApprovalPlan(brief: Brief, requestedBy: string, roster: Roster, segment: Segment): ApprovalPlan {
+export function resolveApprovalPlan(
+  brief: Brief,
+  requestedBy: string,
+  roster: Roster,
+  segment: Segment,
+  governance: BrandGovernance = { requireSignedDecisions: true },
+): ApprovalPlan {
   const forBrand = roster.people.filter((p) => p.brands.includes(brief.brand));
   const requester = forBrand.find((p) => p.id === requestedBy);
   if (!requester?.roles.includes('requester')) {
@@ -33,6 +39,18 @@ export function resolveApprovalPlan(brief: Brief, requestedBy: string, roster: R
   if (approvers.length < requiredApprovals || (risk === 'high' && compliance.length === 0)) {
     throw new ApprovalPlanError(`the roster has too few approvers for a ${risk}-risk campaign of '${brief.brand}'`);
   }
+  const required = governance.requireSignedDecisions;
+  const keys = Object.fromEntries(approvers.flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])));
+  const keyed = approvers.filter((p) => p.publicKey);
+  if (
+    required &&
+    (keyed.length < requiredApprovals || (risk === 'high' && !keyed.some((p) => compliance.includes(p.id))))
+  ) {
+    throw new ApprovalPlanError(
+      `'${brief.brand}' requires signed decisions, but too few of its approvers have a signing key in the roster ` +
+        '(`npx campaign keys new --as ID` creates one)',
+    );
+  }
   return {
     risk,
     eligibleApprovers: approvers.map((p) => p.id),
@@ -40,6 +58,7 @@ export function resolveApprovalPlan(brief: Brief, requestedBy: string, roster: R
     requiredApprovals,
     deadlineHours: brief.approvalDeadlineHours,
     maxChangeRounds: MAX_CHANGE_ROUNDS,
-    reasons,
+    reasons: required ? [...reasons, "decisions must be signed with the approver's key"] : reasons,
+    signatures: { required, keys },
   };
 }

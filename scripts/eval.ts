@@ -21,7 +21,7 @@ process.stderr.write(
   `evaluating ${files.length} golden briefs on the ${provider} model${baseURL ? ` at ${baseURL}` : ''} ...\n`,
 );
 
-const results = await withThrowawayStack(async (client, taskQueue) => {
+const results = await withThrowawayStack(async ({ client, taskQueue }) => {
   const evaluations: BriefEvaluation[] = [];
   for (const [i, file] of files.entries()) {
     const name = basename(file).replace(/\.(ya?ml|json)$/, '');

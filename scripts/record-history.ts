@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { readBriefFile } from '../client/brief-file';
+import { type DecisionDraft, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import type { Brief } from '../domain/brief';
-import type { Decision } from '../domain/decision';
 import { PROJECT_ROOT } from '../worker/config';
 import { decideUpdate } from '../workflows/messages';
 
@@ -21,7 +21,7 @@ const out = resolve(PROJECT_ROOT, 'test/fixtures/histories', `${name}.json`);
 const sample = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
 const highRisk: Brief = { ...sample, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' } };
 
-const SCENARIOS: Record<string, { brief: Brief; rounds: ((hash: string) => Decision)[][] }> = {
+const SCENARIOS: Record<string, { brief: Brief; rounds: ((hash: string) => DecisionDraft)[][] }> = {
   approved: { brief: sample, rounds: [[(h) => approve('jonas.weber', h)]] },
   'high-risk-changes': {
     brief: highRisk,
@@ -36,18 +36,21 @@ if (!chosen) throw new Error(`unknown scenario '${scenario}'; use one of ${Objec
 delete process.env.OPENAI_API_KEY;
 delete process.env.OPENAI_BASE_URL;
 
-await withThrowawayStack(async (client, taskQueue) => {
+await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
   const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue);
   const handle = client.workflow.getHandle(workflowId);
   for (const [index, decisions] of chosen.rounds.entries()) {
     const { contentHash: hash } = await waitForApproval(handle, { round: index + 1 });
-    for (const decide of decisions) await handle.executeUpdate(decideUpdate, { args: [decide(hash)] });
+    for (const decide of decisions) {
+      const decision = sealDecision(workflowId, decide(hash), { keyDir, signaturesRequired: true });
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+    }
   }
   await handle.result();
   writeFileSync(out, `${historyToJSON(await handle.fetchHistory())}\n`);
 });
 process.stderr.write(`wrote ${out}\n`);
 
-function approve(approver: string, contentHash: string): Decision {
+function approve(approver: string, contentHash: string): DecisionDraft {
   return { decision: 'approve', approver, contentHash };
 }

@@ -44,7 +44,12 @@ try {
     round += 1;
     const started = Date.now();
     const outcomes = await withConcurrency(burst, concurrency, (i) =>
-      driveCampaign(stack.client, { brief, workflowId: `soak-${round}-${i}`, taskQueue: stack.taskQueue }).then(
+      driveCampaign(stack.client, {
+        brief,
+        workflowId: `soak-${round}-${i}`,
+        taskQueue: stack.taskQueue,
+        keyDir: stack.keyDir,
+      }).then(
         (c) => c.result.outcome.kind,
         (err: unknown) => `error: ${err instanceof Error ? err.message : String(err)}`,
       ),

@@ -6,19 +6,20 @@ import { PROJECT_ROOT } from '../worker/config';
 import { GOOD_BRIEF } from './support/campaign-env';
 
 const data = createFileDataStore(resolve(PROJECT_ROOT, 'examples'));
+const unsigned = { requireSignedDecisions: false };
 const roster = data.roster();
 const households = data.segment('stadtwerke-elbtal', 'households-elbtal');
 const seniors = data.segment('stadtwerke-elbtal', 'seniors-elbtal');
 
 describe('approval plan', () => {
   it('asks one approver, never the requester, for a standard campaign', () => {
-    const plan = resolveApprovalPlan(GOOD_BRIEF, 'paul.richter', roster, households);
+    const plan = resolveApprovalPlan(GOOD_BRIEF, 'paul.richter', roster, households, unsigned);
     expect(plan).toMatchObject({ risk: 'standard', requiredApprovals: 1, mustInclude: [], deadlineHours: 72 });
     expect(plan.eligibleApprovers).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch']);
   });
 
   it('derives high risk from a sensitive segment: two approvers, one a compliance officer', () => {
-    const plan = resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', roster, seniors);
+    const plan = resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', roster, seniors, unsigned);
     expect(plan).toMatchObject({ risk: 'high', requiredApprovals: 2, mustInclude: ['miriam.koch'] });
   });
 
@@ -34,5 +35,21 @@ describe('approval plan', () => {
     expect(() => resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', withoutCompliance, seniors)).toThrow(
       /too few approvers/,
     );
+  });
+
+  it('requires signing keys when the brand requires signed decisions, and fixes them in the plan', () => {
+    expect(() => resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', roster, households)).toThrow(
+      /requires signed decisions, but too few of its approvers have a signing key/,
+    );
+    const key = (n: number) => n.toString(16).padStart(64, '0');
+    const keyed = { people: roster.people.map((p, i) => ({ ...p, publicKey: key(i + 1) })) };
+    const plan = resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', keyed, seniors);
+    expect(plan.signatures?.required).toBe(true);
+    expect(Object.keys(plan.signatures?.keys ?? {})).toEqual(plan.eligibleApprovers);
+    // A compliance officer without a key leaves a high-risk campaign without anyone who may complete it.
+    const noCompliance = {
+      people: keyed.people.map((p) => (p.id === 'miriam.koch' ? { ...p, publicKey: undefined } : p)),
+    };
+    expect(() => resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', noCompliance, seniors)).toThrow(/signing key/);
   });
 });

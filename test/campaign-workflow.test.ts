@@ -19,7 +19,7 @@ describe('campaign workflow on a real dev server', () => {
   it('runs from brief to outbox once an approver from the plan approves', async () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    const receipt = await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
+    const receipt = await env.decide(handle, approve('jonas.weber', hash));
     expect(receipt).toMatchObject({ accepted: true, approvalsSoFar: 1, approvalsRequired: 1 });
 
     const result = await handle.result();
@@ -56,7 +56,7 @@ describe('campaign workflow on a real dev server', () => {
   it('keeps the history lean: planning as a local activity, each stage and the memo written only when they change', async () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
+    await env.decide(handle, approve('jonas.weber', hash));
     await handle.result();
     const events = (await handle.fetchHistory()).events ?? [];
     const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
@@ -96,8 +96,11 @@ describe('campaign workflow on a real dev server', () => {
   it('ends rejected, with nothing in the outbox, when an approver rejects', async () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'reject', approver: 'sara.yilmaz', contentHash: hash, reason: 'Zeitpunkt passt nicht' }],
+    await env.decide(handle, {
+      decision: 'reject',
+      approver: 'sara.yilmaz',
+      contentHash: hash,
+      reason: 'Zeitpunkt passt nicht',
     });
     const result = await handle.result();
     expect(result.outcome).toEqual({ kind: 'rejected', reason: 'Zeitpunkt passt nicht', rejectedBy: 'sara.yilmaz' });
@@ -107,23 +110,17 @@ describe('campaign workflow on a real dev server', () => {
   it('loops back to the copywriter with the feedback when changes are requested', async () => {
     const handle = await env.start();
     const first = await env.awaitApproval(handle, 1);
-    await handle.executeUpdate(decideUpdate, {
-      args: [
-        {
-          decision: 'request-changes',
-          approver: 'jonas.weber',
-          contentHash: first,
-          feedback: 'Ökostrom aus Wasserkraft und Wind aus der Region',
-        },
-      ],
+    await env.decide(handle, {
+      decision: 'request-changes',
+      approver: 'jonas.weber',
+      contentHash: first,
+      feedback: 'Ökostrom aus Wasserkraft und Wind aus der Region',
     });
     const second = await env.awaitApproval(handle, 2);
     expect(second).not.toBe(first);
     // The first round's hash no longer binds: a stale approval is refused.
-    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', first)] })).rejects.toThrow(
-      WorkflowUpdateFailedError,
-    );
-    await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', second)] });
+    await expect(env.decide(handle, approve('jonas.weber', first))).rejects.toThrow(WorkflowUpdateFailedError);
+    await env.decide(handle, approve('jonas.weber', second));
     const result = await handle.result();
     expect(result.outcome.kind).toBe('published');
     expect(result.audit.filter((e) => e.step === 'variants')).toHaveLength(2);
@@ -141,6 +138,7 @@ describe('campaign workflow on a real dev server', () => {
   ])('refuses approval by %s, and the campaign keeps waiting', async (_label, requester, approver, message) => {
     const handle = await env.start(GOOD_BRIEF, requester);
     const hash = await env.awaitApproval(handle);
+    // Unsigned: these people have no key, and the rules refuse them before any signature is looked at.
     const refusal = await handle
       .executeUpdate(decideUpdate, { args: [approve(approver, hash)] })
       .catch((err: unknown) => err);
@@ -153,9 +151,7 @@ describe('campaign workflow on a real dev server', () => {
   it('refuses a decision bound to other content than the one shown', async () => {
     const handle = await env.start();
     await env.awaitApproval(handle);
-    const refusal = await refusalOf(
-      handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', 'f'.repeat(64))] }),
-    );
+    const refusal = await refusalOf(env.decide(handle, approve('jonas.weber', 'f'.repeat(64))));
     expect(refusal).toBe('contentHash does not match the content awaiting approval (round 1); reload Current Details');
     await handle.terminate('test done');
   });
@@ -166,21 +162,19 @@ describe('campaign workflow on a real dev server', () => {
       audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' },
     });
     const hash = await env.awaitApproval(handle);
-    const first = await handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] });
+    const first = await env.decide(handle, approve('jonas.weber', hash));
     expect(first).toMatchObject({ approvalsSoFar: 1, approvalsRequired: 2 });
     // The partial approval shows at once in the memo the inbox and `status` read.
     const memo = (await handle.describe()).memo as { pending?: { approvedBy: string[] } };
     expect(memo.pending?.approvedBy).toEqual(['jonas.weber']);
-    await expect(handle.executeUpdate(decideUpdate, { args: [approve('jonas.weber', hash)] })).rejects.toThrow(
-      WorkflowUpdateFailedError,
-    );
-    const notCompliance = await handle
-      .executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] })
+    await expect(env.decide(handle, approve('jonas.weber', hash))).rejects.toThrow(WorkflowUpdateFailedError);
+    const notCompliance = await env
+      .decide(handle, approve('sara.yilmaz', hash))
       .catch((e: WorkflowUpdateFailedError) => e);
     expect((notCompliance as WorkflowUpdateFailedError).cause?.message).toMatch(
       /one of the approvals must come from: miriam.koch/,
     );
-    await handle.executeUpdate(decideUpdate, { args: [approve('miriam.koch', hash)] });
+    await env.decide(handle, approve('miriam.koch', hash));
     const result = await handle.result();
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });
   });
@@ -191,8 +185,8 @@ describe('campaign workflow on a real dev server', () => {
       audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' },
     });
     const hash = await env.awaitApproval(handle);
-    await handle.executeUpdate(decideUpdate, { args: [approve('miriam.koch', hash)] });
-    await handle.executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] });
+    await env.decide(handle, approve('miriam.koch', hash));
+    await env.decide(handle, approve('sara.yilmaz', hash));
     expect((await handle.result()).outcome).toMatchObject({
       kind: 'published',
       approvedBy: ['miriam.koch', 'sara.yilmaz'],
@@ -209,7 +203,7 @@ describe('campaign workflow on a real dev server', () => {
         contentHash: hash,
         feedback: `Runde ${round}`,
       };
-      await handle.executeUpdate(decideUpdate, { args: [changes] });
+      await env.decide(handle, changes);
     }
     const hash = await env.awaitApproval(handle, 4);
     const fourth = {
@@ -218,18 +212,16 @@ describe('campaign workflow on a real dev server', () => {
       contentHash: hash,
       feedback: 'noch einmal',
     };
-    expect(await refusalOf(handle.executeUpdate(decideUpdate, { args: [fourth] }))).toBe(
-      'all 3 change rounds are used; approve or reject',
-    );
-    await handle.executeUpdate(decideUpdate, { args: [approve('sara.yilmaz', hash)] });
+    expect(await refusalOf(env.decide(handle, fourth))).toBe('all 3 change rounds are used; approve or reject');
+    await env.decide(handle, approve('sara.yilmaz', hash));
     expect((await handle.result()).outcome.kind).toBe('published');
   });
 
   it('applies the same rules to the decide Signal: a refused one is audited and ignored', async () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    await handle.signal(decideSignal, approve('lena.vogel', hash));
-    await handle.signal(decideSignal, approve('miriam.koch', hash));
+    await handle.signal(decideSignal, env.signed(handle, approve('lena.vogel', hash)));
+    await handle.signal(decideSignal, env.signed(handle, approve('miriam.koch', hash)));
     const result = await handle.result();
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['miriam.koch'] });
     const refused = result.audit.filter((e) => e.outcome === 'refused');

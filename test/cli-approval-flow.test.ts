@@ -18,12 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => env?.close());
 
+/** The CLI as an approver on this machine runs it: with the signing keys this env's worker knows. */
+const asApprover = () => ({ CAMPAIGN_KEY_DIR: env.keyDir });
+
 async function inboxEntry(id: string, as?: string) {
   const run = await runCli(['inbox', '--json', ...(as ? ['--as', as] : [])]);
   expect(run.code).toBe(0);
-  return (JSON.parse(run.stdout) as { workflowId: string; requestedBy: string; mayDecide: string[] }[]).find(
-    (e) => e.workflowId === id,
-  );
+  return (
+    JSON.parse(run.stdout) as { workflowId: string; requestedBy: string; mayDecide: string[]; contentHash: string }[]
+  ).find((e) => e.workflowId === id);
 }
 
 async function waitForInbox(id: string) {
@@ -54,11 +57,26 @@ describe('the CLI from start to outbox', () => {
     expect(await inboxEntry(id, 'tobias.brandt')).toBeUndefined();
     expect(await inboxEntry(id, 'sara.yilmaz')).toBeDefined();
 
-    const own = await runCli(['approve', id, '--as', 'lena.vogel']);
+    const hash = ['--content-hash', entry.contentHash];
+    const own = await runCli(['approve', id, '--as', 'lena.vogel', ...hash], asApprover());
     expect(own.code).toBe(1);
     expect(own.stderr).toBe('campaign: refused: lena.vogel requested this campaign and may not decide on it\n');
 
-    const approved = await runCli(['approve', id, '--as', 'jonas.weber', '--comment', 'passt', '--json']);
+    // Off a terminal, nobody can approve content they were not shown.
+    const unseen = await runCli(['approve', id, '--as', 'jonas.weber'], asApprover());
+    expect(unseen.code).toBe(2);
+    expect(unseen.stderr).toMatch(/^campaign: --content-hash: required when not on a terminal/);
+    const blank = await runCli(['reject', id, '--as', 'jonas.weber', '--reason', '   ', ...hash], asApprover());
+    expect(blank).toMatchObject({ code: 2, stderr: 'campaign: --reason: required\n' });
+    // Without the approver's key the campaign, which requires signed decisions, is not even asked.
+    const keyless = await runCli(['approve', id, '--as', 'jonas.weber', ...hash]);
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toMatch(/^campaign: jonas.weber has no signing key in .* requires signed decisions/);
+
+    const approved = await runCli(
+      ['approve', id, '--as', 'jonas.weber', '--comment', 'passt', '--json', ...hash],
+      asApprover(),
+    );
     expect(approved.code).toBe(0);
     expect(JSON.parse(approved.stdout)).toMatchObject({ accepted: true, decision: 'approve', approvalsSoFar: 1 });
 
@@ -78,13 +96,37 @@ describe('the CLI from start to outbox', () => {
     expect(existsSync(resolve(outboxDir, id, 'package.json'))).toBe(true);
   });
 
-  it('refuses a second campaign with an id that is still running', async () => {
+  it('refuses a second campaign with an id that is running, or that ran before', async () => {
     const id = `cli-dup-${Date.now()}`;
     expect((await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id])).code).toBe(0);
     const again = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toBe(`campaign: --id: a campaign with id '${id}' is already running\n`);
+    expect(again.stderr).toBe(`campaign: --id: a campaign with id '${id}' already exists (running or finished)\n`);
     await env.client.workflow.getHandle(id).terminate('test done');
+    const reused = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id]);
+    expect(reused.code).toBe(2);
+    expect(reused.stderr).toBe(`campaign: --id: a campaign with id '${id}' already exists (running or finished)\n`);
+  });
+
+  it('refuses to show a workflow that is not a campaign as one, and explains why a campaign failed', async () => {
+    const other = `not-a-campaign-${Date.now()}`;
+    await env.client.workflow.start('somethingElse', { taskQueue: 'nobody-polls', workflowId: other });
+    const status = await runCli(['status', other]);
+    expect(status).toMatchObject({
+      code: 1,
+      stderr: `campaign: '${other}' is not a campaign (its workflow type is somethingElse)\n`,
+    });
+    await env.client.workflow.getHandle(other).terminate('test done');
+
+    const failing = `cli-failing-${Date.now()}`;
+    const bad = { brief: { campaign: 'Roh gestartet' }, requestedBy: 'lena.vogel' };
+    await env.client.workflow.start('campaignWorkflow', { taskQueue: TASK_QUEUE, workflowId: failing, args: [bad] });
+    await env.client.workflow
+      .getHandle(failing)
+      .result()
+      .catch(() => undefined);
+    const explained = await runCli(['status', failing]);
+    expect(explained.stdout).toContain('failed: invalid campaign input: input.brief.brand: is required');
   });
 
   it('names an unknown campaign and an unreachable server in one line each', async () => {

@@ -22,9 +22,7 @@ describe('durability', () => {
     await env.stopWorker(first);
 
     // The decision is sent while no worker runs; it is delivered once a new worker replays the history.
-    const decision = handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', approver: 'sara.yilmaz', contentHash: hash }],
-    });
+    const decision = env.decide(handle, { decision: 'approve', approver: 'sara.yilmaz', contentHash: hash });
     const second = await env.startWorker();
     await expect(decision).resolves.toMatchObject({ accepted: true });
     const result = await handle.result();
@@ -43,9 +41,7 @@ describe('governance', () => {
     const worker = await env.startWorker(env.deps({ policyDir }));
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }],
-    });
+    await env.decide(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
 
     const failure = await handle.result().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(WorkflowFailedError);

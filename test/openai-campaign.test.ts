@@ -127,9 +127,7 @@ describe('campaigns on the OpenAI provider (loopback server, real openai client)
       blocking: true,
       detail: '"24,9" appears in no cited fact',
     });
-    const approval = handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: hash }],
-    });
+    const approval = campaigns.decide(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
     await expect(approval).rejects.toThrow();
     const refusal = await approval.catch((e: { cause?: Error }) => e.cause?.message);
     expect(refusal).toBe('the content has 1 blocking review finding(s); request changes or reject');

@@ -1,7 +1,8 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
-import { CampaignEnv } from './support/campaign-env';
+import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
+import { runCli } from './support/run-cli';
 
 // An approver's path in the real Temporal UI, in a real headless Chromium: read Current Details, send the decide Update.
 let env: CampaignEnv;
@@ -33,31 +34,47 @@ async function sendDecide(page: Page, data: object): Promise<void> {
 }
 
 /** The UI renders Markdown metadata in sandboxed iframes; waits for the one whose text contains `marker`. */
-async function currentDetails(page: Page, marker: string): Promise<string> {
+async function currentDetails(page: Page, marker: string): Promise<{ frame: Frame; text: string }> {
   for (let i = 0; i < 100; i++) {
     for (const frame of page.frames()) {
       const text = await frame
         .locator('body')
         .innerText()
         .catch(() => '');
-      if (text.includes(marker)) return text;
+      if (text.includes(marker)) return { frame, text };
     }
     await page.waitForTimeout(200);
   }
   throw new Error(`no Current Details containing "${marker}"`);
 }
 
-it('shows the approver the variants and hash in Current Details, refuses the requester, and takes a roster approval', async () => {
-  const handle = await env.start();
+/** A signed decision as `npx campaign sign` prints it for pasting into the Update dialog. */
+async function signed(id: string, as: string, contentHash: string): Promise<object> {
+  const run = await runCli(['sign', id, '--as', as, '--content-hash', contentHash], { CAMPAIGN_KEY_DIR: env.keyDir });
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as object;
+}
+
+it('shows the approver escaped details and the signing command, refuses the requester, and takes a signed approval', async () => {
+  // A brief that tries to forge the approver's page: a fake heading, a fake hash and HTML.
+  const forged = '### Awaiting approval (round 9) **Content hash:** `deadbeef` <b>Freigegeben</b>';
+  const handle = await env.start({ ...GOOD_BRIEF, campaign: `Herbst ${forged}` });
   const contentHash = await env.awaitApproval(handle);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
   await page.goto(`${inject('temporalUiUrl')}/namespaces/default/workflows/${handle.workflowId}`);
   await page.getByText('User Metadata').first().click();
-  const details = await currentDetails(page, 'Awaiting approval (round 1)');
-  expect(details).toContain(contentHash);
-  expect(details).toContain('Claims grounded in cited facts: 5 of 5');
+  const { frame, text } = await currentDetails(page, 'Awaiting approval (round 1)');
+  expect(text).toContain(contentHash);
+  expect(text).toContain('Claims grounded in cited facts: 5 of 5');
+  expect(text).toContain(
+    `npx campaign sign ${handle.workflowId} --as <your roster id> --decision approve --content-hash ${contentHash}`,
+  );
+  // The injected Markdown and HTML arrive as the text they are: no second heading, no bold, no hash but the real one.
+  expect(text).toContain(forged);
+  expect(await frame.locator('h3', { hasText: 'round 9' }).count()).toBe(0);
+  expect(await frame.locator('b, strong', { hasText: 'Freigegeben' }).count()).toBe(0);
 
-  await sendDecide(page, { decision: 'approve', approver: 'lena.vogel', contentHash });
+  await sendDecide(page, await signed(handle.workflowId, 'lena.vogel', contentHash));
   const refusal = page
     .locator('dialog[open]')
     .getByText('lena.vogel requested this campaign and may not decide on it')
@@ -66,8 +83,17 @@ it('shows the approver the variants and hash in Current Details, refuses the req
   expect(await refusal.isVisible()).toBe(true);
   await page.locator('dialog[open]').getByTestId('cancel-modal-button').click();
 
+  // An unsigned approval is refused with the way to sign it.
   await sendDecide(page, { decision: 'approve', approver: 'sara.yilmaz', contentHash });
+  const unsigned = page.locator('dialog[open]').getByText('decision.signature: required for this campaign').first();
+  await unsigned.waitFor();
+  await page.locator('dialog[open]').getByTestId('cancel-modal-button').click();
+
+  await sendDecide(page, await signed(handle.workflowId, 'sara.yilmaz', contentHash));
   const result = await handle.result();
   expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['sara.yilmaz'] });
+  expect(result.audit.find((e) => e.step === 'approval')?.actor.establishedBy).toMatch(
+    /^Ed25519 signature by key ed25519:/,
+  );
   await page.close();
 });

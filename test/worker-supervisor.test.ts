@@ -1,15 +1,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
+import { provisionRosterKeys } from '../devserver/demo-keys';
+import { PROJECT_ROOT } from '../worker/config';
 import { superviseWorker } from '../worker/supervisor';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
 
 const taskQueue = `supervised-${Math.random().toString(36).slice(2, 10)}`;
+const keyDir = mkdtempSync(join(tmpdir(), 'supervised-keys-'));
+provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), keyDir);
 const lines: string[] = [];
 const supervised = superviseWorker({
   env: {
@@ -18,6 +23,7 @@ const supervised = superviseWorker({
     CAMPAIGN_TASK_QUEUE: taskQueue,
     CAMPAIGN_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'supervised-outbox-')),
     CAMPAIGN_CACHE_DIR: mkdtempSync(join(tmpdir(), 'supervised-cache-')),
+    CAMPAIGN_KEY_DIR: keyDir,
     OPENAI_API_KEY: '',
     OPENAI_BASE_URL: '',
     LOG_LEVEL: 'error',
@@ -46,7 +52,8 @@ describe('the worker supervisor behind `campaign dev`', () => {
     ]);
 
     // The decision reaches the campaign through the new worker.
-    await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'jonas.weber', contentHash }] });
+    const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash };
+    await handle.executeUpdate(decideUpdate, { args: [sealDecision(id, draft, { keyDir, signaturesRequired: true })] });
     const result = (await handle.result()) as { outcome: { kind: string } };
     expect(result.outcome.kind).toBe('published');
     expect(supervised.current?.pid).not.toBe(first?.pid);

@@ -29,6 +29,8 @@ export interface WorkerPaths {
   modelConfigFile: string;
   /** Durable model-response cache, so a retried activity does not pay twice. */
   cacheDir: string;
+  /** Signing keys made with `campaign keys new`: `private/<id>.key` and the public keyring the worker reads. */
+  keyDir: string;
 }
 
 /** Paths from the `CAMPAIGN_*_DIR` variables, defaulting to the project's own folders. */
@@ -40,5 +42,6 @@ export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
     promptDir: resolve(env.CAMPAIGN_PROMPT_DIR ?? resolve(PROJECT_ROOT, 'prompts')),
     modelConfigFile: resolve(env.CAMPAIGN_MODEL_CONFIG ?? resolve(PROJECT_ROOT, 'config', 'models.yaml')),
     cacheDir: resolve(env.CAMPAIGN_CACHE_DIR ?? resolve(PROJECT_ROOT, '.data', 'model-cache')),
+    keyDir: resolve(env.CAMPAIGN_KEY_DIR ?? resolve(PROJECT_ROOT, '.data', 'keys')),
   };
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createFileDataStore } from '../activities/data-store';
@@ -8,6 +9,7 @@ import { createOfflineProvider } from '../activities/model-gateway/offline-provi
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
+import { KEYRING_FILE } from '../client/keys';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
 import type { WorkerPaths } from './config';
@@ -19,7 +21,7 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<Worker
 export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   const config = loadModelConfig(paths.modelConfigFile, env);
   return {
-    data: createFileDataStore(paths.dataDir),
+    data: createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) }),
     policies: loadPolicyEngine(paths.policyDir),
     models: createModelGateway({
       config,
@@ -65,6 +67,6 @@ export async function createCampaignWorker(options: {
     ...workflows,
     maxCachedWorkflows,
     activities: createActivities(deps),
-    interceptors: { activity: options.governance === false ? [] : [governedActivities(deps.policies)] },
+    interceptors: { activity: options.governance === false ? [] : [governedActivities(deps.policies, deps.data)] },
   });
 }

@@ -1,14 +1,15 @@
-import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type GateState, refusalOf } from '../domain/approval-rules';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
 import { Failure } from '../domain/failures';
+import { freshnessRefusal, noteOf, signatureRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
 
 /** How one round at the gate ended. */
 export type GateOutcome =
-  | { kind: 'approved'; approvedBy: string[] }
+  | { kind: 'approved'; approvedBy: string[]; approvals: Decision[] }
   | { kind: 'rejected'; by: string; reason: string }
   | { kind: 'changes-requested'; by: string; feedback: string }
   | { kind: 'expired'; deadline: string };
@@ -25,6 +26,8 @@ export class ApprovalGate {
   private outcome: GateOutcome | undefined;
   private changesUsed = 0;
   private auditedRefusals = 0;
+  /** Signatures already spent: a signed decision takes effect once. */
+  private readonly usedSignatures = new Set<string>();
 
   /** `onChange` runs after an accepted decision that leaves the request open (a first of two approvals). */
   constructor(
@@ -93,9 +96,27 @@ export class ApprovalGate {
       const issue = parsed.error.issues[0];
       throw refused(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
     }
-    const reason = refusalOf(this.state(), parsed.data);
+    const decision = parsed.data;
+    const reason = refusalOf(this.state(), decision) ?? this.authenticityRefusal(decision);
     if (reason !== null) throw refused(reason);
-    return parsed.data;
+    return decision;
+  }
+
+  /**
+   * Whether the decision is the approver's own and fresh: signed by their key from the plan when the plan requires it
+   * (or whenever a signature is given), not used before, and made within minutes of arriving.
+   */
+  private authenticityRefusal(decision: Decision): string | null {
+    const signatures = this.plan.signatures;
+    if (decision.signature && this.usedSignatures.has(decision.signature.value)) {
+      return 'this signed decision was already used; sign a new one';
+    }
+    if (signatures?.required || decision.signature) {
+      const key = signatures?.keys[decision.approver];
+      const forged = signatureRefusal(workflowInfo().workflowId, decision, key);
+      if (forged) return forged;
+    }
+    return decision.decidedAt ? freshnessRefusal(decision.decidedAt, Date.now()) : null;
   }
 
   /** The gate as the approval rules see it. */
@@ -110,22 +131,37 @@ export class ApprovalGate {
   }
 
   private apply(decision: Decision): DecisionReceipt {
+    const { signature, decidedAt } = decision;
+    if (signature) this.usedSignatures.add(signature.value);
     this.audit.append({
       step: 'approval',
       actor: {
         kind: 'person',
         id: decision.approver,
-        establishedBy: 'self-declared, checked against the approval plan',
+        establishedBy: signature
+          ? `Ed25519 signature by key ${signature.keyId}, verified against the approval plan`
+          : 'self-declared, checked against the approval plan',
       },
       action: decision.decision,
       outcome: 'ok',
-      detail: { contentHash: decision.contentHash, round: this.request?.round, note: noteOf(decision) },
+      // With a signature, the detail holds everything needed to verify it again offline.
+      detail: {
+        contentHash: decision.contentHash,
+        round: this.request?.round,
+        note: noteOf(decision),
+        decidedAt,
+        signature,
+      },
     });
     switch (decision.decision) {
       case 'approve':
         this.approvals.push(decision);
         if (this.approvals.length >= this.plan.requiredApprovals) {
-          this.outcome = { kind: 'approved', approvedBy: this.approvals.map((a) => a.approver) };
+          this.outcome = {
+            kind: 'approved',
+            approvedBy: this.approvals.map((a) => a.approver),
+            approvals: [...this.approvals],
+          };
         }
         break;
       case 'reject':
@@ -154,19 +190,6 @@ function refused(message: string): ApplicationFailure {
   const failure = ApplicationFailure.create({ message, type: Failure.DecisionRefused, nonRetryable: true });
   failure.stack = '';
   return failure;
-}
-
-function noteOf(decision: Decision): string | undefined {
-  switch (decision.decision) {
-    case 'approve':
-      return decision.comment;
-    case 'reject':
-      return decision.reason;
-    case 'request-changes':
-      return decision.feedback;
-    default:
-      return decision satisfies never;
-  }
 }
 
 function approverOf(raw: unknown): string {

@@ -140,7 +140,8 @@ export class CampaignRun {
       upsertSearchAttributes([{ key: CampaignStage, value: stage }]);
       upsertMemo({ ...memo });
     }
-    setCurrentDetails(renderDetails(this.input.brief.campaign, stage, this.plan, pending, this.usage()));
+    const { workflowId } = workflowInfo();
+    setCurrentDetails(renderDetails(workflowId, this.input.brief.campaign, stage, this.plan, pending, this.usage()));
   }
 
   /**

@@ -1,5 +1,7 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { CampaignInput, CampaignResult, ReviewFinding } from '../domain/campaign';
+import { parseCampaignInput } from '../domain/campaign-input';
+import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
 import { CampaignRun } from './campaign-run';
 
@@ -7,7 +9,12 @@ import { CampaignRun } from './campaign-run';
 const MAX_REVIEW_SEND_BACKS = 1;
 
 /** A campaign from brief to outbox: plan, research, brief, variants, review, approval gate, publish. */
-export async function campaignWorkflow(input: CampaignInput): Promise<CampaignResult> {
+export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResult> {
+  // Anyone who can start a workflow can hand it anything: the same checks as the CLI, failing at once and for good.
+  const checked = parseCampaignInput(raw);
+  if (!checked.ok)
+    throw ApplicationFailure.nonRetryable(`invalid campaign input: ${checked.problem}`, Failure.InvalidBrief);
+  const { input } = checked;
   const run = new CampaignRun(input);
   const { brief, requestedBy } = input;
   try {
@@ -54,7 +61,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignRe
           const approval = { contentHash, approvedBy: outcome.approvedBy, requiredApprovals: plan.requiredApprovals };
           const { workflowId } = workflowInfo();
           const auditHead = run.audit.head;
-          const published = await run.step('publish', { workflowId, brief, variants, approval, auditHead, provenance });
+          const published = await run.step('publish', {
+            workflowId,
+            brief,
+            requestedBy,
+            variants,
+            approval,
+            decisions: outcome.approvals,
+            auditHead,
+            provenance,
+          });
           return run.finish({
             kind: 'published',
             outboxPath: published.outboxPath,

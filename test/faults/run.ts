@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readBriefFile } from '../../client/brief-file';
+import { sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { driveCampaign, withConcurrency } from '../../devserver/campaign-load';
 import { type ProcessStack, startProcessStack } from '../../devserver/process-stack';
@@ -53,7 +54,13 @@ async function workerKills(): Promise<void> {
   })();
   say(`worker kills: 60 campaigns while the worker is killed ${KILLS} times ...`);
   const driven = await withConcurrency(60, 6, (i) =>
-    driveCampaign(stack.client, { brief, workflowId: `kill-${i}`, taskQueue: stack.taskQueue, gateTimeoutMs: 900_000 }),
+    driveCampaign(stack.client, {
+      brief,
+      workflowId: `kill-${i}`,
+      taskQueue: stack.taskQueue,
+      keyDir: stack.keyDir,
+      gateTimeoutMs: 900_000,
+    }),
   );
   const results = driven.map((d) => d.result);
   await killer;
@@ -79,9 +86,9 @@ async function serverRestart(): Promise<void> {
     const handle = stack.client.workflow.getHandle(ids[i] ?? '');
     const { pending } = await handle.query(campaignStateQuery);
     if (!pending) throw new Error(`${ids[i]} lost its approval request over the restart`);
-    await handle.executeUpdate(decideUpdate, {
-      args: [{ decision: 'approve', approver: 'jonas.weber', contentHash: pending.contentHash }],
-    });
+    const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash: pending.contentHash };
+    const decision = sealDecision(ids[i] ?? '', draft, { keyDir: stack.keyDir, signaturesRequired: true });
+    await handle.executeUpdate(decideUpdate, { args: [decision] });
     return (await handle.result()) as CampaignResult;
   });
   say(`server restart: ${results.length} campaigns decided after the restart`);
@@ -122,6 +129,7 @@ async function modelOutage(): Promise<void> {
       brief,
       workflowId: `model-${i}`,
       taskQueue: stack.taskQueue,
+      keyDir: stack.keyDir,
       gateTimeoutMs: 600_000,
     }),
   );

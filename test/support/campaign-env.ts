@@ -6,12 +6,16 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../client/brief-file';
+import { type DecisionDraft, sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
+import { provisionRosterKeys } from '../../devserver/demo-keys';
 import type { Brief } from '../../domain/brief';
+import type { Decision, DecisionReceipt } from '../../domain/decision';
 import { PROJECT_ROOT, workerPaths } from '../../worker/config';
 import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
 import type { campaignWorkflow } from '../../workflows';
+import { decideUpdate } from '../../workflows/messages';
 
 /** The good example brief. */
 export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
@@ -21,9 +25,13 @@ export class CampaignEnv {
   readonly taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
   readonly outboxDir = mkdtempSync(join(tmpdir(), 'campaign-outbox-'));
   readonly cacheDir = mkdtempSync(join(tmpdir(), 'campaign-model-cache-'));
+  /** Signing keys for everyone in the example roster who decides; the workers here read their public keys. */
+  readonly keyDir = mkdtempSync(join(tmpdir(), 'campaign-keys-'));
   private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
 
-  private constructor(readonly client: Client) {}
+  private constructor(readonly client: Client) {
+    provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), this.keyDir);
+  }
 
   static async create(): Promise<CampaignEnv> {
     const connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -38,6 +46,7 @@ export class CampaignEnv {
         ...defaults,
         outboxDir: this.outboxDir,
         cacheDir: this.cacheDir,
+        keyDir: this.keyDir,
         policyDir: overrides.policyDir ?? defaults.policyDir,
       },
       overrides.modelEnv ?? {},
@@ -83,6 +92,17 @@ export class CampaignEnv {
   /** Waits until the campaign shows round `round` at the approval gate; returns the pending content hash. */
   async awaitApproval(handle: WorkflowHandle, round = 1): Promise<string> {
     return (await waitForApproval(handle, { round })).contentHash;
+  }
+
+  /** The decision dated now and signed with the approver's key, as `npx campaign approve` would send it. */
+  signed(handle: WorkflowHandle | string, draft: DecisionDraft): Decision {
+    const id = typeof handle === 'string' ? handle : handle.workflowId;
+    return sealDecision(id, draft, { keyDir: this.keyDir, signaturesRequired: true });
+  }
+
+  /** Sends the signed decision through the `decide` Update. */
+  decide(handle: WorkflowHandle, draft: DecisionDraft): Promise<DecisionReceipt> {
+    return handle.executeUpdate(decideUpdate, { args: [this.signed(handle, draft)] });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { createKeyPair } from '../client/keys';
+import { rosterIdSchema } from '../domain/campaign-input';
+import { workerPaths } from '../worker/config';
+import { BAD_INPUT, CliError } from './errors';
+
+/** `campaign keys new --as USER`: an Ed25519 key pair for signing decisions. */
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description('signing keys for decisions');
+  keys
+    .command('new')
+    .description('create a signing key pair: the private key stays with you, the public key goes into the roster')
+    .option('--as <user>', 'your roster id')
+    .action((opts: { as?: string }) => {
+      if (!opts.as || !rosterIdSchema.safeParse(opts.as).success) {
+        throw new CliError('--as: required, a roster id (lower-case letters, digits, "." and "-")', BAD_INPUT);
+      }
+      const created = createKeyPair(workerPaths().keyDir, opts.as);
+      console.log(
+        [
+          `created signing key ${created.keyId} for ${opts.as}`,
+          `  private key: ${created.privateKeyPath} (readable only by you; never share it)`,
+          `  public key:  ${created.publicKey}`,
+          `  added to ${created.keyringPath}, which a worker on this machine reads beside the roster;`,
+          `  in production, put \`publicKey: ${created.publicKey}\` on ${opts.as} in the roster instead.`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,84 @@
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Decision, DecisionReceipt } from '../domain/decision';
+import { DECISION_FRESH_MS, signDecision } from '../domain/signatures';
+import { decideUpdate } from '../workflows/messages';
+import { ClientError } from './errors';
+import { loadSecretKey } from './keys';
+import { workflowPollers } from './pollers';
+
+/** How long a client waits for the workflow to answer a decision by default. */
+export const DECIDE_TIMEOUT_MS = 30_000;
+
+/** A decision as a person states it, before it is dated and signed. */
+export type DecisionDraft = Decision extends infer D
+  ? D extends Decision
+    ? Omit<D, 'decidedAt' | 'signature'>
+    : never
+  : never;
+
+/**
+ * Dates the decision and signs it with the approver's key from `keyDir` when they have one; refuses when the plan
+ * requires signatures and there is no key.
+ */
+export function sealDecision(
+  campaignId: string,
+  draft: DecisionDraft,
+  options: { keyDir: string; signaturesRequired: boolean; now?: Date },
+): Decision {
+  const dated = { ...draft, decidedAt: (options.now ?? new Date()).toISOString() } as Decision;
+  const secret = loadSecretKey(options.keyDir, draft.approver);
+  if (secret) return signDecision(campaignId, dated, secret);
+  if (options.signaturesRequired) {
+    throw new ClientError(
+      'key',
+      `${draft.approver} has no signing key in ${options.keyDir} and this campaign requires signed decisions: ` +
+        `create one with \`npx campaign keys new --as ${draft.approver}\` (its public key must be in the roster)`,
+    );
+  }
+  return dated;
+}
+
+/**
+ * Sends a decision only when a worker polls the campaign's task queue, and waits at most `timeoutMs` for the answer:
+ * what the caller hears is what happened. A decision not answered in time cannot take effect later than
+ * {@link DECISION_FRESH_MS} after it was made, because the gate refuses stale decisions.
+ */
+export async function sendDecision(
+  client: Client,
+  campaignId: string,
+  taskQueue: string,
+  decision: Decision,
+  timeoutMs = DECIDE_TIMEOUT_MS,
+): Promise<DecisionReceipt> {
+  if ((await workflowPollers(client, taskQueue)).length === 0) {
+    throw new ClientError(
+      'not-sent',
+      `no worker is polling task queue '${taskQueue}', so nothing would answer; the decision was not sent. ` +
+        'Start one (`npx campaign worker`, or `npm start`) and decide again',
+    );
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => {
+      const expires = new Date(Date.parse(decision.decidedAt ?? '') + DECISION_FRESH_MS).toISOString();
+      fail(
+        new ClientError(
+          'not-sent',
+          `no answer within ${timeoutMs / 1000} s: the decision is not recorded. It cannot take effect after ${expires}; ` +
+            `check \`npx campaign status ${campaignId}\` and decide again if it still waits`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    const handle = client.workflow.getHandle(campaignId);
+    return await Promise.race([handle.executeUpdate(decideUpdate, { args: [decision] }), late]);
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new ClientError('not-sent', `refused: ${err.cause?.message ?? err.message}`, { cause: err });
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { briefSchema, describeProblem } from './brief';
+import type { CampaignInput } from './campaign';
+
+/** A roster id: lower-case letters, digits, dots and dashes. */
+export const rosterIdSchema = z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id');
+
+/** What starts a campaign workflow, checked with the same brief schema the CLI uses; unknown fields are refused. */
+export const campaignInputSchema = z.object({ brief: briefSchema, requestedBy: rosterIdSchema }).strict();
+
+/** The input, validated, or the first problem named by its field (`input.brief.language: ...`). */
+export function parseCampaignInput(raw: unknown): { ok: true; input: CampaignInput } | { ok: false; problem: string } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problem: 'input: must be an object with brief and requestedBy' };
+  }
+  const parsed = campaignInputSchema.safeParse(raw);
+  return parsed.success
+    ? { ok: true, input: parsed.data }
+    : { ok: false, problem: describeProblem(parsed.error, 'input') };
+}

@@ -1,0 +1,104 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { Decision } from './decision';
+import { canonicalJson } from './hash';
+
+/** How long a signed decision stays fresh: one that reaches the campaign later than this after signing is refused. */
+export const DECISION_FRESH_MS = 5 * 60_000;
+/** Clock skew tolerated for a decision signed "in the future". */
+export const DECISION_SKEW_MS = 60_000;
+
+/** The fields an approver signs: which campaign, which content, what they decided, who, when, and their note. */
+export interface SignedFields {
+  campaignId: string;
+  contentHash: string;
+  decision: Decision['decision'];
+  approver: string;
+  decidedAt: string;
+  note: string;
+}
+
+/** The note of a decision (comment, reason or feedback), part of what is signed. */
+export function noteOf(decision: Decision): string | undefined {
+  switch (decision.decision) {
+    case 'approve':
+      return decision.comment;
+    case 'reject':
+      return decision.reason;
+    case 'request-changes':
+      return decision.feedback;
+    default:
+      return decision satisfies never;
+  }
+}
+
+/** The exact bytes an approver signs for `decision` on campaign `campaignId` (canonical JSON, UTF-8). */
+export function signedBytes(campaignId: string, decision: Decision): Uint8Array {
+  const fields: SignedFields = {
+    campaignId,
+    contentHash: decision.contentHash,
+    decision: decision.decision,
+    approver: decision.approver,
+    decidedAt: decision.decidedAt ?? '',
+    note: noteOf(decision) ?? '',
+  };
+  return utf8ToBytes(canonicalJson(fields));
+}
+
+/** A public key's id as the audit trail names it: `ed25519:` and 16 hex digits of its SHA-256. */
+export function keyIdOf(publicKeyHex: string): string {
+  return `ed25519:${bytesToHex(sha256(hexToBytes(publicKeyHex))).slice(0, 16)}`;
+}
+
+/** Signs `decision` for `campaignId` with a 32-byte Ed25519 secret key (hex); returns the decision with its signature. */
+export function signDecision(campaignId: string, decision: Decision, secretKeyHex: string): Decision {
+  const secret = hexToBytes(secretKeyHex);
+  const value = bytesToHex(ed25519.sign(signedBytes(campaignId, decision), secret));
+  return { ...decision, signature: { keyId: keyIdOf(bytesToHex(ed25519.getPublicKey(secret))), value } };
+}
+
+/** The public key (hex) of a secret key (hex). */
+export function publicKeyOf(secretKeyHex: string): string {
+  return bytesToHex(ed25519.getPublicKey(hexToBytes(secretKeyHex)));
+}
+
+/**
+ * Why `decision`'s signature does not prove that the holder of `publicKeyHex` made it, as it stands, for `campaignId`;
+ * null when it does. Pure JavaScript, so the workflow's Update validator, the publisher and an offline verifier all
+ * check it the same way. Whether it arrived in time is {@link freshnessRefusal}'s question.
+ */
+export function signatureRefusal(
+  campaignId: string,
+  decision: Decision,
+  publicKeyHex: string | undefined,
+): string | null {
+  const { approver, signature, decidedAt } = decision;
+  if (!publicKeyHex) return `${approver} has no signing key in the roster, so their decision cannot be verified`;
+  if (!signature || !decidedAt) {
+    return `decision.signature: required for this campaign; sign it with \`npx campaign sign ${campaignId} --as ${approver}\``;
+  }
+  if (signature.keyId !== keyIdOf(publicKeyHex)) {
+    return `decision.signature: made with key ${signature.keyId}, not ${approver}'s key ${keyIdOf(publicKeyHex)}`;
+  }
+  let valid = false;
+  try {
+    valid = ed25519.verify(hexToBytes(signature.value), signedBytes(campaignId, decision), hexToBytes(publicKeyHex));
+  } catch {
+    valid = false;
+  }
+  return valid
+    ? null
+    : `decision.signature: does not verify for ${approver} on this campaign (altered, or made for another)`;
+}
+
+/** Why a decision made at `decidedAt` is too old (or too far ahead) to take effect at `now`; null when fresh. */
+export function freshnessRefusal(decidedAt: string, now: number): string | null {
+  const at = Date.parse(decidedAt);
+  if (Number.isNaN(at)) return 'decision.decidedAt: not a time';
+  if (now - at > DECISION_FRESH_MS) {
+    return `decision made at ${decidedAt} arrived more than ${DECISION_FRESH_MS / 60_000} minutes later; it did not take effect: decide again`;
+  }
+  if (at - now > DECISION_SKEW_MS) return `decision.decidedAt: ${decidedAt} is in the future; check the clock`;
+  return null;
+}
