@@ -11,7 +11,8 @@ import type { CampaignResult } from '../domain/campaign';
 // One history per workflow version: v1 from the foundation, v2 after the model gateway, v3 (two approvers and a
 // change request) after the gate counted change rounds on its own, v4 (the same scenario) after activity results came
 // in a policy envelope and the workflow ran its steps from the step catalogue, v5 (both scenarios) after the
-// lean-history patch (planning as a local activity, search attributes and memo written only when they change).
+// lean-history patch (planning as a local activity, search attributes and memo written only when they change), v6
+// (both scenarios) with signed decisions, a validated input and a publisher that verifies its evidence.
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -79,6 +80,20 @@ describe.each(fixtures.filter((f) => f.version >= 4))('$file (policy envelope)',
     for (const input of inputs) {
       expect(input).not.toContain(policySetHash);
       expect(input).not.toMatch(/"(governance|policyIds|policySetHash)"/);
+    }
+  });
+});
+
+describe.each(fixtures.filter((f) => f.version >= 6))('$file (signed decisions)', ({ history }) => {
+  it('records every decision with the key that signed it and what it signed', () => {
+    const decisions = resultOf(history).audit.filter((e) => e.step === 'approval');
+    expect(decisions.length).toBeGreaterThanOrEqual(1);
+    for (const event of decisions) {
+      expect(event.actor.establishedBy).toMatch(/^Ed25519 signature by key ed25519:[0-9a-f]{16}/);
+      expect(event.detail).toMatchObject({
+        decidedAt: expect.any(String),
+        signature: { keyId: expect.stringMatching(/^ed25519:/), value: expect.stringMatching(/^[0-9a-f]{128}$/) },
+      });
     }
   });
 });
