@@ -68,14 +68,7 @@ export function registerDev(program: Command): void {
         if (sample) {
           const connection = await Connection.connect({ address });
           const client = new Client({ connection, namespace: server.namespace });
-          const id = 'sample-green-tariff-launch';
-          const running = await client.workflow
-            .getHandle(id)
-            .describe()
-            .then(
-              (d) => d.status.name === 'RUNNING',
-              () => false,
-            );
+          const { id, running } = await sampleSlot(client, 'sample-green-tariff-launch');
           if (!running) await startCampaign(client, sample, opts.requestedBy, id, temporalTarget().taskQueue);
           await connection.close();
           console.log(
@@ -83,7 +76,7 @@ export function registerDev(program: Command): void {
               `${running ? 'sample campaign still running' : 'sample campaign started'}: ${workflowUrl(id)}`,
               'when it reaches the approval inbox (a few seconds):',
               '  npx campaign inbox',
-              `  npx campaign approve ${id} --as jonas.weber`,
+              `  npx campaign approve ${id} --as jonas.weber      (shows the content and asks you to confirm)`,
               `  npx campaign status ${id}`,
               `${modelBanner()}; press Ctrl-C to stop server and worker`,
             ].join('\n'),
@@ -104,6 +97,25 @@ export function registerDev(program: Command): void {
         await server.stop();
       }
     });
+}
+
+/**
+ * Where the sample campaign lives: the running one if there is one, else the first id in `base`, `base-2`, ... that
+ * has never been used (a finished campaign's id is never run again).
+ */
+async function sampleSlot(client: Client, base: string): Promise<{ id: string; running: boolean }> {
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    const status = await client.workflow
+      .getHandle(id)
+      .describe()
+      .then(
+        (d) => d.status.name,
+        () => null,
+      );
+    if (status === null) return { id, running: false };
+    if (status === 'RUNNING') return { id, running: true };
+  }
 }
 
 function modelBanner(): string {
