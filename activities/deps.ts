@@ -1,4 +1,5 @@
 import type { PolicyEngine } from '../policies/engine';
+import type { AuditStore } from './audit-store';
 import type { DataStore } from './data-store';
 import type { ModelGateway } from './model-gateway/gateway';
 
@@ -9,4 +10,16 @@ export interface ActivityDeps {
   models: ModelGateway;
   /** Folder the publisher writes approved packages to. */
   outboxDir: string;
+  /** Where audit events go as the campaign runs; outlives the workflow's history. */
+  audit: AuditStore;
+  /** The code that runs: the workflow bundle's source hash and the git revision, recorded with every decision. */
+  code: CodeVersion;
+}
+
+/** Which code made a decision, as the audit trail records it. */
+export interface CodeVersion {
+  /** SHA-256 prefix of the workflow and domain sources and the lock file: what the workflow bundle is built from. */
+  buildId: string;
+  /** The git revision of the checkout, when there is one. */
+  revision: string | null;
 }

@@ -3,6 +3,7 @@ import { createCopywriter } from './copywriter';
 import type { ActivityDeps } from './deps';
 import { createPlanner } from './planner';
 import { createPublisher } from './publisher';
+import { createRecorder } from './recorder';
 import { createResearcher } from './researcher';
 import { createReviewer } from './reviewer';
 import { createStrategist } from './strategist';
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCopywriter(deps),
     ...createReviewer(deps),
     ...createPublisher(deps),
+    ...createRecorder(),
   };
 }
 

@@ -5,6 +5,7 @@ import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
 import type { Published, PublishInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
+import { folderFor } from './folders';
 
 const AI_MARKING: Record<string, string> = {
   de: 'Dieser Inhalt wurde mit KI erstellt und von Menschen geprüft und freigegeben.',
@@ -78,14 +79,4 @@ function publishedRun(path: string): string | undefined {
 
 function denied(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, Failure.PolicyDenied);
-}
-
-/**
- * The outbox folder for a workflow id: the id itself when it is a plain name, else a sanitised name plus a short hash,
- * so "a/b" and "a_b" never share a folder and ".." never leaves the outbox.
- */
-export function folderFor(workflowId: string): string {
-  if (/^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/.test(workflowId)) return workflowId;
-  // A leading "_" keeps these apart from plain ids, which must start with a letter or digit.
-  return `_${workflowId.replace(/[^A-Za-z0-9_-]/g, '_')}-${hashOf(workflowId).slice(0, 8)}`;
 }

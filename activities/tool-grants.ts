@@ -1,4 +1,11 @@
-import { type Agent, STEPS, type StepActivity, type Tool } from '../domain/steps';
+import {
+  type Agent,
+  STEPS,
+  type StepActivity,
+  SUPPORT_ACTIVITIES,
+  type SupportActivity,
+  type Tool,
+} from '../domain/steps';
 import type { DataStore } from './data-store';
 import type { Activities } from './index';
 import { publishEvidence } from './publish-evidence';
@@ -33,12 +40,16 @@ const CONTEXT: Partial<Record<StepActivity, ToolGrant['context']>> = {
 const caller: ToolGrant['context'] = (_input, call) => ({ context: { workflowType: call.workflowType }, notes: [] });
 
 /** Every activity the worker runs, with the agent and tools the step catalogue gives it; anything else is denied. */
-const GRANTS: ReadonlyMap<string, ToolGrant> = new Map(
-  Object.values(STEPS).map((step) => [
+const GRANTS: ReadonlyMap<string, ToolGrant> = new Map([
+  ...Object.values(STEPS).map((step): [string, ToolGrant] => [
     step.activity,
     { agent: step.agent, tools: step.tools, context: CONTEXT[step.activity] ?? caller },
   ]),
-);
+  ...Object.entries(SUPPORT_ACTIVITIES).map(([activity, grant]): [string, ToolGrant] => [
+    activity,
+    { agent: grant.agent, tools: grant.tools, context: caller },
+  ]),
+]);
 
 /** The grant for an activity type, or undefined for one the catalogue does not know (the interceptor denies it). */
 export function grantFor(activityType: string): ToolGrant | undefined {
@@ -49,6 +60,6 @@ export function grantFor(activityType: string): ToolGrant | undefined {
  * Compile-time tie between the catalogue and the worker: this fails to type-check when an activity has no step in
  * the catalogue (it would be denied at run time) or a step names an activity the worker does not register.
  */
-export const CATALOGUE_COVERS_EVERY_ACTIVITY: SameKeys<keyof Activities, StepActivity> = true;
+export const CATALOGUE_COVERS_EVERY_ACTIVITY: SameKeys<keyof Activities, StepActivity | SupportActivity> = true;
 
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -70,6 +70,7 @@ async function startWorker(command: string[], taskQueue: string): Promise<{ chil
       CAMPAIGN_OUTBOX_DIR: join(scratch, 'outbox'),
       CAMPAIGN_CACHE_DIR: join(scratch, 'cache'),
       CAMPAIGN_KEY_DIR: keyDir,
+      CAMPAIGN_AUDIT_DIR: join(scratch, 'audit'),
       BENCH_SCRATCH: scratch,
       BENCH_BARE_BUNDLE: bareBundle,
       OPENAI_API_KEY: '',

@@ -48,6 +48,7 @@ export async function startProcessStack(
       CAMPAIGN_OUTBOX_DIR: outboxDir,
       CAMPAIGN_CACHE_DIR: join(scratch, 'model-cache'),
       CAMPAIGN_KEY_DIR: keyDir,
+      CAMPAIGN_AUDIT_DIR: join(scratch, 'audit'),
       OPENAI_API_KEY: '',
       OPENAI_BASE_URL: '',
       LOG_LEVEL: 'error',

@@ -39,6 +39,7 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
       outboxDir: join(scratch, 'outbox'),
       cacheDir: join(scratch, 'cache'),
       keyDir,
+      auditDir: join(scratch, 'audit'),
     });
     const worker = await createCampaignWorker({
       connection,

@@ -15,6 +15,10 @@ export interface PolicyRecord {
   decision: 'allow';
   policyIds: string[];
   policySetHash: string;
+  /** The context the policies saw (hashes, counts, the workflow type; never personal data), for what-if checks. */
+  context?: Record<string, string | number | boolean>;
+  /** The worker code that asked: its build id and git revision. */
+  code?: { buildId: string; revision: string | null };
 }
 
 /**

@@ -25,6 +25,8 @@ export const Failure = {
   ModelOutputInvalid: 'ModelOutputInvalid',
   /** The approval gate refused a decision; the message says why. */
   DecisionRefused: 'DecisionRefused',
+  /** The audit store refused events that do not continue the campaign's stored chain. */
+  AuditRefused: 'AuditRefused',
 } as const;
 
 /** One of {@link Failure}'s names. */
@@ -39,4 +41,5 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   Failure.ModelContentPolicy,
   Failure.ModelRequestRejected,
   Failure.ModelOutputInvalid,
+  Failure.AuditRefused,
 ];

@@ -8,7 +8,14 @@ import type {
 } from './step-inputs';
 
 /** The tools agents can be granted; each is a Cedar action in `policies/`. */
-export type Tool = 'roster.read' | 'kb.search' | 'crm.segment' | 'llm.generate' | 'content.review' | 'asset.publish';
+export type Tool =
+  | 'roster.read'
+  | 'kb.search'
+  | 'crm.segment'
+  | 'llm.generate'
+  | 'content.review'
+  | 'asset.publish'
+  | 'audit.append';
 
 /** How an activity is timed and retried: local data, a model call, or the one write to the outbox. */
 export type StepProfile = 'local' | 'model' | 'publish';
@@ -92,14 +99,25 @@ export const STEPS = {
   },
 } as const satisfies Record<string, StepSpec>;
 
+/**
+ * Activities that are not steps of the campaign but serve it: no stage, no audit event of their own. `recordAudit`
+ * hands the audit store the events that no later step will carry (at the end of a campaign).
+ */
+export const SUPPORT_ACTIVITIES = {
+  recordAudit: { agent: 'recorder', tools: ['audit.append'] },
+} as const satisfies Record<string, { agent: string; tools: readonly Tool[] }>;
+
+/** The name of a support activity. */
+export type SupportActivity = keyof typeof SUPPORT_ACTIVITIES;
+
 /** A step's name, as the audit trail and the usage report show it. */
 export type StepName = keyof typeof STEPS;
 
 /** The activity type behind step `S`. */
 export type StepActivity<S extends StepName = StepName> = (typeof STEPS)[S]['activity'];
 
-/** Every agent role that acts in some step. */
-export type Agent = (typeof STEPS)[StepName]['agent'];
+/** Every agent role that acts in some step or support activity. */
+export type Agent = (typeof STEPS)[StepName]['agent'] | (typeof SUPPORT_ACTIVITIES)[SupportActivity]['agent'];
 
 /** The agents that call a model: each has a prompt template in `prompts/` and settings in `config/models.yaml`. */
 export type ModelAgent = {

@@ -67,7 +67,8 @@ describe('campaign workflow on a real dev server', () => {
       'reviewVariants',
       'publishCampaign',
     ]);
-    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+    // Two local activities: planning, and at the end the recorder that hands the audit store the last events.
+    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(2);
     const stages = events.flatMap((e) => {
       const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
       const stage = fields?.CampaignStage?.data;

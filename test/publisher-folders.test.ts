@@ -1,6 +1,6 @@
 import { resolve, sep } from 'node:path';
 import { expect, it } from 'vitest';
-import { folderFor } from '../activities/publisher';
+import { folderFor } from '../activities/folders';
 
 it.each(['sample-green-tariff-launch', 'stadtwerke-elbtal-2026-11-21-a1b2c3', 'v1.2'])(
   'keeps the plain id %s as the folder',

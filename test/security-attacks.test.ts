@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { folderFor } from '../activities/publisher';
+import { folderFor } from '../activities/folders';
 import { sendDecision } from '../client/decide';
 import { ClientError } from '../client/errors';
 import { waitForApproval } from '../client/wait-for-approval';

@@ -24,6 +24,7 @@ const supervised = superviseWorker({
     CAMPAIGN_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'supervised-outbox-')),
     CAMPAIGN_CACHE_DIR: mkdtempSync(join(tmpdir(), 'supervised-cache-')),
     CAMPAIGN_KEY_DIR: keyDir,
+    CAMPAIGN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'supervised-audit-')),
     OPENAI_API_KEY: '',
     OPENAI_BASE_URL: '',
     LOG_LEVEL: 'error',

@@ -31,6 +31,8 @@ export interface WorkerPaths {
   cacheDir: string;
   /** Signing keys made with `campaign keys new`: `private/<id>.key` and the public keyring the worker reads. */
   keyDir: string;
+  /** The audit store: one append-only file per campaign and its signed checkpoint. */
+  auditDir: string;
 }
 
 /** Paths from the `CAMPAIGN_*_DIR` variables, defaulting to the project's own folders. */
@@ -43,5 +45,6 @@ export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
     modelConfigFile: resolve(env.CAMPAIGN_MODEL_CONFIG ?? resolve(PROJECT_ROOT, 'config', 'models.yaml')),
     cacheDir: resolve(env.CAMPAIGN_CACHE_DIR ?? resolve(PROJECT_ROOT, '.data', 'model-cache')),
     keyDir: resolve(env.CAMPAIGN_KEY_DIR ?? resolve(PROJECT_ROOT, '.data', 'keys')),
+    auditDir: resolve(env.CAMPAIGN_AUDIT_DIR ?? resolve(PROJECT_ROOT, '.data', 'audit')),
   };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import { createFileAuditStore } from '../activities/audit-store';
 import { createFileDataStore } from '../activities/data-store';
 import { governedActivities } from '../activities/governed';
 import { createModelGateway } from '../activities/model-gateway/gateway';
@@ -9,9 +10,10 @@ import { createOfflineProvider } from '../activities/model-gateway/offline-provi
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
-import { KEYRING_FILE } from '../client/keys';
+import { ensureWorkerKey, KEYRING_FILE } from '../client/keys';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
+import { codeVersion } from './code-version';
 import type { WorkerPaths } from './config';
 
 /** The workflow code: a prebuilt bundle (see `workflow-bundle.ts`), or the source path, which bundles at every start. */
@@ -31,6 +33,8 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
       cache: config.provider === 'openai' ? createFileResponseCache(paths.cacheDir) : NO_RESPONSE_CACHE,
     }),
     outboxDir: paths.outboxDir,
+    audit: createFileAuditStore(paths.auditDir, ensureWorkerKey(paths.keyDir)),
+    code: codeVersion(),
   };
 }
 
@@ -67,6 +71,6 @@ export async function createCampaignWorker(options: {
     ...workflows,
     maxCachedWorkflows,
     activities: createActivities(deps),
-    interceptors: { activity: options.governance === false ? [] : [governedActivities(deps.policies, deps.data)] },
+    interceptors: { activity: options.governance === false ? [] : [governedActivities(deps)] },
   });
 }

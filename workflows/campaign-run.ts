@@ -25,7 +25,7 @@ import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
 import { ApprovalGate, type GateOutcome } from './approval-gate';
 import { AuditChain } from './audit-chain';
 import { renderDetails } from './details';
-import { runActivity, type StepInput, type StepOutput } from './governed-steps';
+import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
 
 /**
@@ -33,6 +33,12 @@ import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdat
  * the planning step as a local activity; histories recorded before it replay as they were.
  */
 export const LEAN_HISTORY_PATCH = 'lean-history';
+
+/**
+ * Campaigns started from this patch send their audit events to the audit store as they run (with the next activity,
+ * and in a last local activity at the end) and record the reviewer's findings in the review step's event.
+ */
+export const AUDIT_STORE_PATCH = 'audit-store';
 
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
@@ -44,12 +50,16 @@ export class CampaignRun {
   private approvalGate: ApprovalGate | undefined;
   private readonly usageByStep: Record<string, ModelUsage> = {};
   private readonly lean: boolean;
+  /** Whether this campaign sends its audit events to the audit store, and how many the store has so far. */
+  private readonly stores: boolean;
+  private stored = 0;
   /** What the search attributes and the memo show now, so unchanged values are not written again. */
   private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined };
   private closed = false;
 
   constructor(private readonly input: CampaignInput) {
     this.lean = patched(LEAN_HISTORY_PATCH);
+    this.stores = patched(AUDIT_STORE_PATCH);
     const attributes = workflowInfo().typedSearchAttributes;
     this.shown = { stage: attributes.get(CampaignStage), risk: attributes.get(CampaignRisk), memo: undefined };
     setHandler(
@@ -172,7 +182,7 @@ export class CampaignRun {
   }
 
   /** Records the step under way as failed (a policy denial, exhausted retries) before the failure ends the workflow. */
-  recordFailure(error: unknown): void {
+  async recordFailure(error: unknown): Promise<void> {
     const message =
       error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     this.audit.append({
@@ -184,13 +194,23 @@ export class CampaignRun {
     });
     this.closed = true;
     this.enter('failed');
+    await this.flushAudit();
   }
 
   /** Ends the campaign with `outcome` and the audit trail. */
-  finish(outcome: CampaignOutcome): CampaignResult {
+  async finish(outcome: CampaignOutcome): Promise<CampaignResult> {
     this.closed = true;
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
+    await this.flushAudit();
     return { outcome, auditHead: this.audit.head, audit: this.audit.events, usage: this.usage() };
+  }
+
+  /** Hands the store the events no step has carried yet (decisions, the last step); one local activity. */
+  private async flushAudit(): Promise<void> {
+    if (!this.stores || this.stored === this.audit.events.length) return;
+    const pending = this.audit.events.slice(this.stored);
+    await storeAudit(pending);
+    this.stored += pending.length;
   }
 
   /** Records an agent's completed step: hashes of what went in and out, the policy that allowed it, the model. */
@@ -218,6 +238,8 @@ export class CampaignRun {
       policy,
       model,
       usage,
+      // What the reviewer found is evidence in its own right, not only behind a hash.
+      detail: this.stores ? reviewDetail(output) : undefined,
     });
   }
 }
@@ -230,6 +252,13 @@ interface StepRecord {
   output: unknown;
   policy: PolicyRecord | undefined;
   provenance: Provenance | undefined;
+}
+
+/** The findings and claim counts of a review, for its audit event; nothing for other steps. */
+function reviewDetail(output: unknown): Record<string, unknown> | undefined {
+  if (!output || typeof output !== 'object' || !('findings' in output)) return undefined;
+  const { findings, claims, blocking } = output as { findings: unknown; claims?: unknown; blocking?: unknown };
+  return { findings, claims, blocking };
 }
 
 /** The model provenance of an agent's output, if the step called a model. */

@@ -96,7 +96,7 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
       }
     }
   } catch (err) {
-    run.recordFailure(err);
+    await run.recordFailure(err);
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
-import type { Governed, PolicyRecord } from '../domain/audit';
+import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
 import { STEPS, type StepActivity, type StepName } from '../domain/steps';
 import { STEP_OPTIONS } from './step-options';
 
@@ -26,15 +26,21 @@ const proxies = {
 /** Short steps on local data run inside the workflow task: one marker event instead of three events and a task. */
 const local = proxyLocalActivities<GovernedActivities>(STEP_OPTIONS.local);
 
+/** Hands the audit store events no later step will carry: the governance interceptor appends them. */
+export async function storeAudit(events: AuditEvent[]): Promise<void> {
+  await local.recordAudit({ audit: events });
+}
+
 /** Runs step `name`'s activity (local or scheduled) with its profile's timeouts and retries, and unwraps its result. */
 export async function runActivity<S extends StepName>(
   name: S,
   input: StepInput<S>,
-  options: { local: boolean },
+  options: { local: boolean; audit?: AuditEvent[] },
 ): Promise<StepResult<StepOutput<S>>> {
   const { activity, profile } = STEPS[name];
-  const call = (options.local ? local : proxies[profile])[activity] as (input: StepInput<S>) => Promise<unknown>;
-  return unwrap(await call(input)) as StepResult<StepOutput<S>>;
+  const call = (options.local ? local : proxies[profile])[activity] as (input: unknown) => Promise<unknown>;
+  // The audit events not yet stored ride along; the governance interceptor hands them to the store and removes them.
+  return unwrap(await call(options.audit ? { ...input, audit: options.audit } : input)) as StepResult<StepOutput<S>>;
 }
 
 /**

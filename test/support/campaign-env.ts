@@ -27,6 +27,8 @@ export class CampaignEnv {
   readonly cacheDir = mkdtempSync(join(tmpdir(), 'campaign-model-cache-'));
   /** Signing keys for everyone in the example roster who decides; the workers here read their public keys. */
   readonly keyDir = mkdtempSync(join(tmpdir(), 'campaign-keys-'));
+  /** The audit store the workers here append to. */
+  readonly auditDir = mkdtempSync(join(tmpdir(), 'campaign-audit-'));
   private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
 
   private constructor(readonly client: Client) {
@@ -47,6 +49,7 @@ export class CampaignEnv {
         outboxDir: this.outboxDir,
         cacheDir: this.cacheDir,
         keyDir: this.keyDir,
+        auditDir: this.auditDir,
         policyDir: overrides.policyDir ?? defaults.policyDir,
       },
       overrides.modelEnv ?? {},

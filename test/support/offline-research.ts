@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createFileDataStore } from '../../activities/data-store';
 import { createResearcher } from '../../activities/researcher';
@@ -13,7 +15,14 @@ export const exampleData = createFileDataStore(resolve(PROJECT_ROOT, 'examples')
 
 /** Runs the real researcher activity on the offline model, in Temporal's activity test environment. */
 export function offlineResearch(brief: Brief): Promise<Research> {
-  const deps = productionDeps({ ...workerPaths({}), cacheDir: resolve(PROJECT_ROOT, '.data', 'test-cache') }, {});
+  const scratch = mkdtempSync(join(tmpdir(), 'offline-research-'));
+  const paths = {
+    ...workerPaths({}),
+    cacheDir: join(scratch, 'cache'),
+    auditDir: join(scratch, 'audit'),
+    keyDir: join(scratch, 'keys'),
+  };
+  const deps = productionDeps(paths, {});
   return new MockActivityEnvironment(undefined, { logger: quietLogger }).run(createResearcher(deps).researchFacts, {
     brief,
   });
