@@ -42,12 +42,8 @@ export function createFileAuditStore(dir: string, workerSecretKey: string): Audi
   const trailFile = (id: string) => join(dir, `${folderFor(id)}.jsonl`);
   const checkpointFile = (id: string) => join(dir, `${folderFor(id)}.checkpoint.json`);
 
-  function read(campaignId: string): StoredTrail {
-    return { events: readTrail(trailFile(campaignId)), checkpoint: readCheckpoint(checkpointFile(campaignId)) };
-  }
-
   return {
-    read,
+    read: (campaignId) => readStoredTrail(dir, campaignId),
     append(campaignId, incoming) {
       const stored = readTrail(trailFile(campaignId));
       const fresh: AuditEvent[] = [];
@@ -82,13 +78,30 @@ export function createFileAuditStore(dir: string, workerSecretKey: string): Audi
       writeDurably(checkpointFile(campaignId), `${JSON.stringify(checkpoint, null, 2)}\n`);
       return { appended: fresh.length, checkpoint };
     },
-    campaigns() {
-      return readdirSync(dir)
-        .filter((f) => f.endsWith('.jsonl'))
-        .flatMap((f) => readTrail(join(dir, f))[0]?.workflowId ?? [])
-        .sort();
-    },
+    campaigns: () => storedCampaigns(dir),
   };
+}
+
+/** A campaign's stored trail and checkpoint, read without a key: what auditors and the CLI use. */
+export function readStoredTrail(dir: string, campaignId: string): StoredTrail {
+  return {
+    events: readTrail(join(dir, `${folderFor(campaignId)}.jsonl`)),
+    checkpoint: readCheckpoint(join(dir, `${folderFor(campaignId)}.checkpoint.json`)),
+  };
+}
+
+/** The campaign ids with a trail in the store folder `dir`. */
+export function storedCampaigns(dir: string): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return files
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readTrail(join(dir, f))[0]?.workflowId ?? [])
+    .sort();
 }
 
 function readTrail(file: string): AuditEvent[] {

@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './audit';
 import { registerDecisions } from './decide';
 import { registerDev } from './dev';
 import { describeFailure } from './errors';
 import { registerInbox } from './inbox';
 import { registerKeys } from './keys';
+import { registerPolicy } from './policy';
+import { registerReplay } from './replay';
 import { registerStart } from './start';
 import { registerStatus } from './status';
 import { registerWorker } from './worker';

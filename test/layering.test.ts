@@ -16,6 +16,7 @@ const ROOMS = [
   'eval',
   'scripts',
   'bench',
+  'audit',
 ];
 
 interface Import {

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
+import { parse, stringify } from 'yaml';
+import type { AuditEvent } from '../domain/audit';
+import type { Checkpoint } from '../domain/audit-anchor';
+import type { TrailCheck } from '../domain/audit-verify';
+import { hashOf } from '../domain/hash';
+import { type Roster, rosterSchema } from '../domain/knowledge';
+import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
+import { compareHistoryWithTrail } from './history-audit';
+import { type PublishedPackage, readPackageFile } from './package';
+
+/** What goes into an evidence pack, gathered by the caller from the live system. */
+export interface PackContents {
+  campaignId: string;
+  events: AuditEvent[];
+  checkpoint: Checkpoint | null;
+  trustedWorkerKeys: Record<string, string>;
+  history: temporal.api.history.v1.IHistory | null;
+  policyDir: string;
+  promptDir: string;
+  modelConfigFile: string;
+  roster: Roster;
+  pkg: PublishedPackage | null;
+  code: { buildId: string; revision: string | null };
+}
+
+const MANIFEST = 'manifest.json';
+
+/**
+ * Writes an evidence pack to `dir`: the trail and its signed checkpoint, the history (while Temporal still has it),
+ * the policies, prompts and model settings with their hashes, the roster with its keys, the approvals, the published
+ * package and the code version, and a manifest with the SHA-256 of every file.
+ */
+export function writeEvidencePack(dir: string, contents: PackContents): string[] {
+  const files: Record<string, string> = {};
+  const put = (path: string, text: string) => {
+    files[path] = text;
+  };
+  put('audit/trail.jsonl', contents.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  if (contents.checkpoint) put('audit/checkpoint.json', `${JSON.stringify(contents.checkpoint, null, 2)}\n`);
+  put('trust/worker-keys.yaml', stringify({ keys: contents.trustedWorkerKeys }));
+  if (contents.history) put('history.json', `${historyToJSON(contents.history)}\n`);
+  const policies = folderTexts(contents.policyDir, '.cedar');
+  for (const [name, text] of Object.entries(policies)) put(`policies/${name}`, text);
+  const prompts = folderTexts(contents.promptDir, '.md');
+  for (const [name, text] of Object.entries(prompts)) put(`prompts/${name}`, text);
+  put('config/models.yaml', readFileSync(contents.modelConfigFile, 'utf8'));
+  put('roster.yaml', stringify(contents.roster));
+  put(
+    'hashes.json',
+    `${JSON.stringify(
+      {
+        policySetHash: hashOf(policies),
+        promptTemplateHashes: Object.fromEntries(Object.entries(prompts).map(([name, text]) => [name, hashOf(text)])),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const approvals = contents.events.flatMap((e) => {
+    const decision = decisionOf(e);
+    return decision ? [{ seq: e.seq, establishedBy: e.actor.establishedBy, decision }] : [];
+  });
+  put('approvals.json', `${JSON.stringify(approvals, null, 2)}\n`);
+  if (contents.pkg) put('package.json', `${JSON.stringify(contents.pkg, null, 2)}\n`);
+  const recordedBuilds = [...new Set(contents.events.flatMap((e) => e.policy?.code?.buildId ?? []))];
+  put('code.json', `${JSON.stringify({ exportedBy: contents.code, recordedBuildIds: recordedBuilds }, null, 2)}\n`);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const manifest = {
+    campaignId: contents.campaignId,
+    createdAt: new Date().toISOString(),
+    files: Object.fromEntries(Object.entries(files).map(([path, text]) => [path, sha256(text)])),
+  };
+  writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return [...Object.keys(files), MANIFEST];
+}
+
+/**
+ * Verifies an evidence pack offline: no Temporal, no network. Each check says what it covered; worker keys are taken
+ * from `trustFile`'s keys when given (the auditor's own copy), else from the pack, which the report says.
+ */
+export function verifyEvidencePack(
+  dir: string,
+  trust?: { keys: Record<string, string>; source: string },
+): TrailCheck[] {
+  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as {
+    campaignId: string;
+    files: Record<string, string>;
+  };
+  const checks: TrailCheck[] = [manifestCheck(dir, manifest.files)];
+  const read = (path: string) => readFileSync(join(dir, path), 'utf8');
+  const has = (path: string) => path in manifest.files;
+  const events = read('audit/trail.jsonl')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as AuditEvent);
+  const packTrust = (parse(read('trust/worker-keys.yaml')) as { keys?: Record<string, string> }).keys ?? {};
+  const roster = rosterSchema.safeParse(parse(read('roster.yaml')));
+  const evidence: CampaignEvidence = {
+    campaignId: manifest.campaignId,
+    events,
+    checkpoint: has('audit/checkpoint.json') ? (JSON.parse(read('audit/checkpoint.json')) as Checkpoint) : null,
+    trustedKeys: trust?.keys ?? packTrust,
+    trustSource: trust?.source ?? 'the pack itself (give --trust FILE to use your own copy)',
+    pkg: has('package.json') ? readPackageFile(join(dir, 'package.json')) : null,
+    roster: roster.success ? roster.data : null,
+  };
+  checks.push(...verifyEvidence(evidence));
+  const policies = Object.fromEntries(
+    Object.keys(manifest.files)
+      .filter((p) => p.startsWith('policies/'))
+      .map((p) => [p.slice('policies/'.length), read(p)]),
+  );
+  const policySetHash = hashOf(policies);
+  const recorded = [...new Set(events.flatMap((e) => e.policy?.policySetHash ?? []))];
+  checks.push({
+    name: 'policies',
+    ok: recorded.every((h) => h === policySetHash),
+    detail: recorded.every((h) => h === policySetHash)
+      ? `the ${Object.keys(policies).length} policy files hash to ${policySetHash.slice(0, 12)}…, the set every decision recorded`
+      : `the policy files hash to ${policySetHash.slice(0, 12)}…, but decisions recorded ${recorded.map((h) => h.slice(0, 12)).join(', ')}`,
+  });
+  const promptHashes = new Set(
+    Object.keys(manifest.files)
+      .filter((p) => p.startsWith('prompts/'))
+      .map((p) => hashOf(read(p))),
+  );
+  const unknownPrompt = events.find((e) => e.model && !promptHashes.has(e.model.promptTemplateHash));
+  checks.push({
+    name: 'prompts',
+    ok: !unknownPrompt,
+    detail: unknownPrompt
+      ? `event ${unknownPrompt.seq} used a prompt template that is not in the pack`
+      : `every model call's prompt template is in the pack (${promptHashes.size} templates)`,
+  });
+  if (has('history.json')) {
+    const history = historyFromJSON(JSON.parse(read('history.json')));
+    const mismatch = compareHistoryWithTrail(history, events);
+    checks.push({
+      name: 'history',
+      ok: mismatch === null,
+      detail: mismatch
+        ? `history event ${mismatch.historyEvent ?? '-'} / audit event ${mismatch.auditEvent ?? '-'}: ${mismatch.problem}`
+        : 'every activity input and result, and every decision, in the history matches the trail',
+    });
+  } else {
+    checks.push({ name: 'history', ok: true, detail: 'no history in the pack (exported after Temporal deleted it)' });
+  }
+  return checks;
+}
+
+function manifestCheck(dir: string, files: Record<string, string>): TrailCheck {
+  for (const [path, hash] of Object.entries(files)) {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, path), 'utf8');
+    } catch {
+      return { name: 'manifest', ok: false, detail: `${path} is missing` };
+    }
+    if (sha256(text) !== hash) return { name: 'manifest', ok: false, detail: `${path} was changed after export` };
+  }
+  const extra = listFiles(dir).find((p) => p !== MANIFEST && !(p in files));
+  if (extra) return { name: 'manifest', ok: false, detail: `${extra} is not part of the pack` };
+  return { name: 'manifest', ok: true, detail: `${Object.keys(files).length} files, each as exported` };
+}
+
+function folderTexts(dir: string, extension: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(extension))
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+function listFiles(dir: string, root = dir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path, root) : [relative(root, path)];
+  });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

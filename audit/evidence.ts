@@ -1,0 +1,116 @@
+import type { AuditEvent } from '../domain/audit';
+import type { Checkpoint } from '../domain/audit-anchor';
+import { type TrailCheck, verifyTrail } from '../domain/audit-verify';
+import type { Decision } from '../domain/decision';
+import { hashOf } from '../domain/hash';
+import type { Roster } from '../domain/knowledge';
+import { signatureRefusal } from '../domain/signatures';
+import type { PublishedPackage } from './package';
+
+/** Everything that vouches for one campaign, wherever it came from (the live store, or an evidence pack). */
+export interface CampaignEvidence {
+  campaignId: string;
+  events: AuditEvent[];
+  checkpoint: Checkpoint | null;
+  trustedKeys: Record<string, string>;
+  /** Where the trusted worker keys came from, said in the report. */
+  trustSource: string;
+  pkg: PublishedPackage | null;
+  roster: Roster | null;
+}
+
+/** The checks every verification runs: the trail and its anchors, the signed decisions, and the package. */
+export function verifyEvidence(evidence: CampaignEvidence): TrailCheck[] {
+  const { campaignId, events, pkg } = evidence;
+  const trail = verifyTrail(events, {
+    campaignId,
+    checkpoint: evidence.checkpoint,
+    trustedKeys: evidence.trustedKeys,
+    seal: pkg?.seal ?? null,
+  });
+  const checks = trail.checks.map((c) =>
+    c.name === 'checkpoint' ? { ...c, detail: `${c.detail} (worker keys from ${evidence.trustSource})` } : c,
+  );
+  checks.push(decisionsCheck(evidence));
+  if (pkg) checks.push(packageCheck(evidence, pkg));
+  return checks;
+}
+
+/** A decision as its approver signed it, rebuilt from the audit event that recorded it. */
+export function decisionOf(event: AuditEvent): Decision | null {
+  if (event.step !== 'approval' || event.outcome !== 'ok') return null;
+  const detail = (event.detail ?? {}) as {
+    contentHash?: string;
+    note?: string;
+    decidedAt?: string;
+    signature?: Decision['signature'];
+  };
+  const base = {
+    approver: event.actor.id,
+    contentHash: detail.contentHash ?? '',
+    ...(detail.decidedAt ? { decidedAt: detail.decidedAt } : {}),
+    ...(detail.signature ? { signature: detail.signature } : {}),
+  };
+  switch (event.action) {
+    case 'approve':
+      return { decision: 'approve', ...base, ...(detail.note ? { comment: detail.note } : {}) };
+    case 'reject':
+      return { decision: 'reject', ...base, reason: detail.note ?? '' };
+    case 'request-changes':
+      return { decision: 'request-changes', ...base, feedback: detail.note ?? '' };
+    default:
+      return null;
+  }
+}
+
+function decisionsCheck({ campaignId, events, roster }: CampaignEvidence): TrailCheck {
+  const decisions = events.flatMap((e) => {
+    const decision = decisionOf(e);
+    return decision ? [{ seq: e.seq, decision }] : [];
+  });
+  const signed = decisions.filter((d) => d.decision.signature);
+  if (!roster)
+    return { name: 'signatures', ok: signed.length === 0, detail: 'no roster to check signed decisions against' };
+  const keys = Object.fromEntries(roster.people.flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])));
+  for (const { seq, decision } of signed) {
+    const refusal = signatureRefusal(campaignId, decision, keys[decision.approver]);
+    if (refusal) return { name: 'signatures', ok: false, detail: `event ${seq}: ${refusal}` };
+  }
+  return {
+    name: 'signatures',
+    ok: true,
+    detail: `${signed.length} of ${decisions.length} recorded decisions signed, each verified against the roster's key`,
+  };
+}
+
+function packageCheck({ campaignId, events, roster }: CampaignEvidence, pkg: PublishedPackage): TrailCheck {
+  const contentHash = hashOf(pkg.variants);
+  if (contentHash !== pkg.approval.contentHash || contentHash !== pkg.seal.contentHash) {
+    return { name: 'package', ok: false, detail: 'the published variants do not hash to the approved content hash' };
+  }
+  if (pkg.seal.workflowId !== campaignId)
+    return { name: 'package', ok: false, detail: `the package is sealed for ${pkg.seal.workflowId}` };
+  const keys = Object.fromEntries((roster?.people ?? []).flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])));
+  const approvals = pkg.approvals ?? [];
+  for (const approval of approvals) {
+    if (approval.contentHash !== contentHash)
+      return { name: 'package', ok: false, detail: `${approval.approver} approved other content` };
+    if (approval.signature) {
+      const refusal = signatureRefusal(campaignId, approval, keys[approval.approver]);
+      if (refusal) return { name: 'package', ok: false, detail: refusal };
+    }
+  }
+  const audited = new Set(
+    events.flatMap((e) =>
+      decisionOf(e)?.decision === 'approve' && e.detail?.contentHash === contentHash ? [e.actor.id] : [],
+    ),
+  );
+  const unaudited = approvals.find((a) => !audited.has(a.approver));
+  if (unaudited)
+    return { name: 'package', ok: false, detail: `${unaudited.approver}'s approval is not in the audit trail` };
+  return {
+    name: 'package',
+    ok: true,
+    detail: `variants hash to ${contentHash.slice(0, 12)}…, approved by ${approvals.map((a) => a.approver).join(', ') || 'nobody recorded'}, each approval in the trail`,
+  };
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import type { AuditOptions } from './audit-actions';
+import { BAD_INPUT, CliError } from './errors';
+
+/** `campaign audit ID`, `campaign audit verify FILE|DIR|ID`, `campaign audit export ID --out DIR`. */
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description(
+      'audit a campaign from the audit store: report (ID), verify (verify FILE|DIR|ID), evidence pack (export ID)',
+    )
+    .argument('<id-or-verb>', 'a campaign id, or verify / export')
+    .argument('[target]', 'what to verify or export')
+    .option('--format <format>', 'md or json', 'md')
+    .option('--out <path>', 'report: write to this file; export: the pack folder')
+    .option(
+      '--trust <file>',
+      'verify: the worker keys you trust (YAML `keys:`), instead of those found beside the data',
+    )
+    .option('--json', 'verify: print the checks as one JSON document')
+    .action(async (first: string, target: string | undefined, opts: AuditOptions) => {
+      // Loaded here: the audit store, Cedar and the history tools are not for every command.
+      const actions = await import('./audit-actions');
+      if (first === 'verify') return actions.verify(required(target, 'verify'), opts);
+      if (first === 'export') return actions.exportPack(required(target, 'export'), opts);
+      return actions.report(first, opts);
+    });
+}
+
+function required(target: string | undefined, verb: string): string {
+  if (!target) throw new CliError(`audit ${verb}: name what to ${verb}`, BAD_INPUT);
+  return target;
+}

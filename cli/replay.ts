@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { temporal } from '@temporalio/proto';
+import type { Command } from 'commander';
+import { connectClient } from '../client/connect';
+import { workerPaths } from '../worker/config';
+import { BAD_INPUT, CliError } from './errors';
+
+interface ReplayOptions {
+  query?: string;
+  file?: string;
+  json?: boolean;
+}
+
+/** `campaign replay ID | --query QUERY | --file HISTORY.json`: today's code against recorded histories, and the audit. */
+export function registerReplay(program: Command): void {
+  program
+    .command('replay')
+    .description(
+      "replay campaigns against today's workflow code and check each history against the audit store and the outbox seal",
+    )
+    .argument('[id]', 'a campaign id')
+    .option('--query <query>', 'every campaign a visibility query finds, e.g. \'WorkflowType = "campaignWorkflow"\'')
+    .option(
+      '--file <history>',
+      "an exported history (temporal workflow show -o json, or an evidence pack's history.json)",
+    )
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (id: string | undefined, opts: ReplayOptions) => {
+      const sources = [id, opts.query, opts.file].filter((s) => s !== undefined);
+      if (sources.length !== 1) throw new CliError('replay: give exactly one of ID, --query or --file', BAD_INPUT);
+      // Loaded here: the worker SDK (for replay) costs every other command a second.
+      const { historyFromJSON } = await import('@temporalio/common/lib/proto-utils');
+      const { replayCampaign } = await import('../audit/replay');
+      const { workflowBundle } = await import('../worker/workflow-bundle');
+      const { installRuntime } = await import('../worker/runtime');
+      const { rootLogger } = await import('../worker/logger');
+      rootLogger.level = process.env.LOG_LEVEL ?? 'warn';
+      installRuntime();
+      const histories = opts.file ? fromFile(opts.file, historyFromJSON) : await fromTemporal(id, opts.query);
+      const bundle = await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) });
+      const paths = workerPaths();
+      const reports = [];
+      let index = 0;
+      for await (const history of histories) {
+        const report = await replayCampaign(history, {
+          workflowBundle: bundle,
+          auditDir: paths.auditDir,
+          outboxDir: paths.outboxDir,
+        });
+        reports.push(report);
+        index += 1;
+        const verdict = [
+          report.deterministic ? 'deterministic' : `NOT deterministic (${report.divergence})`,
+          report.comparedWith === 'nothing'
+            ? 'no trail to compare'
+            : report.consistent
+              ? `consistent with the ${report.comparedWith}`
+              : `NOT consistent with the ${report.comparedWith}: history event ${report.mismatch?.historyEvent ?? '-'}, audit event ${report.mismatch?.auditEvent ?? '-'}: ${report.mismatch?.problem}`,
+          `seal ${report.seal}`,
+        ].join('; ');
+        process.stderr.write(`[${index}] ${report.workflowId}: ${verdict}\n`);
+      }
+      if (reports.length === 0) throw new CliError('replay: no campaign history found');
+      const failed = reports.filter(
+        (r) => !r.deterministic || (r.comparedWith !== 'nothing' && !r.consistent) || r.seal === 'differs',
+      );
+      if (opts.json)
+        console.log(JSON.stringify({ replayed: reports.length, failed: failed.length, campaigns: reports }));
+      else console.log(`${reports.length} replayed, ${failed.length} failed`);
+      if (failed.length > 0) process.exitCode = 1;
+    });
+}
+
+function fromFile(
+  path: string,
+  historyFromJSON: (json: unknown) => temporal.api.history.v1.IHistory,
+): temporal.api.history.v1.IHistory[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CliError(
+      `--file: cannot read ${path} as a JSON history (${(err as Error).message.split('\n')[0]})`,
+      BAD_INPUT,
+    );
+  }
+  return [historyFromJSON(json)];
+}
+
+async function* fromTemporal(id: string | undefined, query: string | undefined) {
+  const client = await connectClient();
+  if (id) {
+    yield await client.workflow.getHandle(id).fetchHistory();
+    return;
+  }
+  for await (const info of client.workflow.list({ query })) {
+    if (info.type !== 'campaignWorkflow') continue;
+    yield await client.workflow.getHandle(info.workflowId, info.runId).fetchHistory();
+  }
+}
