@@ -23,6 +23,9 @@ for (const register of [
   registerInbox,
   registerDecisions,
   registerKeys,
+  registerAudit,
+  registerReplay,
+  registerPolicy,
 ]) {
   register(program);
 }
@@ -31,7 +34,7 @@ try {
   await program.parseAsync(process.argv);
   // Open gRPC channels would keep the process alive; exit, but only once stdout is flushed to a pipe.
   await new Promise<void>((done) => process.stdout.write('', () => done()));
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   const { message, exitCode } = describeFailure(err);

@@ -29,7 +29,7 @@ export function registerReplay(program: Command): void {
       const sources = [id, opts.query, opts.file].filter((s) => s !== undefined);
       if (sources.length !== 1) throw new CliError('replay: give exactly one of ID, --query or --file', BAD_INPUT);
       // Loaded here: the worker SDK (for replay) costs every other command a second.
-      const { historyFromJSON } = await import('@temporalio/common/lib/proto-utils');
+      const { historyFromJSON } = await import('@temporalio/common/lib/proto-utils.js');
       const { replayCampaign } = await import('../audit/replay');
       const { workflowBundle } = await import('../worker/workflow-bundle');
       const { installRuntime } = await import('../worker/runtime');

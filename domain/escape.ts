@@ -6,15 +6,15 @@ export const CONTROL_CHARACTERS = /(?![\n\t])\p{Cc}|[\u202A-\u202E\u2066-\u2069]
 const CONTROL_CHARACTERS_ALL = new RegExp(CONTROL_CHARACTERS.source, 'gu');
 
 /**
- * Text from a brief, a model or a person, made inert inside Markdown: every character Markdown or HTML gives a meaning
- * is backslash-escaped (CommonMark renders the character itself; HTML never starts), and line breaks become spaces, so copy can neither fake a heading, a link, an image or a table cell, nor
- * run HTML, in what an approver reads.
+ * Text from a brief, a model or a person, made inert inside Markdown: line breaks become spaces, so nothing starts a
+ * line (no heading, list or quote), and every character that means something inline is backslash-escaped (CommonMark
+ * renders the character itself): no emphasis, code, link, image, autolink, table cell, entity or HTML.
  */
 export function markdownText(text: string): string {
   return text
     .replace(CONTROL_CHARACTERS_ALL, '')
     .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-.!|~"'<>&]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]<>|&!~#]/g, (c) => `\\${c}`);
 }
 
 /** Text for a terminal: control characters (escape sequences among them) removed, line breaks flattened. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readBriefFile } from '../client/brief-file';
 import { type DecisionDraft, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
