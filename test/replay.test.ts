@@ -12,7 +12,8 @@ import type { CampaignResult } from '../domain/campaign';
 // change request) after the gate counted change rounds on its own, v4 (the same scenario) after activity results came
 // in a policy envelope and the workflow ran its steps from the step catalogue, v5 (both scenarios) after the
 // lean-history patch (planning as a local activity, search attributes and memo written only when they change), v6
-// (both scenarios) with signed decisions, a validated input and a publisher that verifies its evidence.
+// (both scenarios) with signed decisions, a validated input and a publisher that verifies its evidence, v7 (both)
+// after the audit-store patch (events to the audit store as the campaign runs, findings in the review event).
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
