@@ -19,10 +19,15 @@ export interface StoredTrail {
 export interface AuditStore {
   /**
    * Appends the events that continue the campaign's stored chain. Events already stored (same sequence number and
-   * hash) are skipped, so a retried activity appends nothing twice; any other event that does not continue the chain
-   * is refused with {@link AuditStoreRefusal} and nothing is written.
+   * hash) are skipped, so a retried activity appends nothing twice; any other event that does not continue the chain,
+   * or comes from another run than the one whose trail this is, is refused with {@link AuditStoreRefusal} and
+   * nothing is written. `campaignId` and `runId` come from the caller's own activity info, never from the events.
    */
-  append(campaignId: string, events: readonly AuditEvent[]): { appended: number; checkpoint: Checkpoint | null };
+  append(
+    campaignId: string,
+    runId: string,
+    events: readonly AuditEvent[],
+  ): { appended: number; checkpoint: Checkpoint | null };
   read(campaignId: string): StoredTrail;
   /** The campaign ids with a stored trail. */
   campaigns(): string[];
@@ -44,13 +49,19 @@ export function createFileAuditStore(dir: string, workerSecretKey: string): Audi
 
   return {
     read: (campaignId) => readStoredTrail(dir, campaignId),
-    append(campaignId, incoming) {
+    append(campaignId, runId, incoming) {
       const stored = readTrail(trailFile(campaignId));
+      const owner = stored[0]?.runId;
+      if (owner && owner !== runId) {
+        throw new AuditStoreRefusal(`${campaignId}'s trail belongs to run ${owner}, not ${runId}`);
+      }
       const fresh: AuditEvent[] = [];
       let head = stored.at(-1)?.hash ?? GENESIS_HASH;
       for (const event of incoming) {
-        if (event.workflowId !== campaignId) {
-          throw new AuditStoreRefusal(`event ${event.seq} belongs to ${event.workflowId}, not ${campaignId}`);
+        if (event.workflowId !== campaignId || event.runId !== runId) {
+          throw new AuditStoreRefusal(
+            `event ${event.seq} belongs to ${event.workflowId} run ${event.runId}, not this run of ${campaignId}`,
+          );
         }
         const earlier = stored[event.seq - 1];
         if (earlier) {

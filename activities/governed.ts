@@ -35,7 +35,7 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
     const grant = grantFor(activityType);
     if (!grant) throw denied(`activity ${activityType} has no tool grant, so no policy can permit it`);
     const campaignId = workflowExecution?.workflowId ?? 'unknown';
-    this.record(campaignId, input);
+    this.record(campaignId, workflowExecution?.runId ?? 'unknown', input);
     const call = { campaignId, workflowType: workflowType ?? 'unknown', data: this.deps.data };
     const { context, notes } = grant.context(input.args[0], call);
     const policyIds: string[] = [];
@@ -71,13 +71,13 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
    * the activity's own info, and takes them out of the input. A retried activity sends the same events again; the store
    * skips those it has. An event that does not continue the stored chain stops the activity for good.
    */
-  private record(campaignId: string, input: ActivityExecuteInput): void {
+  private record(campaignId: string, runId: string, input: ActivityExecuteInput): void {
     const arg = input.args[0] as { audit?: AuditEvent[] } | undefined;
     if (!arg || typeof arg !== 'object' || !Array.isArray(arg.audit)) return;
     const { audit, ...rest } = arg;
     (input.args as unknown[])[0] = rest;
     try {
-      this.deps.audit.append(campaignId, audit);
+      this.deps.audit.append(campaignId, runId, audit);
     } catch (err) {
       if (err instanceof AuditStoreRefusal) {
         log.warn('audit store refused events', { reason: err.message });

@@ -140,6 +140,7 @@ export function verifyEvidencePack(
       ? `event ${unknownPrompt.seq} used a prompt template that is not in the pack`
       : `every model call's prompt template is in the pack (${promptHashes.size} templates)`,
   });
+  checks.push(derivedFilesCheck(read, events, policySetHash, promptHashes));
   if (has('history.json')) {
     const history = historyFromJSON(JSON.parse(read('history.json')));
     const mismatch = compareHistoryWithTrail(history, events);
@@ -154,6 +155,46 @@ export function verifyEvidencePack(
     checks.push({ name: 'history', ok: true, detail: 'no history in the pack (exported after Temporal deleted it)' });
   }
   return checks;
+}
+
+/**
+ * The pack's summary files must say what the evidence says: the approvals are those of the trail, the hashes those of
+ * the files, the build ids those the decisions recorded. The model settings file is carried for reference only:
+ * nothing in the trail vouches for it, and the check says so.
+ */
+function derivedFilesCheck(
+  read: (path: string) => string,
+  events: AuditEvent[],
+  policySetHash: string,
+  promptHashes: Set<string>,
+): TrailCheck {
+  const approvals = events.flatMap((e) => {
+    const decision = decisionOf(e);
+    return decision ? [{ seq: e.seq, establishedBy: e.actor.establishedBy, decision }] : [];
+  });
+  if (hashOf(JSON.parse(read('approvals.json'))) !== hashOf(approvals)) {
+    return { name: 'summaries', ok: false, detail: 'approvals.json does not list the decisions the trail records' };
+  }
+  const hashes = JSON.parse(read('hashes.json')) as {
+    policySetHash: string;
+    promptTemplateHashes: Record<string, string>;
+  };
+  if (
+    hashes.policySetHash !== policySetHash ||
+    !Object.values(hashes.promptTemplateHashes).every((h) => promptHashes.has(h))
+  ) {
+    return { name: 'summaries', ok: false, detail: 'hashes.json does not match the policy and prompt files' };
+  }
+  const code = JSON.parse(read('code.json')) as { recordedBuildIds: string[] };
+  const recorded = [...new Set(events.flatMap((e) => e.policy?.code?.buildId ?? []))];
+  if (hashOf([...code.recordedBuildIds].sort()) !== hashOf([...recorded].sort())) {
+    return { name: 'summaries', ok: false, detail: 'code.json does not list the build ids the decisions recorded' };
+  }
+  return {
+    name: 'summaries',
+    ok: true,
+    detail: `approvals.json, hashes.json and code.json agree with the evidence (build ${recorded.join(', ') || 'unrecorded'}); config/models.yaml is for reference, nothing recorded vouches for it`,
+  };
 }
 
 function manifestCheck(dir: string, files: Record<string, string>): TrailCheck {

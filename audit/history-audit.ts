@@ -134,12 +134,12 @@ function activityCompletions(events: temporal.api.history.v1.IHistoryEvent[]): C
   const scheduled = new Map<string, { activityType: string; input: unknown }>();
   const completions: Completion[] = [];
   for (const event of events) {
-    const id = String(event.eventId);
+    const id = String(eventIdOf(event.eventId));
     const s = event.activityTaskScheduledEventAttributes;
     if (s) scheduled.set(id, { activityType: s.activityType?.name ?? '', input: decode(s.input?.payloads?.[0]) });
     const c = event.activityTaskCompletedEventAttributes;
     if (c) {
-      const from = scheduled.get(String(c.scheduledEventId));
+      const from = scheduled.get(String(eventIdOf(c.scheduledEventId)));
       completions.push({
         eventId: `${id}`,
         activityType: from?.activityType ?? '',
@@ -208,6 +208,17 @@ function withoutAudit(input: unknown): unknown {
   if (!input || typeof input !== 'object' || !('audit' in input)) return input;
   const { audit: _, ...rest } = input as Record<string, unknown>;
   return rest;
+}
+
+/** A history event's id as a number, whether protobuf gives a number, a Long or a plain `{ low, high }`. */
+export function eventIdOf(id: unknown): number {
+  if (typeof id === 'number') return id;
+  if (typeof id === 'string') return Number(id);
+  if (id && typeof id === 'object' && 'low' in id) {
+    const { low, high } = id as { low: number; high?: number };
+    return (high ?? 0) * 2 ** 32 + (low >>> 0);
+  }
+  return Number.NaN;
 }
 
 function decode(payload: Payload | null | undefined): unknown {

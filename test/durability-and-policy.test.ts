@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { Failure } from '../domain/failures';
 import { PROJECT_ROOT } from '../worker/config';
-import { auditTrailQuery, decideUpdate } from '../workflows/messages';
+import { auditTrailQuery } from '../workflows/messages';
 import { CampaignEnv } from './support/campaign-env';
 
 let env: CampaignEnv;

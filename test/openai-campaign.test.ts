@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditTrailQuery, campaignStateQuery, decideUpdate } from '../workflows/messages';
+import { auditTrailQuery, campaignStateQuery } from '../workflows/messages';
 import { CampaignEnv } from './support/campaign-env';
 import { FakeOpenAI } from './support/fake-openai';
 import { campaignScript, INVENTED_PRICE_VARIANTS } from './support/scripted-model';
