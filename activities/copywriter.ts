@@ -26,8 +26,14 @@ export function createCopywriter({ data, models }: ActivityDeps) {
         },
         schema: variantSetOutputSchema,
         schemaName: 'variant_set',
-        offline: () => ({
-          variants: offlineVariants(brief, creativeBrief, research, feedback, requiredDisclaimer),
+        offline: (redact) => ({
+          variants: offlineVariants(
+            redact(brief),
+            redact(creativeBrief),
+            redact(research),
+            redact(feedback),
+            requiredDisclaimer,
+          ),
         }),
       });
       // Only the channels the brief asked for, one each; the reviewer flags any channel left without a variant.

@@ -1,11 +1,10 @@
 import type { ClaimCount, Research, ReviewFinding, Variant } from '../domain/campaign';
 import { CHANNEL_LIMITS } from '../domain/channels';
 import type { KnowledgeBase } from '../domain/knowledge';
+import { findPii } from './privacy/pii';
 
 // One token per figure, so a date (01.12.2026) or a grouped number (1.000.000) is checked whole.
 const NUMBER = /\d+(?:[.,]\d+)*/g;
-const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/;
-const PHONE = /(?:\+|\b0)\d[\d ()/-]{6,}\d/;
 // Markup that a channel or a Markdown page could act on: HTML tags and entities, Markdown links and images,
 // script URLs and inline event handlers. Copy is plain text; any of these is an injection or a mistake.
 const MARKUP =
@@ -81,7 +80,8 @@ export function reviewVariant(variant: Variant, research: Research, kb: Knowledg
   if (variant.channel === 'email' && kb.requiredDisclaimer && !variant.body.includes(kb.requiredDisclaimer)) {
     add('missing-disclaimer', 'the email lacks the required price disclaimer');
   }
-  if (EMAIL.test(text) || PHONE.test(text)) add('pii', 'contains an e-mail address or phone number');
+  const personal = [...new Set(findPii(text).map((m) => m.type))];
+  if (personal.length > 0) add('pii', `contains personal data (${personal.join(', ')})`);
   const markup = MARKUP.exec(text)?.[0];
   if (markup)
     add('markup', `contains markup or a script (${JSON.stringify(markup.slice(0, 40))}); copy must be plain text`);

@@ -22,7 +22,7 @@ export function createStrategist({ data, models }: ActivityDeps) {
         },
         schema: creativeBriefOutputSchema,
         schemaName: 'creative_brief',
-        offline: () => offlineCreativeBrief(brief, research),
+        offline: (redact) => offlineCreativeBrief(redact(brief), redact(research)),
       });
       const known = new Set(research.facts.map((f) => f.id));
       const keyMessages = output.keyMessages.map((m) => ({

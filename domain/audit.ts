@@ -46,6 +46,8 @@ export interface AuditEvent {
   policy?: PolicyRecord;
   usage?: Omit<ModelUsage, 'latencyMs'>;
   model?: { provider: string; model: string; promptTemplateHash: string };
+  /** Personal data kept from the model (counts per kind, never values), and found in its answer. */
+  privacy?: { redacted: Partial<Record<string, number>>; foundInOutput: Partial<Record<string, number>> };
   detail?: Record<string, unknown>;
   prevHash: string;
   hash: string;

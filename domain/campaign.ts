@@ -33,12 +33,17 @@ export interface ApprovalPlan {
   signatures?: { required: boolean; keys: Record<string, string> };
 }
 
-/** Which model produced an output, from which prompt, at what cost. */
+/** Counts of personal data per kind (e-mail, phone, iban, taxId, vatId, address, name); never the values. */
+export type PiiCounts = Partial<Record<string, number>>;
+
+/** Which model produced an output, from which prompt, at what cost, and what personal data was kept from it. */
 export interface Provenance {
   provider: 'offline' | 'openai';
   model: string;
   promptTemplateHash: string;
   usage: ModelUsage;
+  /** Personal data redacted from what the model was given, and found in what it answered. */
+  privacy?: { redacted: PiiCounts; foundInOutput: PiiCounts };
 }
 
 /** What the researcher found: facts with ids and the consented audience. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrailQuery, campaignStateQuery } from '../workflows/messages';
-import { CampaignEnv } from './support/campaign-env';
+import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { FakeOpenAI } from './support/fake-openai';
 import { campaignScript, INVENTED_PRICE_VARIANTS } from './support/scripted-model';
 
@@ -69,6 +69,47 @@ describe('campaigns on the OpenAI provider (loopback server, real openai client)
       for (const id of new Set(policies.flatMap((p) => p.policyIds))) expect(prompt).not.toContain(id);
       expect(prompt).not.toMatch(/policySetHash|policyIds|governance/);
     }
+    await handle.terminate('test done');
+  });
+
+  it('keeps every piece of personal data in a brief from the model, and audits the counts, never the values', async () => {
+    fake.reset(campaignScript());
+    const campaigns = await openAIWorker();
+    const personal = [
+      'Erika Schneider',
+      'erika.schneider@example.de',
+      '0351 4567890',
+      'DE89 3704 0044 0532 0130 00',
+      '36574261809',
+      'DE136695976',
+      'Musterstraße 12, 01067 Dresden',
+    ];
+    const handle = await campaigns.start({
+      ...GOOD_BRIEF,
+      objective: `Frau Erika Schneider (erika.schneider@example.de, Tel. 0351 4567890) bittet um einen Wechsel in den Ökostromtarif`,
+      keyMessages: [
+        'Ökostrom aus Wasserkraft und Wind aus der Region',
+        'Rückerstattung an IBAN DE89 3704 0044 0532 0130 00, USt-IdNr. DE136695976',
+        'Steuer-ID 36574261809, Musterstraße 12, 01067 Dresden',
+      ],
+    });
+    await campaigns.awaitApproval(handle);
+    expect(fake.requests.length).toBeGreaterThanOrEqual(4);
+    const sent = fake.requests.map((r) => JSON.stringify(r.body)).join('\n');
+    for (const value of personal) expect(sent).not.toContain(value);
+    expect(sent).toContain('[E-MAIL]');
+    const trail = await handle.query(auditTrailQuery);
+    const research = trail.find((e) => e.step === 'research');
+    expect(research?.privacy?.redacted).toMatchObject({
+      name: 1,
+      email: 1,
+      phone: 1,
+      iban: 1,
+      vatId: 1,
+      taxId: 1,
+      address: 1,
+    });
+    expect(JSON.stringify(trail)).not.toContain('erika.schneider@example.de');
     await handle.terminate('test done');
   });
 

@@ -238,6 +238,7 @@ export class CampaignRun {
       policy,
       model,
       usage,
+      privacy: provenance?.privacy,
       // What the reviewer found is evidence in its own right, not only behind a hash.
       detail: this.stores ? reviewDetail(output) : undefined,
     });

@@ -5,6 +5,7 @@ import type { ModelUsage, Provenance } from '../../domain/campaign';
 import { Failure } from '../../domain/failures';
 import { hashOf } from '../../domain/hash';
 import { NO_USAGE } from '../../domain/usage';
+import { redactDeep } from '../privacy/pii';
 import { type AgentRole, type ModelConfig, priceOf } from './model-config';
 import { OFFLINE_MODEL } from './offline';
 import { type PromptTemplate, renderPrompt } from './prompt-templates';
@@ -17,8 +18,11 @@ export interface GenerateCall<T> {
   variables: Record<string, unknown>;
   schema: z.ZodType<T>;
   schemaName: string;
-  /** The offline model's answer: a deterministic function of the agent's own input, computed only when it is asked. */
-  offline: () => T;
+  /**
+   * The offline model's answer: a deterministic function of the agent's own input, computed only when it is asked.
+   * It gets `redact`, which the agent applies to whatever of its input the answer is built from, as a model would see it.
+   */
+  offline: (redact: <V>(value: V) => V) => T;
 }
 
 /** The one way agents reach a model: templates, deadlines, heartbeats, the durable cache, schema repair, and cost. */
@@ -54,7 +58,12 @@ export function createModelGateway(deps: {
     const heartbeat = setInterval(() => ctx.heartbeat({ waitingFor: call.role }), HEARTBEAT_EVERY_MS);
     try {
       const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(config.timeoutSeconds * 1000)]);
-      const request = { ...call, prompt, settings };
+      const request = {
+        ...call,
+        prompt,
+        settings,
+        offline: () => call.offline(<V>(value: V) => redactDeep(value).value),
+      };
       let reply: ProviderReply;
       try {
         reply = await provider.complete(request, signal);
@@ -74,7 +83,9 @@ export function createModelGateway(deps: {
     provider: provider.name,
     async generate<T>(call: GenerateCall<T>) {
       const template = templates[call.role];
-      const prompt = renderPrompt(template, call.variables);
+      // Personal data never reaches a model: every string of the prompt's variables is redacted first.
+      const { value: variables, counts: redacted } = redactDeep(call.variables);
+      const prompt = renderPrompt(template, variables);
       const started = Date.now();
       const replies: { reply: ProviderReply; cached: boolean }[] = [];
       replies.push(await ask(call, prompt));
@@ -93,9 +104,17 @@ export function createModelGateway(deps: {
       }
       const usage = sumUsage(config, config.roles[call.role].model, replies, Date.now() - started);
       const model = replies.at(-1)?.reply.model ?? config.roles[call.role].model;
+      // The answer is checked the same way; what it holds is counted here and flagged by the reviewer.
+      const foundInOutput = redactDeep(parsed.value).counts;
       return {
         output: parsed.value,
-        provenance: { provider: provider.name, model, promptTemplateHash: template.hash, usage },
+        provenance: {
+          provider: provider.name,
+          model,
+          promptTemplateHash: template.hash,
+          usage,
+          privacy: { redacted, foundInOutput },
+        },
       };
     },
   };
