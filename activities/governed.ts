@@ -36,7 +36,13 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
     if (!grant) throw denied(`activity ${activityType} has no tool grant, so no policy can permit it`);
     const campaignId = workflowExecution?.workflowId ?? 'unknown';
     this.record(campaignId, workflowExecution?.runId ?? 'unknown', input);
-    const call = { campaignId, workflowType: workflowType ?? 'unknown', data: this.deps.data };
+    const call = {
+      campaignId,
+      runId: workflowExecution?.runId ?? 'unknown',
+      workflowType: workflowType ?? 'unknown',
+      data: this.deps.data,
+      audit: this.deps.audit,
+    };
     const { context, notes } = grant.context(input.args[0], call);
     const policyIds: string[] = [];
     for (const tool of grant.tools) {

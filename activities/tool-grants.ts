@@ -1,3 +1,4 @@
+import { briefSchema, campaignBudget } from '../domain/brief';
 import {
   type Agent,
   STEPS,
@@ -6,18 +7,22 @@ import {
   type SupportActivity,
   type Tool,
 } from '../domain/steps';
+import type { AuditStore } from './audit-store';
 import type { DataStore } from './data-store';
 import type { Activities } from './index';
 import { publishEvidence } from './publish-evidence';
 
-/** The context a Cedar policy sees beside agent, tool and campaign. */
-export type PolicyContext = Record<string, string | number | boolean>;
+/** The context a Cedar policy sees beside agent, tool and campaign (its attributes: `domain/policy-context.ts`). */
+export type PolicyContext = Record<string, string | number | boolean | string[]>;
 
 /** Who is calling, as the activity's own info says (never its input), and the data to check evidence against. */
 export interface GrantCall {
   campaignId: string;
+  runId: string;
   workflowType: string;
   data: DataStore;
+  /** The campaign's stored trail, already holding the events this call brought. */
+  audit: AuditStore;
 }
 
 /** The agent role and tools behind one activity type, and how to build the context the policy sees. */
@@ -28,26 +33,64 @@ export interface ToolGrant {
   context(input: unknown, call: GrantCall): { context: PolicyContext; notes: string[] };
 }
 
-/** Policy context per activity; only publishing needs more than the calling workflow's type. */
+/** Policy context per activity beyond what every call gets; publishing adds the evidence for its approval. */
 const CONTEXT: Partial<Record<StepActivity, ToolGrant['context']>> = {
   publishCampaign: (input, call) => {
     // Established here, outside the workflow, so a caller that makes up approvals or content is refused.
     const { problems, ...evidence } = publishEvidence(input, call.campaignId, call.data);
-    return { context: { ...evidence, workflowType: call.workflowType }, notes: problems };
+    const base = campaignContext(input, call);
+    return { context: { ...base.context, ...evidence }, notes: [...base.notes, ...problems] };
   },
 };
 
-const caller: ToolGrant['context'] = (_input, call) => ({ context: { workflowType: call.workflowType }, notes: [] });
+/**
+ * What every call's policies see: the calling workflow's type; the brief's channels, consent purpose and the risk its
+ * segment carries (when the input holds a brief that validates); and, from the campaign's stored trail, the kinds of
+ * personal data kept from the models, the spend so far against the budget, and the flagged injections.
+ */
+function campaignContext(input: unknown, call: GrantCall): { context: PolicyContext; notes: string[] } {
+  const events = call.audit.read(call.campaignId).events.filter((e) => e.runId === call.runId);
+  const dataClasses = [
+    ...new Set(
+      events.flatMap((e) =>
+        Object.entries(e.privacy?.redacted ?? {}).flatMap(([kind, n]) => ((n ?? 0) > 0 ? [kind] : [])),
+      ),
+    ),
+  ];
+  const spentCents = Math.round(events.reduce((sum, e) => sum + (e.usage?.costEur ?? 0), 0) * 100);
+  const injectionsFlagged = events.reduce(
+    (sum, e) => sum + ((e.detail as { injections?: unknown[] })?.injections?.length ?? 0),
+    0,
+  );
+  const context: PolicyContext = { workflowType: call.workflowType, dataClasses, spentCents, injectionsFlagged };
+  const notes: string[] = [];
+  const brief = briefSchema.safeParse((input as { brief?: unknown } | null)?.brief);
+  if (brief.success) {
+    const { channels, audience, brand } = brief.data;
+    context.channels = [...channels];
+    context.purpose = audience.purpose;
+    try {
+      context.risk = call.data.segment(brand, audience.segment).sensitive ? 'high' : 'standard';
+      const budget = campaignBudget(brief.data, call.data.governance(brand).budget);
+      context.budgetLeftCents = Math.round(budget.maxCostEur * 100) - spentCents;
+    } catch {
+      notes.push(`no risk or budget for brand '${brand}' and segment '${audience.segment}'`);
+    }
+  }
+  return { context, notes };
+}
+
+const common: ToolGrant['context'] = campaignContext;
 
 /** Every activity the worker runs, with the agent and tools the step catalogue gives it; anything else is denied. */
 const GRANTS: ReadonlyMap<string, ToolGrant> = new Map([
   ...Object.values(STEPS).map((step): [string, ToolGrant] => [
     step.activity,
-    { agent: step.agent, tools: step.tools, context: CONTEXT[step.activity] ?? caller },
+    { agent: step.agent, tools: step.tools, context: CONTEXT[step.activity] ?? common },
   ]),
   ...Object.entries(SUPPORT_ACTIVITIES).map(([activity, grant]): [string, ToolGrant] => [
     activity,
-    { agent: grant.agent, tools: grant.tools, context: caller },
+    { agent: grant.agent, tools: grant.tools, context: common },
   ]),
 ]);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { type Brief, briefSchema, describeBriefProblem } from '../domain/brief';
+import { type Brief, briefSchema, consentProblem, describeBriefProblem } from '../domain/brief';
 import { ClientError } from './errors';
 
 /** Reads and validates a brief from a YAML or JSON file; any problem is a `bad-brief` {@link ClientError} naming the file and field. */
@@ -27,5 +27,7 @@ export function readBriefFile(path: string): Brief {
   }
   const parsed = briefSchema.safeParse(raw);
   if (!parsed.success) throw new ClientError('bad-brief', `${path}: ${describeBriefProblem(parsed.error)}`);
+  const consent = consentProblem(parsed.data);
+  if (consent) throw new ClientError('bad-brief', `${path}: ${consent}`);
   return parsed.data;
 }

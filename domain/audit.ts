@@ -16,7 +16,7 @@ export interface PolicyRecord {
   policyIds: string[];
   policySetHash: string;
   /** The context the policies saw (hashes, counts, the workflow type; never personal data), for what-if checks. */
-  context?: Record<string, string | number | boolean>;
+  context?: Record<string, string | number | boolean | string[]>;
   /** The worker code that asked: its build id and git revision. */
   code?: { buildId: string; revision: string | null };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS } from './channels';
+import { CHANNEL_CONSENT, CHANNELS } from './channels';
+import { CONSENT_PURPOSES } from './consent';
 import { CONTROL_CHARACTERS } from './escape';
 
 /** Free text of a brief: trimmed, bounded, and without control characters or bidirectional overrides. */
@@ -10,9 +11,6 @@ const text = (min: number, max: number) =>
     .min(min)
     .max(max)
     .refine((s) => !CONTROL_CHARACTERS.test(s), { message: 'must not contain control characters' });
-
-/** The consent purposes a first-party segment can be used for. */
-export const CONSENT_PURPOSES = ['email-marketing', 'personalised-ads', 'analytics'] as const;
 
 /** A campaign brief as marketing ops write it (YAML or JSON); validated at the CLI before anything starts. */
 export const briefSchema = z
@@ -30,6 +28,14 @@ export const briefSchema = z
     keyMessages: z.array(text(3, 200)).min(1).max(5),
     tone: text(2, 80).default('klar, freundlich, sachlich'),
     approvalDeadlineHours: z.number().int().min(1).max(720).default(72),
+    /** A lower model budget than the brand's, for this campaign. */
+    budget: z
+      .object({
+        maxCostEur: z.number().positive().max(10_000).optional(),
+        maxTokens: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((brief) => new Set(brief.channels).size === brief.channels.length, {
@@ -55,4 +61,29 @@ export function describeProblem(error: z.ZodError, root: string): string {
     return `${field}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${field}: is required`;
   return `${field}: ${issue.message}`;
+}
+
+/**
+ * Why the brief's channels need a consent its audience's purpose does not cover, naming the first such channel; null
+ * when every channel is covered. The CLI refuses such a brief, and a Cedar policy denies its campaign's every step.
+ */
+export function consentProblem(brief: Pick<Brief, 'channels' | 'audience'>): string | null {
+  for (const [index, channel] of brief.channels.entries()) {
+    const needs = CHANNEL_CONSENT[channel];
+    if (needs && needs !== brief.audience.purpose) {
+      return `brief.channels[${index}]: ${channel} needs the audience's consent for ${needs}, but brief.audience.purpose is ${brief.audience.purpose}`;
+    }
+  }
+  return null;
+}
+
+/** A campaign's model budget: the brand's, lowered where the brief asks for less. */
+export function campaignBudget(
+  brief: Pick<Brief, 'budget'>,
+  brand: { maxCostEur: number; maxTokens: number },
+): { maxCostEur: number; maxTokens: number } {
+  return {
+    maxCostEur: Math.min(brand.maxCostEur, brief.budget?.maxCostEur ?? Number.POSITIVE_INFINITY),
+    maxTokens: Math.min(brand.maxTokens, brief.budget?.maxTokens ?? Number.POSITIVE_INFINITY),
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONSENT_PURPOSES } from './brief';
+import { CONSENT_PURPOSES } from './consent';
 
 /** A fact from the brand's knowledge base; every claim in a variant must cite one. */
 export const factSchema = z.object({
@@ -62,6 +62,11 @@ export const brandGovernanceSchema = z
   .object({
     /** Decisions must be signed by the approver's key from the roster; only a brand that says so may do without. */
     requireSignedDecisions: z.boolean().default(true),
+    /** What a campaign of the brand may spend on models at most; a brief may ask for less, never more. */
+    budget: z
+      .object({ maxCostEur: z.number().positive().default(5), maxTokens: z.number().int().positive().default(200_000) })
+      .strict()
+      .default({ maxCostEur: 5, maxTokens: 200_000 }),
   })
   .strict();
 export type BrandGovernance = z.infer<typeof brandGovernanceSchema>;

@@ -19,7 +19,7 @@ export function resolveApprovalPlan(
   requestedBy: string,
   roster: Roster,
   segment: Segment,
-  governance: BrandGovernance = { requireSignedDecisions: true },
+  governance: Pick<BrandGovernance, 'requireSignedDecisions'> = { requireSignedDecisions: true },
 ): ApprovalPlan {
   const forBrand = roster.people.filter((p) => p.brands.includes(brief.brand));
   const requester = forBrand.find((p) => p.id === requestedBy);

@@ -10,7 +10,7 @@ export interface ToolRequest {
   agent: string;
   tool: string;
   campaignId: string;
-  context: Record<string, string | number | boolean>;
+  context: Record<string, string | number | boolean | string[]>;
 }
 
 /** The engine's answer, with the deciding policy ids and the policy set's hash for the audit trail. */
@@ -43,9 +43,12 @@ interface LoadedSet {
  * whether a file changed and loads the folder again; if the new files do not load, every request is denied until they
  * do (fail closed), and the reason says so.
  */
-export function loadPolicyEngine(dir: string, options: { recheckEveryMs?: number } = {}): PolicyEngine {
+export function loadPolicyEngine(
+  dir: string,
+  options: { recheckEveryMs?: number; schema?: string } = {},
+): PolicyEngine {
   const recheckEveryMs = options.recheckEveryMs ?? 2000;
-  let current = loadSet(dir, fingerprintOf(dir));
+  let current = loadSet(dir, fingerprintOf(dir), options.schema);
   let brokenBy: { fingerprint: string; problem: string } | null = null;
   let checkedAt = Date.now();
 
@@ -55,7 +58,7 @@ export function loadPolicyEngine(dir: string, options: { recheckEveryMs?: number
     const fingerprint = fingerprintOf(dir);
     if (fingerprint === current.fingerprint || fingerprint === brokenBy?.fingerprint) return;
     try {
-      current = loadSet(dir, fingerprint);
+      current = loadSet(dir, fingerprint, options.schema);
       brokenBy = null;
     } catch (err) {
       brokenBy = { fingerprint, problem: err instanceof Error ? err.message : String(err) };
@@ -100,8 +103,11 @@ export function loadPolicyEngine(dir: string, options: { recheckEveryMs?: number
   };
 }
 
-/** Reads, parses and registers the policy files; throws {@link PolicyLoadError} naming the first problem. */
-function loadSet(dir: string, fingerprint: string): LoadedSet {
+/**
+ * Reads, parses, validates (against `schema`, when given) and registers the policy files; throws
+ * {@link PolicyLoadError} naming the first problem.
+ */
+function loadSet(dir: string, fingerprint: string, schema?: string): LoadedSet {
   const files = policyFiles(dir);
   if (files.length === 0) throw new PolicyLoadError(`no *.cedar files in ${dir}`);
   const staticPolicies: Record<string, string> = {};
@@ -123,11 +129,24 @@ function loadSet(dir: string, fingerprint: string): LoadedSet {
       staticPolicies[name] = policy;
     });
   }
+  if (schema) validate(staticPolicies, schema);
   const hash = hashOf(sources);
   const id = `policies-${hash}`;
   const parsed = cedar.preparsePolicySet(id, { staticPolicies });
   if (parsed.type === 'failure') throw new PolicyLoadError(parsed.errors.map((e) => e.message).join('; '));
   return { id, hash, fingerprint };
+}
+
+/** Strict Cedar validation: a policy naming an attribute, tool or type the schema does not have stops the load. */
+function validate(staticPolicies: Record<string, string>, schema: string): void {
+  const answer = cedar.validate({ validationSettings: { mode: 'strict' }, schema, policies: { staticPolicies } });
+  if (answer.type === 'failure')
+    throw new PolicyLoadError(`the schema does not load: ${answer.errors.map((e) => e.message).join('; ')}`);
+  const first = answer.validationErrors[0];
+  if (first) {
+    const more = answer.validationErrors.length > 1 ? ` (and ${answer.validationErrors.length - 1} more)` : '';
+    throw new PolicyLoadError(`${first.policyId} does not validate against the schema: ${first.error.message}${more}`);
+  }
 }
 
 function policyFiles(dir: string): string[] {

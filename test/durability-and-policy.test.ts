@@ -2,11 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ActivityFailure, type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStoredTrail } from '../activities/audit-store';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { Failure } from '../domain/failures';
 import { PROJECT_ROOT } from '../worker/config';
 import { auditTrailQuery } from '../workflows/messages';
-import { CampaignEnv } from './support/campaign-env';
+import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 
 let env: CampaignEnv;
 beforeAll(async () => {
@@ -54,6 +55,38 @@ describe('governance', () => {
     expect(trail.at(-1)).toMatchObject({ step: 'publish', outcome: 'failed' });
     expect(existsSync(resolve(env.outboxDir, handle.workflowId))).toBe(false);
     await env.stopWorker(worker);
+  });
+
+  it('denies every step of a raw start whose channel needs a consent its audience lacks, and audits the denial', async () => {
+    const worker = await env.startWorker();
+    const brief = { ...GOOD_BRIEF, audience: { ...GOOD_BRIEF.audience, purpose: 'personalised-ads' as const } };
+    const workflowId = `raw-consent-${Math.random().toString(36).slice(2, 8)}`;
+    // Started raw, past the CLI that would refuse it: the schema passes, the consent policy does not.
+    const handle = await env.client.workflow.start('campaignWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [{ brief, requestedBy: 'lena.vogel' }],
+    });
+    const failure = await handle.result().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    let cause: unknown = failure;
+    while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+    expect((cause as ApplicationFailure).type).toBe(Failure.PolicyDenied);
+    expect((cause as Error).message).toMatch(
+      /^orchestrator may not call roster\.read: forbidden by consent#email-needs-email-consent/,
+    );
+    const stored = readStoredTrail(env.auditDir, workflowId).events;
+    expect(stored.map((e) => `${e.step}:${e.outcome}`)).toEqual(['start:ok', 'plan:failed']);
+    await env.stopWorker(worker);
+  });
+
+  it('refuses to start a worker whose policies do not validate against the schema (fail closed)', () => {
+    const policyDir = CampaignEnv.policiesWithout();
+    writeFileSync(
+      resolve(policyDir, 'typo.cedar'),
+      'permit (principal, action, resource) when { context.budgetLeft > 0 };',
+    );
+    expect(() => env.deps({ policyDir })).toThrow(/typo#@0 does not validate against the schema: .*budgetLeft/);
   });
 
   it('refuses to start a worker whose policy folder has a broken file (fail closed)', () => {

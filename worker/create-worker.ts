@@ -11,6 +11,7 @@ import { createOpenAIProvider } from '../activities/model-gateway/openai-provide
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
 import { ensureWorkerKey, KEYRING_FILE } from '../client/keys';
+import { cedarSchemaText } from '../domain/policy-context';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
 import { codeVersion } from './code-version';
@@ -24,7 +25,8 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
   const config = loadModelConfig(paths.modelConfigFile, env);
   return {
     data: createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) }),
-    policies: loadPolicyEngine(paths.policyDir),
+    // Validated against the schema generated from the step catalogue: a policy that does not validate stops the worker.
+    policies: loadPolicyEngine(paths.policyDir, { schema: cedarSchemaText() }),
     models: createModelGateway({
       config,
       templates: loadPromptTemplates(paths.promptDir),

@@ -58,7 +58,8 @@ export function offlineVariants(
   return brief.channels.map((channel) => {
     const limits = CHANNEL_LIMITS[channel];
     const headline = fitFirst([usable[0]?.text ?? brief.product, brief.product], limits.headline ?? 30);
-    const sentences = facts.map((f) => (channel === 'search-ad' ? `${f.claim}.` : f.text));
+    // Channels with room for one short line quote the facts' short claims.
+    const sentences = facts.map((f) => ((limits.body ?? 0) <= 90 ? `${f.claim}.` : f.text));
     const closing = channel === 'email' && disclaimer ? [disclaimer] : [];
     const body = fitSentences(sentences, closing, limits.body ?? 90, brief.product);
     // A headline taken from a key message cites the facts behind that message; the body cites what it quotes.
