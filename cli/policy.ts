@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { terminalText } from '../domain/escape';
 import { workerPaths } from '../worker/config';
-import { CliError } from './errors';
+import { BAD_INPUT, CliError } from './errors';
 
-/** `campaign policy validate [DIR]` and `campaign policy whatif --policies DIR [--query QUERY]`. */
+/** `campaign policy validate | explain | test | whatif`. */
 export function registerPolicy(program: Command): void {
   const policy = program.command('policy').description('check policies, and what a change to them would change');
   policy
@@ -14,7 +14,62 @@ export function registerPolicy(program: Command): void {
     .action(async (dir: string | undefined) => {
       const folder = resolve(dir ?? workerPaths().policyDir);
       const engine = await load(folder);
-      console.log(`${folder}: loads, policy set ${engine.policySetHash}`);
+      console.log(`${folder}: loads and validates against the schema, policy set ${engine.policySetHash}`);
+    });
+  policy
+    .command('explain')
+    .description('decide one tool call under the policies and say which policies decided it')
+    .requiredOption('--agent <role>', 'the agent role (the Cedar principal)')
+    .requiredOption('--tool <tool>', 'the tool (the Cedar action)')
+    .option('--context <json>', 'the context the policies see, as JSON (see domain/policy-context.ts)', '{}')
+    .option('--policies <dir>', 'policy folder (default: CAMPAIGN_POLICY_DIR or policies/)')
+    .action(async (opts: { agent: string; tool: string; context: string; policies?: string }) => {
+      let context: Record<string, string | number | boolean | string[]>;
+      try {
+        context = JSON.parse(opts.context) as typeof context;
+      } catch {
+        throw new CliError(`--context: not JSON: ${opts.context}`, BAD_INPUT);
+      }
+      const engine = await load(resolve(opts.policies ?? workerPaths().policyDir));
+      const decision = engine.decide({ agent: opts.agent, tool: opts.tool, campaignId: 'explain', context });
+      console.log(`${opts.agent} → ${opts.tool}: ${decision.kind.toUpperCase()}`);
+      console.log(`  deciding policies: ${decision.policyIds.join(', ') || 'none'}`);
+      if (decision.kind === 'deny') console.log(`  reasons: ${decision.reasons.join('; ')}`);
+      console.log(`  policy set ${decision.policySetHash}`);
+    });
+  policy
+    .command('test')
+    .description('run the golden decision table (policies/decisions.yaml) against the policies; exit 1 on any mismatch')
+    .option('--table <file>', 'the decision table (default: policies/decisions.yaml beside the policies)')
+    .option('--policies <dir>', 'policy folder (default: CAMPAIGN_POLICY_DIR or policies/)')
+    .action(async (opts: { table?: string; policies?: string }) => {
+      const dir = resolve(opts.policies ?? workerPaths().policyDir);
+      const engine = await load(dir);
+      const table = resolve(opts.table ?? `${dir}/decisions.yaml`);
+      const { readFileSync } = await import('node:fs');
+      const { parse } = await import('yaml');
+      let rows: {
+        agent: string;
+        tool: string;
+        expect: 'allow' | 'deny';
+        context?: Record<string, string | number | boolean | string[]>;
+      }[];
+      try {
+        rows = parse(readFileSync(table, 'utf8'));
+      } catch (err) {
+        throw new CliError(`--table: cannot read ${table} (${(err as Error).message.split('\n')[0]})`, BAD_INPUT);
+      }
+      const wrong = rows.filter(
+        (row) =>
+          engine.decide({ agent: row.agent, tool: row.tool, campaignId: 'test', context: row.context ?? {} }).kind !==
+          row.expect,
+      );
+      for (const row of wrong)
+        console.log(
+          `  MISMATCH ${row.agent} → ${row.tool} ${JSON.stringify(row.context ?? {})}: expected ${row.expect}`,
+        );
+      console.log(`${rows.length - wrong.length} of ${rows.length} decisions as the table expects (${table})`);
+      if (wrong.length > 0) process.exitCode = 1;
     });
   policy
     .command('whatif')
@@ -55,8 +110,10 @@ export function registerPolicy(program: Command): void {
 /** Loads a policy folder; Cedar is loaded only here, because it costs every other command its start-up time. */
 async function load(dir: string) {
   const { loadPolicyEngine, PolicyLoadError } = await import('../policies/engine');
+  const { cedarSchemaText } = await import('../domain/policy-context');
   try {
-    return loadPolicyEngine(dir);
+    // Validated against the same generated schema a worker uses, so what passes here also starts a worker.
+    return loadPolicyEngine(dir, { schema: cedarSchemaText() });
   } catch (err) {
     if (err instanceof PolicyLoadError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CliError(`${dir}: ${(err as Error).message}`);

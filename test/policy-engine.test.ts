@@ -13,7 +13,7 @@ interface Row {
   context?: Record<string, string | number>;
 }
 
-const rows = parse(readFileSync(resolve(import.meta.dirname, 'fixtures/policy-matrix.yaml'), 'utf8')) as Row[];
+const rows = parse(readFileSync(resolve(PROJECT_ROOT, 'policies/decisions.yaml'), 'utf8')) as Row[];
 const engine = loadPolicyEngine(resolve(PROJECT_ROOT, 'policies'));
 
 describe('policy matrix', () => {
