@@ -1,8 +1,9 @@
 import { researchSelectionSchema } from '../domain/agent-outputs';
-import type { Research } from '../domain/campaign';
+import type { Research, ScreenedText } from '../domain/campaign';
 import type { ResearchInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
+import { injectionReasons } from './privacy/injection';
 import { retrieveFacts } from './retrieval';
 
 /** The researcher agent: ranked facts from the knowledge base, and the audience that consented to this purpose. */
@@ -13,7 +14,13 @@ export function createResearcher({ data, models }: ActivityDeps) {
       const kb = data.knowledgeBase(brief.brand);
       const segment = data.segment(brief.brand, brief.audience.segment);
       const consented = segment.records.filter((r) => r.consent.includes(brief.audience.purpose));
-      const retrieved = retrieveFacts(kb.facts, brief);
+      // A fact that reads as an instruction to the model is left out: no model sees it and no copy can cite it.
+      const screened: ScreenedText[] = [];
+      const retrieved = retrieveFacts(kb.facts, brief).filter((fact) => {
+        const reasons = injectionReasons(`${fact.text} ${fact.claim}`);
+        if (reasons.length > 0) screened.push({ where: `fact ${fact.id}`, reasons });
+        return reasons.length === 0;
+      });
       const { output, provenance } = await models.generate({
         role: 'researcher',
         variables: {
@@ -37,6 +44,7 @@ export function createResearcher({ data, models }: ActivityDeps) {
           excludedRecords: segment.records.length - consented.length,
         },
         provenance,
+        ...(screened.length > 0 ? { screened } : {}),
       };
     },
   };

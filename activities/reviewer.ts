@@ -3,6 +3,7 @@ import type { ReviewFinding, ReviewReport } from '../domain/campaign';
 import type { ReviewInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
+import { quoteInjections } from './privacy/injection';
 import { countClaims, reviewVariant } from './review-rules';
 
 /** The reviewer agent: deterministic rule checks decide; the model only adds advice on tone and clarity. */
@@ -19,7 +20,11 @@ export function createReviewer({ data, models }: ActivityDeps) {
           blocking: true,
           detail: `no variant for ${channel}`,
         }));
-      const findings = [...missing, ...variants.flatMap((v) => reviewVariant(v, research, kb))];
+      const findings = [
+        ...missing,
+        ...variants.flatMap((v) => reviewVariant(v, research, kb)),
+        ...injectionFindings(brief, research),
+      ];
       const { output, provenance } = await models.generate({
         role: 'reviewer',
         variables: {
@@ -47,4 +52,23 @@ export function createReviewer({ data, models }: ActivityDeps) {
       };
     },
   };
+}
+
+/** The approver sees every passage that read as an instruction to the models, and what was done with it. */
+function injectionFindings(brief: ReviewInput['brief'], research: ReviewInput['research']): ReviewFinding[] {
+  const facts = (research.screened ?? []).map((s) => ({
+    variantId: 'research',
+    kind: 'injection' as const,
+    blocking: false,
+    detail: `${s.where} was left out: it ${s.reasons.join(' and ')}`,
+  }));
+  const passages = quoteInjections({ objective: brief.objective, keyMessages: brief.keyMessages }, 'brief').flagged.map(
+    (f) => ({
+      variantId: 'brief',
+      kind: 'injection' as const,
+      blocking: false,
+      detail: `${f.where} went to the models as quoted data: it ${f.reasons.join(' and ')}`,
+    }),
+  );
+  return [...facts, ...passages];
 }

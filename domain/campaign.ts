@@ -44,6 +44,14 @@ export interface Provenance {
   usage: ModelUsage;
   /** Personal data redacted from what the model was given, and found in what it answered. */
   privacy?: { redacted: PiiCounts; foundInOutput: PiiCounts };
+  /** Passages the model was given as quoted data because they read as instructions to it. */
+  injections?: ScreenedText[];
+}
+
+/** A text that read as an instruction aimed at a model: where it was, and why. */
+export interface ScreenedText {
+  where: string;
+  reasons: string[];
 }
 
 /** What the researcher found: facts with ids and the consented audience. */
@@ -51,6 +59,8 @@ export interface Research {
   facts: { id: string; kind: string; text: string; claim: string }[];
   audience: { segment: string; purpose: string; consentedRecords: number; excludedRecords: number };
   provenance: Provenance;
+  /** Retrieved facts left out because they read as instructions to the model. */
+  screened?: ScreenedText[];
 }
 
 /** A key message of the creative brief and the facts that support it. */
@@ -96,6 +106,7 @@ export interface ReviewFinding {
     | 'missing-disclaimer'
     | 'pii'
     | 'markup'
+    | 'injection'
     | 'channel-limit'
     | 'missing-citation'
     | 'missing-variant'

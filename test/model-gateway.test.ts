@@ -68,6 +68,21 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
 }
 
 describe('model gateway over the real openai client and a loopback server', () => {
+  it('gives an agent only the fields of its schema: an answer that asks for a tool carries no tool call', async () => {
+    replies = [
+      {
+        answer: {
+          factIds: ['TERM-1'],
+          rationale: 'ok',
+          tool: 'asset.publish',
+          function_call: { name: 'publishCampaign' },
+        },
+      },
+    ];
+    const { output } = await inActivity(() => gateway().generate(call));
+    expect(output).toEqual({ factIds: ['TERM-1'], rationale: 'ok' });
+  });
+
   it.each(['responses', 'chat'] as const)(
     'parses a structured answer through the %s API and prices its usage',
     async (mode) => {

@@ -239,8 +239,8 @@ export class CampaignRun {
       model,
       usage,
       privacy: provenance?.privacy,
-      // What the reviewer found is evidence in its own right, not only behind a hash.
-      detail: this.stores ? reviewDetail(output) : undefined,
+      // What the reviewer found, and what was screened as injected instructions, is evidence in its own right.
+      detail: this.stores ? stepDetail(output, provenance) : undefined,
     });
   }
 }
@@ -255,11 +255,17 @@ interface StepRecord {
   provenance: Provenance | undefined;
 }
 
-/** The findings and claim counts of a review, for its audit event; nothing for other steps. */
-function reviewDetail(output: unknown): Record<string, unknown> | undefined {
-  if (!output || typeof output !== 'object' || !('findings' in output)) return undefined;
-  const { findings, claims, blocking } = output as { findings: unknown; claims?: unknown; blocking?: unknown };
-  return { findings, claims, blocking };
+/** A step's evidence beyond hashes: a review's findings and claim counts; the passages screened as injections. */
+function stepDetail(output: unknown, provenance: Provenance | undefined): Record<string, unknown> | undefined {
+  const detail: Record<string, unknown> = {};
+  if (output && typeof output === 'object' && 'findings' in output) {
+    const { findings, claims, blocking } = output as { findings: unknown; claims?: unknown; blocking?: unknown };
+    Object.assign(detail, { findings, claims, blocking });
+  }
+  const screened = (output as { screened?: unknown[] } | null)?.screened ?? [];
+  const injections = [...screened, ...(provenance?.injections ?? [])];
+  if (injections.length > 0) detail.injections = injections;
+  return Object.keys(detail).length > 0 ? detail : undefined;
 }
 
 /** The model provenance of an agent's output, if the step called a model. */

@@ -5,6 +5,7 @@ import type { ModelUsage, Provenance } from '../../domain/campaign';
 import { Failure } from '../../domain/failures';
 import { hashOf } from '../../domain/hash';
 import { NO_USAGE } from '../../domain/usage';
+import { quoteInjections } from '../privacy/injection';
 import { redactDeep } from '../privacy/pii';
 import { type AgentRole, type ModelConfig, priceOf } from './model-config';
 import { OFFLINE_MODEL } from './offline';
@@ -83,8 +84,10 @@ export function createModelGateway(deps: {
     provider: provider.name,
     async generate<T>(call: GenerateCall<T>) {
       const template = templates[call.role];
-      // Personal data never reaches a model: every string of the prompt's variables is redacted first.
-      const { value: variables, counts: redacted } = redactDeep(call.variables);
+      // Personal data never reaches a model: every string of the prompt's variables is redacted first. Text that reads
+      // as an instruction to the model goes in as quoted data.
+      const { value: safe, counts: redacted } = redactDeep(call.variables);
+      const { value: variables, flagged: injections } = quoteInjections(safe);
       const prompt = renderPrompt(template, variables);
       const started = Date.now();
       const replies: { reply: ProviderReply; cached: boolean }[] = [];
@@ -114,6 +117,7 @@ export function createModelGateway(deps: {
           promptTemplateHash: template.hash,
           usage,
           privacy: { redacted, foundInOutput },
+          ...(injections.length > 0 ? { injections } : {}),
         },
       };
     },

@@ -41,7 +41,7 @@ export class CampaignEnv {
   }
 
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
-  deps(overrides: { policyDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
+  deps(overrides: { policyDir?: string; dataDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
     const defaults = workerPaths({});
     return productionDeps(
       {
@@ -51,6 +51,7 @@ export class CampaignEnv {
         keyDir: this.keyDir,
         auditDir: this.auditDir,
         policyDir: overrides.policyDir ?? defaults.policyDir,
+        dataDir: overrides.dataDir ?? defaults.dataDir,
       },
       overrides.modelEnv ?? {},
     );
