@@ -25,6 +25,7 @@ export function createCopywriter({ data, models }: ActivityDeps) {
           languageName: languageName(brief.language),
         },
         schema: variantSetOutputSchema,
+        brief,
         schemaName: 'variant_set',
         offline: (redact) => ({
           variants: offlineVariants(

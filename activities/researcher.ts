@@ -30,6 +30,7 @@ export function createResearcher({ data, models }: ActivityDeps) {
           languageName: languageName(brief.language),
         },
         schema: researchSelectionSchema,
+        brief,
         schemaName: 'research_selection',
         offline: () => ({ factIds: retrieved.map((f) => f.id), rationale: 'offline model: every retrieved fact' }),
       });

@@ -34,6 +34,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
           languageName: languageName(brief.language),
         },
         schema: reviewAdviceSchema,
+        brief,
         schemaName: 'review_advice',
         offline: () => ({ advisories: [] }),
       });

@@ -21,6 +21,7 @@ export function createStrategist({ data, models }: ActivityDeps) {
           languageName: languageName(brief.language),
         },
         schema: creativeBriefOutputSchema,
+        brief,
         schemaName: 'creative_brief',
         offline: (redact) => offlineCreativeBrief(redact(brief), redact(research)),
       });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit';
+import { registerBudget } from './budget';
 import { registerDecisions } from './decide';
 import { registerDev } from './dev';
 import { describeFailure } from './errors';
@@ -22,6 +23,7 @@ for (const register of [
   registerStatus,
   registerInbox,
   registerDecisions,
+  registerBudget,
   registerKeys,
   registerAudit,
   registerReplay,

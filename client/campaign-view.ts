@@ -1,5 +1,6 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { type GateState, mayApprove, mayDecide } from '../domain/approval-rules';
+import type { BudgetStatus } from '../domain/budget-decision';
 import type { ModelUsage, PendingApproval } from '../domain/campaign';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import type { CampaignMemo } from '../workflows/messages';
@@ -24,6 +25,8 @@ export interface CampaignView {
   signaturesRequired: boolean | null;
   /** Model tokens and cost so far. */
   usage: ModelUsage | null;
+  /** The model budget a step waits at, for an approver to raise it or stop the campaign; null otherwise. */
+  budget: BudgetStatus | null;
 }
 
 /** What waits at the campaign's gate now, from its memo; the memo keeps the last request after the gate closes. */
@@ -34,6 +37,13 @@ export function pendingApproval(info: WorkflowExecutionInfo | WorkflowExecutionD
   return waiting ? (memo.pending ?? null) : null;
 }
 
+/** The budget the campaign waits at now, from its memo. */
+export function pendingBudget(info: WorkflowExecutionInfo | WorkflowExecutionDescription): BudgetStatus | null {
+  const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
+  const waiting = info.status.name === 'RUNNING' && info.typedSearchAttributes.get(CampaignStage) === 'awaiting-budget';
+  return waiting ? (memo.budget ?? null) : null;
+}
+
 /** Builds the view of one execution from its listing or description, with the gate's own approval rules. */
 export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDescription): CampaignView {
   const memo = (info.memo ?? {}) as Partial<CampaignMemo>;
@@ -42,6 +52,9 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
   // Change rounds only limit change requests, which neither list depends on.
   const gate: GateState | null =
     pending && plan ? { plan, requestedBy: memo.requestedBy, pending, changesUsed: 0 } : null;
+  const budget = pendingBudget(info);
+  // Any approver in the plan other than the requester decides on a budget.
+  const budgetDeciders = budget && plan ? plan.eligibleApprovers.filter((id) => id !== memo.requestedBy) : [];
   return {
     workflowId: info.workflowId,
     status: info.status.name,
@@ -51,11 +64,12 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
     requestedBy: memo.requestedBy ?? null,
     requiredApprovals: plan?.requiredApprovals ?? null,
     approvedBy: pending?.approvedBy ?? [],
-    mayDecide: gate ? mayDecide(gate) : [],
+    mayDecide: gate ? mayDecide(gate) : budgetDeciders,
     mayApprove: gate ? mayApprove(gate) : [],
     contentHash: pending?.contentHash ?? null,
     deadline: pending?.deadline ?? null,
     signaturesRequired: plan ? (plan.signatures?.required ?? false) : null,
     usage: memo.usage ?? null,
+    budget,
   };
 }

@@ -50,6 +50,15 @@ export async function sendDecision(
   decision: Decision,
   timeoutMs = DECIDE_TIMEOUT_MS,
 ): Promise<DecisionReceipt> {
+  await requirePollers(client, taskQueue);
+  const handle = client.workflow.getHandle(campaignId);
+  return answeredInTime(campaignId, decision.decidedAt, timeoutMs, () =>
+    handle.executeUpdate(decideUpdate, { args: [decision] }),
+  );
+}
+
+/** Refuses to send when no worker polls `taskQueue`, since nothing would answer. */
+export async function requirePollers(client: Client, taskQueue: string): Promise<void> {
   if ((await workflowPollers(client, taskQueue)).length === 0) {
     throw new ClientError(
       'not-sent',
@@ -57,10 +66,22 @@ export async function sendDecision(
         'Start one (`npx campaign worker`, or `npm start`) and decide again',
     );
   }
+}
+
+/**
+ * Sends a decision made at `decidedAt` through `send` and waits at most `timeoutMs` for the workflow's answer; a
+ * refusal comes back as the gate's own message.
+ */
+export async function answeredInTime<T>(
+  campaignId: string,
+  decidedAt: string | undefined,
+  timeoutMs: number,
+  send: () => Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, fail) => {
     timer = setTimeout(() => {
-      const expires = new Date(Date.parse(decision.decidedAt ?? '') + DECISION_FRESH_MS).toISOString();
+      const expires = new Date(Date.parse(decidedAt ?? '') + DECISION_FRESH_MS).toISOString();
       fail(
         new ClientError(
           'not-sent',
@@ -71,8 +92,7 @@ export async function sendDecision(
     }, timeoutMs);
   });
   try {
-    const handle = client.workflow.getHandle(campaignId);
-    return await Promise.race([handle.executeUpdate(decideUpdate, { args: [decision] }), late]);
+    return await Promise.race([send(), late]);
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       throw new ClientError('not-sent', `refused: ${err.cause?.message ?? err.message}`, { cause: err });

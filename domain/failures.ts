@@ -27,6 +27,8 @@ export const Failure = {
   DecisionRefused: 'DecisionRefused',
   /** The audit store refused events that do not continue the campaign's stored chain. */
   AuditRefused: 'AuditRefused',
+  /** A model call would have gone over the campaign's budget, so it was not made; an approver decides. */
+  BudgetExceeded: 'BudgetExceeded',
 } as const;
 
 /** One of {@link Failure}'s names. */
@@ -42,4 +44,5 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   Failure.ModelRequestRejected,
   Failure.ModelOutputInvalid,
   Failure.AuditRefused,
+  Failure.BudgetExceeded,
 ];

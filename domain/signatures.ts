@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { BudgetDecision } from './budget-decision';
 import type { Decision } from './decision';
 import { canonicalJson } from './hash';
 
@@ -106,4 +107,47 @@ export function freshnessRefusal(decidedAt: string, now: number): string | null 
   }
   if (at - now > DECISION_SKEW_MS) return `decision.decidedAt: ${decidedAt} is in the future; check the clock`;
   return null;
+}
+
+/** The exact bytes an approver signs for a budget decision on `campaignId`. */
+export function budgetSignedBytes(campaignId: string, decision: BudgetDecision): Uint8Array {
+  return utf8ToBytes(
+    canonicalJson({
+      campaignId,
+      kind: 'budget',
+      decision: decision.decision,
+      approver: decision.approver,
+      maxCostEur: decision.decision === 'raise' ? decision.maxCostEur : null,
+      reason: decision.decision === 'stop' ? decision.reason : null,
+      decidedAt: decision.decidedAt,
+    }),
+  );
+}
+
+/** Signs a budget decision for `campaignId` with a secret key (hex). */
+export function signBudgetDecision(campaignId: string, decision: BudgetDecision, secretKeyHex: string): BudgetDecision {
+  const secret = hexToBytes(secretKeyHex);
+  const value = bytesToHex(ed25519.sign(budgetSignedBytes(campaignId, decision), secret));
+  return { ...decision, signature: { keyId: keyIdOf(bytesToHex(ed25519.getPublicKey(secret))), value } };
+}
+
+/** Why a budget decision's signature does not prove `publicKeyHex`'s holder made it for `campaignId`; null when it does. */
+export function budgetSignatureRefusal(
+  campaignId: string,
+  decision: BudgetDecision,
+  publicKeyHex: string | undefined,
+): string | null {
+  const { approver, signature } = decision;
+  if (!publicKeyHex) return `${approver} has no signing key in the roster, so their decision cannot be verified`;
+  if (!signature)
+    return `decision.signature: required; sign it with \`npx campaign budget ${campaignId} --as ${approver}\``;
+  if (signature.keyId !== keyIdOf(publicKeyHex))
+    return `decision.signature: made with key ${signature.keyId}, not ${approver}'s`;
+  try {
+    if (ed25519.verify(hexToBytes(signature.value), budgetSignedBytes(campaignId, decision), hexToBytes(publicKeyHex)))
+      return null;
+  } catch {
+    // An unreadable signature is a wrong one.
+  }
+  return `decision.signature: does not verify for ${approver} on this campaign`;
 }

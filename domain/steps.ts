@@ -134,4 +134,10 @@ export const MODEL_AGENTS: readonly ModelAgent[] = [
 ];
 
 /** The stages a campaign moves through, as the `CampaignStage` search attribute shows them. */
-export type Stage = (typeof STEPS)[StepName]['stage'] | 'awaiting-approval' | 'published' | 'rejected' | 'failed';
+export type Stage =
+  | (typeof STEPS)[StepName]['stage']
+  | 'awaiting-approval'
+  | 'awaiting-budget'
+  | 'published'
+  | 'rejected'
+  | 'failed';

@@ -2,18 +2,22 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readBriefFile } from '../client/brief-file';
+import { sealBudgetDecision } from '../client/budget';
 import { type DecisionDraft, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import type { Brief } from '../domain/brief';
+import { FakeOpenAI } from '../test/support/fake-openai';
+import { campaignScript } from '../test/support/scripted-model';
 import { PROJECT_ROOT } from '../worker/config';
-import { decideUpdate } from '../workflows/messages';
+import { budgetDecisionUpdate, campaignStateQuery, decideUpdate } from '../workflows/messages';
 
 /**
  * Records a replay fixture on the offline model and a throwaway server: `npm run record-history -- NAME [SCENARIO]`.
  * Scenarios: `approved` (the sample, one approval) and `high-risk-changes` (a sensitive audience: changes requested,
- * then two approvals). Record a new file after a change to the workflow and keep the old ones, so the replay test
+ * then two approvals) and `budget-raise` (scripted paid models: the campaign reaches its budget, an approver raises it,
+ * then approves). Record a new file after a change to the workflow and keep the old ones, so the replay test
  * proves that campaigns started on earlier code still replay.
  */
 const [name = 'sample-campaign-approved', scenario = 'approved'] = process.argv.slice(2);
@@ -21,8 +25,20 @@ const out = resolve(PROJECT_ROOT, 'test/fixtures/histories', `${name}.json`);
 const sample = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
 const highRisk: Brief = { ...sample, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' } };
 
-const SCENARIOS: Record<string, { brief: Brief; rounds: ((hash: string) => DecisionDraft)[][] }> = {
+interface Scenario {
+  brief: Brief;
+  rounds: ((hash: string) => DecisionDraft)[][];
+  /** Paid models on a scripted loopback server, and the budget raise the campaign waits for first. */
+  raiseBudgetTo?: number;
+}
+
+const SCENARIOS: Record<string, Scenario> = {
   approved: { brief: sample, rounds: [[(h) => approve('jonas.weber', h)]] },
+  'budget-raise': {
+    brief: { ...sample, budget: { maxCostEur: 0.005 } },
+    rounds: [[(h) => approve('jonas.weber', h)]],
+    raiseBudgetTo: 1,
+  },
   'high-risk-changes': {
     brief: highRisk,
     rounds: [
@@ -35,10 +51,18 @@ const chosen = SCENARIOS[scenario];
 if (!chosen) throw new Error(`unknown scenario '${scenario}'; use one of ${Object.keys(SCENARIOS).join(', ')}`);
 delete process.env.OPENAI_API_KEY;
 delete process.env.OPENAI_BASE_URL;
+const fake = chosen.raiseBudgetTo ? await FakeOpenAI.start(campaignScript()) : undefined;
+if (fake) Object.assign(process.env, { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fixture' });
 
 await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
   const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue);
   const handle = client.workflow.getHandle(workflowId);
+  if (chosen.raiseBudgetTo) {
+    while (!(await handle.query(campaignStateQuery)).budget) await new Promise((r) => setTimeout(r, 200));
+    const draft = { decision: 'raise', approver: 'jonas.weber', maxCostEur: chosen.raiseBudgetTo } as const;
+    const raise = sealBudgetDecision(workflowId, draft, { keyDir, signaturesRequired: true });
+    await handle.executeUpdate(budgetDecisionUpdate, { args: [raise] });
+  }
   for (const [index, decisions] of chosen.rounds.entries()) {
     const { contentHash: hash } = await waitForApproval(handle, { round: index + 1 });
     for (const decide of decisions) {
@@ -49,6 +73,7 @@ await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
   await handle.result();
   writeFileSync(out, `${historyToJSON(await handle.fetchHistory())}\n`);
 });
+await fake?.close();
 process.stderr.write(`wrote ${out}\n`);
 
 function approve(approver: string, contentHash: string): DecisionDraft {

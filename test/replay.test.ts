@@ -13,7 +13,9 @@ import type { CampaignResult } from '../domain/campaign';
 // in a policy envelope and the workflow ran its steps from the step catalogue, v5 (both scenarios) after the
 // lean-history patch (planning as a local activity, search attributes and memo written only when they change), v6
 // (both scenarios) with signed decisions, a validated input and a publisher that verifies its evidence, v7 (both)
-// after the audit-store patch (events to the audit store as the campaign runs, findings in the review event).
+// after the audit-store patch (events to the audit store as the campaign runs, findings in the review event), v8 (both,
+// and a campaign that reaches its model budget on scripted paid models and has it raised) after the budget-gate patch
+// (audit events ride with every step; a step over the budget waits for an approver).
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -31,8 +33,18 @@ function resultOf(history: temporal.api.history.v1.IHistory): CampaignResult {
   return defaultPayloadConverter.fromPayload<CampaignResult>(payload);
 }
 
-/** Every activity input the workflow scheduled, as the JSON text that went over the wire. */
+/**
+ * Every activity input the workflow scheduled, as the JSON text that went over the wire, without the audit events that
+ * ride along for the store (the governance interceptor takes them out before the activity runs).
+ */
 function activityInputs(history: temporal.api.history.v1.IHistory): string[] {
+  return rawActivityInputs(history).map((text) => {
+    const { audit: _, ...input } = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(input);
+  });
+}
+
+function rawActivityInputs(history: temporal.api.history.v1.IHistory): string[] {
   return (history.events ?? []).flatMap((e) => {
     const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
     return payload?.data ? [Buffer.from(payload.data).toString('utf8')] : [];
@@ -96,5 +108,23 @@ describe.each(fixtures.filter((f) => f.version >= 6))('$file (signed decisions)'
         signature: { keyId: expect.stringMatching(/^ed25519:/), value: expect.stringMatching(/^[0-9a-f]{128}$/) },
       });
     }
+  });
+});
+
+describe.each(fixtures.filter((f) => f.version >= 8))('$file (audit with every step)', ({ file, history }) => {
+  it('sends each audit event to the store with the next step, so the store is never more than one step behind', () => {
+    const carried = rawActivityInputs(history).flatMap((text) =>
+      ((JSON.parse(text) as { audit?: { seq: number }[] }).audit ?? []).map((e) => e.seq),
+    );
+    const { audit } = resultOf(history);
+    // The events before publishing all went with a step (the first with the planning step, a local activity whose
+    // input the history does not keep); the rest went in the last local activity.
+    const publish = audit.find((e) => e.step === 'publish')?.seq ?? 0;
+    expect(publish).toBeGreaterThan(5);
+    for (let seq = 2; seq < publish; seq++) expect(carried).toContain(seq);
+    if (!file.includes('budget')) return;
+    const raise = audit.find((e) => e.step === 'budget');
+    expect(raise).toMatchObject({ action: 'raise', actor: { id: 'jonas.weber' }, detail: { maxCostEur: 1 } });
+    expect(carried).toContain(raise?.seq);
   });
 });

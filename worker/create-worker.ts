@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createFileAuditStore } from '../activities/audit-store';
+import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
 import { governedActivities } from '../activities/governed';
 import { createModelGateway } from '../activities/model-gateway/gateway';
@@ -23,8 +24,10 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<Worker
 /** Real activity collaborators from the configured folders; a broken policy file throws here (fail closed). */
 export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   const config = loadModelConfig(paths.modelConfigFile, env);
+  const data = createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) });
+  const audit = createFileAuditStore(paths.auditDir, ensureWorkerKey(paths.keyDir));
   return {
-    data: createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) }),
+    data,
     // Validated against the schema generated from the step catalogue: a policy that does not validate stops the worker.
     policies: loadPolicyEngine(paths.policyDir, { schema: cedarSchemaText() }),
     models: createModelGateway({
@@ -33,9 +36,10 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
       provider: config.provider === 'openai' ? createOpenAIProvider(config) : createOfflineProvider(),
       // Only paid answers are worth keeping: the offline model is deterministic and free.
       cache: config.provider === 'openai' ? createFileResponseCache(paths.cacheDir) : NO_RESPONSE_CACHE,
+      budget: createBudgetGuard(paths.auditDir, data, audit),
     }),
     outboxDir: paths.outboxDir,
-    audit: createFileAuditStore(paths.auditDir, ensureWorkerKey(paths.keyDir)),
+    audit,
     code: codeVersion(),
   };
 }

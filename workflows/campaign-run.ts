@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Actor, AuditEvent, PolicyRecord } from '../domain/audit';
+import type { BudgetStatus } from '../domain/budget-decision';
 import type {
   ApprovalPlan,
   ApprovalRequest,
@@ -24,6 +25,7 @@ import { STEPS, type Stage, type StepName } from '../domain/steps';
 import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
 import { ApprovalGate, type GateOutcome } from './approval-gate';
 import { AuditChain } from './audit-chain';
+import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
 import { renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
@@ -40,6 +42,12 @@ export const LEAN_HISTORY_PATCH = 'lean-history';
  */
 export const AUDIT_STORE_PATCH = 'audit-store';
 
+/**
+ * Campaigns started from this patch send their audit events to the store with every step (not only at the end), and
+ * wait for an approver when a model call would go over the budget instead of failing.
+ */
+export const BUDGET_GATE_PATCH = 'budget-gate';
+
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
   readonly audit = new AuditChain();
@@ -48,20 +56,29 @@ export class CampaignRun {
   private current: StepName | 'approval' = 'plan';
   private plan: ApprovalPlan | null = null;
   private approvalGate: ApprovalGate | undefined;
+  /** Where a step that reached the budget waits for an approver; only in campaigns from {@link BUDGET_GATE_PATCH}. */
+  private budgetGate: BudgetGate | undefined;
+  private readonly budgets: boolean;
   private readonly usageByStep: Record<string, ModelUsage> = {};
   private readonly lean: boolean;
   /** Whether this campaign sends its audit events to the audit store, and how many the store has so far. */
   private readonly stores: boolean;
   private stored = 0;
   /** What the search attributes and the memo show now, so unchanged values are not written again. */
-  private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined };
+  private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined; budget: boolean };
   private closed = false;
 
   constructor(private readonly input: CampaignInput) {
     this.lean = patched(LEAN_HISTORY_PATCH);
     this.stores = patched(AUDIT_STORE_PATCH);
+    this.budgets = patched(BUDGET_GATE_PATCH);
     const attributes = workflowInfo().typedSearchAttributes;
-    this.shown = { stage: attributes.get(CampaignStage), risk: attributes.get(CampaignRisk), memo: undefined };
+    this.shown = {
+      stage: attributes.get(CampaignStage),
+      risk: attributes.get(CampaignRisk),
+      memo: undefined,
+      budget: false,
+    };
     setHandler(
       campaignStateQuery,
       () => ({
@@ -71,8 +88,9 @@ export class CampaignRun {
         pending: this.approvalGate?.pending ?? null,
         auditHead: this.audit.head,
         usage: this.usage(),
+        budget: this.budgetGate?.pending ?? null,
       }),
-      { description: 'Stage, approval plan and the content awaiting a decision.' },
+      { description: 'Stage, approval plan, the content awaiting a decision, and a budget reached.' },
     );
     setHandler(auditTrailQuery, () => this.audit.events, { description: 'Every audit event so far, hash-chained.' });
     setHandler(
@@ -103,18 +121,51 @@ export class CampaignRun {
    */
   async step<S extends StepName>(name: S, input: StepInput<S>): Promise<StepOutput<S>> {
     const spec = STEPS[name];
-    this.current = name;
-    this.enter(spec.stage);
-    const { output, policy, audited } = await runActivity(name, input, {
-      local: this.lean && spec.profile === 'local',
-    });
-    this.recordStep(name, {
-      input: spec.auditedInput(input as never),
-      output: audited,
-      policy,
-      provenance: provenanceOf(output),
-    });
-    return output;
+    for (;;) {
+      this.current = name;
+      this.enter(spec.stage);
+      // The events the store lacks ride along, so a raise of the budget is there before the call it pays for.
+      const audit = this.budgets ? this.audit.events.slice(this.stored) : undefined;
+      try {
+        const { output, policy, audited } = await runActivity(name, input, {
+          local: this.lean && spec.profile === 'local',
+          audit,
+        });
+        this.stored += audit?.length ?? 0;
+        this.recordStep(name, {
+          input: spec.auditedInput(input as never),
+          output: audited,
+          policy,
+          provenance: provenanceOf(output),
+        });
+        return output;
+      } catch (err) {
+        const status = this.budgetGate ? budgetExceeded(err) : null;
+        if (!status) throw err;
+        await this.waitForBudget(status);
+      }
+    }
+  }
+
+  /** Shows the budget a step reached and waits for an approver to raise it; throws {@link BudgetStopped} otherwise. */
+  private async waitForBudget(status: BudgetStatus): Promise<void> {
+    const gate = this.budgetGate as BudgetGate;
+    const decided = gate.decide(status);
+    this.enter('awaiting-budget');
+    const decision = await decided;
+    switch (decision.decision) {
+      case 'raise':
+        return;
+      case 'stop':
+        throw new BudgetStopped(decision.approver, `stopped at the model budget: ${decision.reason}`);
+      case 'expired':
+        throw new BudgetStopped(
+          null,
+          `the model budget was reached and nobody raised it within ${gate.deadlineHours} h`,
+        );
+      default:
+        return decision satisfies never;
+    }
   }
 
   /** Fixes the approval plan in history and opens the approval gate with it. */
@@ -123,6 +174,7 @@ export class CampaignRun {
     // Lean histories show the risk with the next stage, in one search-attribute update.
     if (!this.lean) upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
     this.approvalGate = new ApprovalGate(plan, this.input.requestedBy, this.audit, () => this.enter(this.stage));
+    if (this.budgets) this.budgetGate = new BudgetGate(plan, this.input.requestedBy, this.audit);
   }
 
   /** Shows `request` at the approval gate and waits for the approvers' decision (or the deadline). */
@@ -138,12 +190,15 @@ export class CampaignRun {
   enter(stage: Stage): void {
     this.stage = stage;
     const pending = this.approvalGate?.pending ?? null;
+    const budget = this.budgetGate?.pending ?? null;
     const memo: CampaignMemo = {
       campaign: this.input.brief.campaign,
       requestedBy: this.input.requestedBy,
       plan: this.plan,
       pending,
       usage: this.usage().total,
+      // Only campaigns that can wait at the budget carry the field, so older histories keep their memo.
+      ...(this.budgetGate ? { budget } : {}),
     };
     if (this.lean) this.showChanges(stage, memo);
     else {
@@ -151,7 +206,17 @@ export class CampaignRun {
       upsertMemo({ ...memo });
     }
     const { workflowId } = workflowInfo();
-    setCurrentDetails(renderDetails(workflowId, this.input.brief.campaign, stage, this.plan, pending, this.usage()));
+    setCurrentDetails(
+      renderDetails({
+        campaignId: workflowId,
+        campaign: this.input.brief.campaign,
+        stage,
+        plan: this.plan,
+        pending,
+        budget,
+        usage: this.usage(),
+      }),
+    );
   }
 
   /**
@@ -167,13 +232,17 @@ export class CampaignRun {
       this.shown.stage = stage;
       this.shown.risk = this.plan?.risk ?? this.shown.risk;
     }
-    if (!memo.pending) return;
-    // The plan is fixed before the gate opens, so round, content and approvals say all the memo shows.
-    const { round, contentHash, approvedBy } = memo.pending;
-    const shows = `${round}:${contentHash}:${approvedBy.join(',')}`;
+    // The plan is fixed before the gate opens, so round, content and approvals say all the memo shows; and the budget
+    // a step waits at, or waited at until now.
+    const { pending, budget } = memo;
+    const approval = pending ? `${pending.round}:${pending.contentHash}:${pending.approvedBy.join(',')}` : '';
+    const waiting = budget ? `${budget.step}:${budget.spentEur}:${budget.limitEur}` : '';
+    if (!approval && !waiting && !this.shown.budget) return;
+    const shows = `${approval}|${waiting}`;
     if (shows === this.shown.memo) return;
     upsertMemo({ ...memo });
     this.shown.memo = shows;
+    this.shown.budget = waiting !== '';
   }
 
   /** Tokens and cost per step and for the campaign so far. */

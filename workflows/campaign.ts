@@ -3,6 +3,7 @@ import type { CampaignInput, CampaignResult, ReviewFinding } from '../domain/cam
 import { parseCampaignInput } from '../domain/campaign-input';
 import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
+import { BudgetStopped } from './budget-gate';
 import { CampaignRun } from './campaign-run';
 
 /** Times the reviewer may send copy back per approval request before the approver sees what remains. */
@@ -96,6 +97,8 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
       }
     }
   } catch (err) {
+    // An approver stopped the campaign at its budget (or nobody raised it in time): a decision, not a failure.
+    if (err instanceof BudgetStopped) return run.finish({ kind: 'rejected', reason: err.message, rejectedBy: err.by });
     await run.recordFailure(err);
     throw err;
   }

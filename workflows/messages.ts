@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AuditEvent } from '../domain/audit';
+import type { BudgetDecision, BudgetStatus } from '../domain/budget-decision';
 import type { ApprovalPlan, ModelUsage, PendingApproval } from '../domain/campaign';
 import type { Decision, DecisionReceipt } from '../domain/decision';
 import type { Stage } from '../domain/steps';
@@ -22,6 +23,17 @@ export const DECIDE_SIGNAL_DESCRIPTION = `Fire-and-forget form of "decide" (pref
 /** The same decision as a Signal, for clients that cannot wait; refused decisions are audited and ignored. */
 export const decideSignal = defineSignal<[Decision]>('decideSignal');
 
+/** A decision on a campaign that reached its model budget: raise it, or stop the campaign. */
+export const budgetDecisionUpdate = defineUpdate<
+  { accepted: true; decision: BudgetDecision['decision'] },
+  [BudgetDecision]
+>('budgetDecision');
+
+/** Shown beside the handler in the UI's Update dropdown. */
+export const BUDGET_DESCRIPTION =
+  'Raise the model budget or stop the campaign. Arg: {"decision":"raise","approver":"<roster id>","maxCostEur":<number>,' +
+  '"decidedAt":"<ISO time>","signature":{...}} or {"decision":"stop",...,"reason":"..."}; `npx campaign budget` signs it.';
+
 /** Where the campaign stands and what waits for a decision. */
 export interface CampaignSnapshot {
   stage: Stage;
@@ -30,6 +42,8 @@ export interface CampaignSnapshot {
   pending: PendingApproval | null;
   auditHead: string;
   usage: UsageReport;
+  /** The model budget a step waits at, for an approver to raise it or stop the campaign. */
+  budget: BudgetStatus | null;
 }
 
 /** Reads the campaign's current state. */
@@ -51,4 +65,6 @@ export interface CampaignMemo {
   plan: ApprovalPlan | null;
   pending: CampaignSnapshot['pending'];
   usage: ModelUsage;
+  /** The budget a step stopped at, while an approver decides; absent otherwise. */
+  budget?: BudgetStatus | null;
 }

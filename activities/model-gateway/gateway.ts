@@ -1,10 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
+import type { Brief } from '../../domain/brief';
 import type { ModelUsage, Provenance } from '../../domain/campaign';
 import { Failure } from '../../domain/failures';
 import { hashOf } from '../../domain/hash';
 import { NO_USAGE } from '../../domain/usage';
+import type { BudgetGuard } from '../budget';
 import { quoteInjections } from '../privacy/injection';
 import { redactDeep } from '../privacy/pii';
 import { type AgentRole, type ModelConfig, priceOf } from './model-config';
@@ -24,6 +26,8 @@ export interface GenerateCall<T> {
    * It gets `redact`, which the agent applies to whatever of its input the answer is built from, as a model would see it.
    */
   offline: (redact: <V>(value: V) => V) => T;
+  /** The campaign's brief, whose budget the call is reserved against (every agent has one). */
+  brief?: Brief;
 }
 
 /** The one way agents reach a model: templates, deadlines, heartbeats, the durable cache, schema repair, and cost. */
@@ -40,8 +44,10 @@ export function createModelGateway(deps: {
   templates: Record<AgentRole, PromptTemplate>;
   provider: ModelProvider;
   cache: ResponseCache;
+  /** Keeps paid calls within each campaign's budget; the offline model costs nothing and is not reserved. */
+  budget?: BudgetGuard;
 }): ModelGateway {
-  const { config, templates, provider, cache } = deps;
+  const { config, templates, provider, cache, budget } = deps;
 
   /** One model call, or its cached answer when an earlier attempt of this activity already paid for it. */
   async function ask(call: GenerateCall<unknown>, prompt: string): Promise<{ reply: ProviderReply; cached: boolean }> {
@@ -56,6 +62,19 @@ export function createModelGateway(deps: {
     };
     const hit = cache.get(key);
     if (hit) return { reply: hit, cached: true };
+    const run = { campaignId: key.workflowId, runId: key.runId };
+    if (budget && provider.name !== 'offline') {
+      if (!call.brief) throw new Error(`a ${call.role} model call without a brief cannot be kept within a budget`);
+      // Reserved before the call: the prompt's tokens (about three characters each) and every output token allowed.
+      const tokens = Math.ceil(prompt.length / 3) + settings.maxOutputTokens;
+      const { costEur } = priceOf(
+        config,
+        { requested: settings.model, answered: settings.model },
+        tokens - settings.maxOutputTokens,
+        settings.maxOutputTokens,
+      );
+      budget.reserve(run, call.brief, call.role, { costEur, tokens });
+    }
     const heartbeat = setInterval(() => ctx.heartbeat({ waitingFor: call.role }), HEARTBEAT_EVERY_MS);
     try {
       const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(config.timeoutSeconds * 1000)]);
@@ -74,6 +93,15 @@ export function createModelGateway(deps: {
         throw err;
       }
       cache.put(key, reply);
+      if (budget && provider.name !== 'offline') {
+        const { costEur } = priceOf(
+          config,
+          { requested: settings.model, answered: reply.model },
+          reply.inputTokens,
+          reply.outputTokens,
+        );
+        budget.record(run, { costEur, tokens: reply.inputTokens + reply.outputTokens });
+      }
       return { reply, cached: false };
     } finally {
       clearInterval(heartbeat);

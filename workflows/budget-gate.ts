@@ -1,0 +1,144 @@
+import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { type BudgetDecision, type BudgetStatus, budgetDecisionSchema } from '../domain/budget-decision';
+import type { ApprovalPlan } from '../domain/campaign';
+import { Failure } from '../domain/failures';
+import { budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
+import type { AuditChain } from './audit-chain';
+import { BUDGET_DESCRIPTION, budgetDecisionUpdate } from './messages';
+
+/** Raised out of a step when an approver stops the campaign at its budget; the workflow ends it as rejected. */
+export class BudgetStopped extends Error {
+  override readonly name = 'BudgetStopped';
+  constructor(
+    /** The approver who stopped it; null when nobody decided before the deadline. */
+    readonly by: string | null,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Waits, when a model call would go over the campaign's budget, for an approver from the plan to raise the budget or
+ * stop the campaign: the same identity rules as the approval gate (in the plan, not the requester, signed where the
+ * plan requires it and always for a raise, fresh). A raise goes into the audit trail, where the model gateway finds and
+ * verifies it before the next paid call.
+ */
+export class BudgetGate {
+  private waiting: BudgetStatus | null = null;
+  private decision: BudgetDecision | undefined;
+  private readonly usedSignatures = new Set<string>();
+
+  constructor(
+    private readonly plan: ApprovalPlan,
+    private readonly requestedBy: string,
+    private readonly audit: AuditChain,
+  ) {
+    setHandler(budgetDecisionUpdate, (decision) => this.apply(decision), {
+      description: BUDGET_DESCRIPTION,
+      validator: (decision) => {
+        this.check(decision);
+      },
+    });
+  }
+
+  /** How long an approver has to decide before the campaign stops. */
+  get deadlineHours(): number {
+    return this.plan.deadlineHours;
+  }
+
+  /** What is waiting for a budget decision, if anything. */
+  get pending(): BudgetStatus | null {
+    return this.waiting;
+  }
+
+  /** Waits for the decision on `status`; without one before the plan's deadline, the campaign stops. */
+  async decide(status: BudgetStatus): Promise<BudgetDecision | { decision: 'expired' }> {
+    this.waiting = status;
+    this.decision = undefined;
+    const decided = await condition(() => this.decision !== undefined, this.plan.deadlineHours * HOUR_MS);
+    this.waiting = null;
+    return decided && this.decision ? this.decision : { decision: 'expired' };
+  }
+
+  private check(raw: unknown): BudgetDecision {
+    const parsed = budgetDecisionSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw refused(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const decision = parsed.data;
+    const { approver } = decision;
+    if (!this.waiting) throw refused('no budget decision is pending for this campaign');
+    if (approver === this.requestedBy)
+      throw refused(`${approver} requested this campaign and may not decide on its budget`);
+    if (!this.plan.eligibleApprovers.includes(approver)) {
+      throw refused(
+        `${approver} is not an approver in this campaign's plan (${this.plan.eligibleApprovers.join(', ')})`,
+      );
+    }
+    if (decision.signature && this.usedSignatures.has(decision.signature.value)) {
+      throw refused('this signed decision was already used; sign a new one');
+    }
+    // A raise spends money, and the model gateway counts only raises whose signature it can verify.
+    if (decision.decision === 'raise' || this.plan.signatures?.required || decision.signature) {
+      const problem = budgetSignatureRefusal(workflowInfo().workflowId, decision, this.plan.signatures?.keys[approver]);
+      if (problem) throw refused(problem);
+    }
+    const stale = freshnessRefusal(decision.decidedAt, Date.now());
+    if (stale) throw refused(stale);
+    const needs = this.waiting.spentEur + this.waiting.neededEur;
+    if (decision.decision === 'raise' && decision.maxCostEur < needs) {
+      throw refused(
+        `a budget of €${decision.maxCostEur} does not cover the next call: €${needs.toFixed(4)} are needed`,
+      );
+    }
+    return decision;
+  }
+
+  private apply(decision: BudgetDecision): { accepted: true; decision: BudgetDecision['decision'] } {
+    const { signature, decidedAt } = decision;
+    if (signature) this.usedSignatures.add(signature.value);
+    this.audit.append({
+      step: 'budget',
+      actor: {
+        kind: 'person',
+        id: decision.approver,
+        establishedBy: signature
+          ? `Ed25519 signature by key ${signature.keyId}, verified against the approval plan`
+          : 'self-declared, checked against the approval plan',
+      },
+      action: decision.decision,
+      outcome: 'ok',
+      detail: {
+        ...(decision.decision === 'raise' ? { maxCostEur: decision.maxCostEur } : { reason: decision.reason }),
+        decidedAt,
+        signature,
+        spentEur: this.waiting?.spentEur,
+        limitEur: this.waiting?.limitEur,
+      },
+    });
+    this.decision = decision;
+    return { accepted: true, decision: decision.decision };
+  }
+}
+
+/** The budget the gateway refused a call over, from a failed step, if that is why it failed. */
+export function budgetExceeded(err: unknown): BudgetStatus | null {
+  let cause: unknown = err;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure && cause.type === Failure.BudgetExceeded) {
+      return (cause.details?.[0] as BudgetStatus | undefined) ?? null;
+    }
+    cause = cause.cause;
+  }
+  return null;
+}
+
+function refused(message: string): ApplicationFailure {
+  const failure = ApplicationFailure.create({ message, type: Failure.DecisionRefused, nonRetryable: true });
+  failure.stack = '';
+  return failure;
+}
