@@ -17,6 +17,7 @@ const ROOMS = [
   'scripts',
   'bench',
   'audit',
+  'codec',
 ];
 
 interface Import {
