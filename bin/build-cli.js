@@ -8,7 +8,19 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Every folder whose TypeScript the CLI can load, directly or through a lazy import. */
-const SOURCE_DIRS = ['cli', 'client', 'domain', 'workflows', 'activities', 'policies', 'worker', 'devserver', 'eval'];
+const SOURCE_DIRS = [
+  'cli',
+  'client',
+  'codec',
+  'audit',
+  'domain',
+  'workflows',
+  'activities',
+  'policies',
+  'worker',
+  'devserver',
+  'eval',
+];
 const DIST = join(ROOT, 'dist');
 
 /** The compiled CLI entry for today's sources, built if needed; returns its path. */
@@ -57,7 +69,7 @@ function tsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return tsFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
+    return /\.(ts|cjs)$/.test(entry.name) ? [path] : [];
   });
 }
 

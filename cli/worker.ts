@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { type TemporalTarget, temporalTarget } from '../client/connect';
+import { codecFromEnv } from '../codec/data-converter';
 import { firstLineOf } from '../client/errors';
 import { CliError } from './errors';
 
 /** Runs a campaign worker until SIGINT or SIGTERM, then drains and exits. */
 export async function runWorker(target: TemporalTarget): Promise<void> {
   const { address, namespace, connectionOptions, taskQueue } = target;
+  const codec = codecFromEnv();
   // Loaded here, not at the top: the worker SDK's native bridge costs every other command a second of start-up.
   const { NativeConnection } = await import('@temporalio/worker');
   const { workerPaths } = await import('../worker/config');
@@ -28,6 +30,7 @@ export async function runWorker(target: TemporalTarget): Promise<void> {
       namespace,
       taskQueue,
       deps,
+      codec,
       workflows: { workflowBundle: await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) }) },
     });
     rootLogger.info(
@@ -37,6 +40,7 @@ export async function runWorker(target: TemporalTarget): Promise<void> {
         taskQueue,
         policySetHash: deps.policies.policySetHash,
         modelProvider: deps.models.provider,
+        payloads: codec ? 'encrypted' : 'not encrypted',
       },
       'worker started',
     );

@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { campaignDataConverter, codecFromEnv } from '../codec/data-converter';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { ClientError, firstLineOf } from './errors';
 
@@ -24,14 +26,20 @@ export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTa
   };
 }
 
-/** A client for the Temporal named by `TEMPORAL_*` or a profile; a clear error when nothing answers. */
-export async function connectClient(target: TemporalTarget = temporalTarget()): Promise<Client> {
+/**
+ * A client for the Temporal named by `TEMPORAL_*` or a profile, encrypting payloads when a codec key is configured
+ * (`CAMPAIGN_CODEC_*`, or the key file `npm start` makes); a clear error when nothing answers.
+ */
+export async function connectClient(
+  target: TemporalTarget = temporalTarget(),
+  codec: PayloadCodec | null = codecFromEnv(),
+): Promise<Client> {
   const { address, namespace, connectionOptions } = target;
   try {
     const connection = await Connection.connect({ ...connectionOptions, connectTimeout: 5000 } as Parameters<
       typeof Connection.connect
     >[0]);
-    return new Client({ connection, namespace });
+    return new Client({ connection, namespace, dataConverter: campaignDataConverter(codec) });
   } catch (err) {
     throw new ClientError(
       'unreachable',

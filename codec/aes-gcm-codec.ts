@@ -1,12 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { CodecKeys } from './codec-keys';
 
 /** The encoding an encrypted payload carries, and the metadata key naming the key that encrypted it. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
 
+// The proto package is CommonJS: its default export is the namespace, in Node's ESM and in the compiled CLI alike.
+const { Payload: PayloadProto } = proto.temporal.api.common.v1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const utf8 = new TextEncoder();
@@ -27,7 +29,7 @@ export class AesGcmCodec implements PayloadCodec {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       // The key id is bound as associated data, so a payload cannot be relabelled to another key.
       cipher.setAAD(utf8.encode(id));
-      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const plain = PayloadProto.encode(payload).finish();
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
         metadata: { [METADATA_ENCODING_KEY]: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(id) },
@@ -60,7 +62,7 @@ export class AesGcmCodec implements PayloadCodec {
       } catch {
         throw new ValueError(`an encrypted payload does not authenticate under key '${id}'`);
       }
-      return temporal.api.common.v1.Payload.decode(plain) as Payload;
+      return PayloadProto.decode(plain) as Payload;
     });
   }
 }

@@ -86,6 +86,22 @@ describe('layering', () => {
     expect(imports.filter((i) => room(i.from) === 'client' && /^(cli|worker|devserver)\//.test(i.to))).toEqual([]);
   });
 
+  it('rebuilds the compiled CLI on a change to any folder it can load', () => {
+    const reached = new Set<string>();
+    const queue = ['cli/main.ts'];
+    for (let file = queue.pop(); file; file = queue.pop()) {
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const i of imports) if (i.from === file && !i.typeOnly && files.includes(i.to)) queue.push(i.to);
+    }
+    const watched = /const SOURCE_DIRS = \[([^\]]*)\]/.exec(
+      readFileSync(resolve(PROJECT_ROOT, 'bin/build-cli.js'), 'utf8'),
+    );
+    const dirs = [...(watched?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(reached.size).toBeGreaterThan(50);
+    expect([...new Set([...reached].map(room))].filter((r) => !dirs.includes(r))).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const graph = new Map<string, string[]>();
     for (const i of imports) if (files.includes(i.to)) graph.set(i.from, [...(graph.get(i.from) ?? []), i.to]);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
 import { createFileAuditStore } from '../activities/audit-store';
@@ -12,6 +13,7 @@ import { createOpenAIProvider } from '../activities/model-gateway/openai-provide
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
 import { ensureWorkerKey, KEYRING_FILE } from '../client/keys';
+import { campaignDataConverter } from '../codec/data-converter';
 import { cedarSchemaText } from '../domain/policy-context';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
@@ -65,6 +67,8 @@ export async function createCampaignWorker(options: {
    * without the interceptor no policy decides anything.
    */
   governance?: boolean;
+  /** Encrypts payloads (see `codec/`); none by default. */
+  codec?: PayloadCodec | null;
 }): Promise<Worker> {
   const { connection, namespace, deps, workflows, taskQueue = TASK_QUEUE, identity } = options;
   const maxCachedWorkflows =
@@ -76,6 +80,7 @@ export async function createCampaignWorker(options: {
     ...(identity ? { identity } : {}),
     ...workflows,
     maxCachedWorkflows,
+    dataConverter: campaignDataConverter(options.codec ?? null),
     activities: createActivities(deps),
     interceptors: { activity: options.governance === false ? [] : [governedActivities(deps)] },
   });

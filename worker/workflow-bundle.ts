@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Logger } from '@temporalio/common';
+import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import { PROJECT_ROOT } from './config';
 
 /** The bundle entry of the workflow code, where webpack starts. */
@@ -36,7 +37,11 @@ export async function workflowBundle(
   const started = Date.now();
   // Loaded only to build: webpack and the SDK's bundler cost a second even when the cache answers.
   const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: options.logger ?? warningsOnly });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: options.logger ?? warningsOnly,
+  });
   mkdirSync(dir, { recursive: true });
   // Written aside and renamed, so a worker starting at the same moment never reads half a bundle.
   const partial = `${codePath}.${process.pid}.partial`;
@@ -63,7 +68,7 @@ export function sourceHash(): string {
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : entry.name.endsWith('.ts') ? [path] : [];
+    return entry.isDirectory() ? filesUnder(path) : /\.(ts|cjs)$/.test(entry.name) ? [path] : [];
   });
 }
 

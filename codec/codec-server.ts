@@ -1,0 +1,153 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+
+/** What the codec server needs: the codec, who may call it, and from which browser origins. */
+export interface CodecServerOptions {
+  codec: PayloadCodec;
+  /** The bearer token callers must show, in `Authorization: Bearer` or as the first path segment. */
+  token: string;
+  /** Origins of the Temporal UI allowed to call from a browser (CORS), e.g. `http://localhost:8233`. */
+  allowedOrigins: readonly string[];
+  port?: number;
+  host?: string;
+  /** One line per request, without payloads: method, path without the token, status, payload count. */
+  log?: (line: string) => void;
+}
+
+/** A running codec server and the endpoint to give the Temporal UI (the token in its path). */
+export interface RunningCodecServer {
+  server: Server;
+  /** `http://host:port/<token>`: the UI appends `/decode` and `/encode`. */
+  endpoint: string;
+  /** `http://host:port`, for callers that send the token as a bearer header. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The largest request body accepted: a page of history payloads, not a denial of service. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+/**
+ * Serves the Temporal codec-server protocol (`POST …/decode`, `POST …/encode`, JSON payloads with base64 fields) for
+ * the UI and the CLI: only with the token, only for the configured origins, and never logging a payload.
+ */
+export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
+  const { codec, token, allowedOrigins, host = '127.0.0.1', log = () => {} } = options;
+  if (token.length < 16) throw new Error('the codec server token must be at least 16 characters');
+  const expected = Buffer.from(token);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log(`${req.method} ${redact(req.url ?? '', token)} 500 (${err instanceof Error ? err.name : 'error'})`);
+      if (!res.headersSent) send(res, 500, { message: 'the codec could not process the payloads' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    }
+    const url = new URL(req.url ?? '/', 'http://codec');
+    const segments = url.pathname.split('/').filter(Boolean);
+    const fromPath = segments.length === 2 ? segments[0] : undefined;
+    const action = segments.at(-1);
+    const shown = `/${fromPath ? '<token>/' : ''}${action ?? ''}`;
+    if (req.method === 'OPTIONS') {
+      // A preflight carries no credentials; it learns only which headers and methods are allowed.
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization, authorization-extras');
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.writeHead(origin && allowedOrigins.includes(origin) ? 204 : 403).end();
+      return;
+    }
+    if (origin && !allowedOrigins.includes(origin)) return refuse(403, 'origin not allowed');
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const shownToken = bearer ?? fromPath;
+    if (!shownToken || !sameToken(Buffer.from(shownToken), expected)) return refuse(401, 'a valid token is required');
+    if (req.method !== 'POST' || (action !== 'decode' && action !== 'encode')) return refuse(404, 'POST /decode or /encode');
+    const body = await readBody(req);
+    if (body === null) return refuse(413, `request body over ${MAX_BODY_BYTES} bytes`);
+    let payloads: Payload[];
+    try {
+      const parsed = JSON.parse(body) as { payloads?: JsonPayload[] };
+      if (!Array.isArray(parsed.payloads)) throw new Error('no payloads');
+      payloads = parsed.payloads.map(fromJson);
+    } catch {
+      return refuse(400, 'the body must be {"payloads": [...]}');
+    }
+    const out = action === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
+    send(res, 200, { payloads: out.map(toJson) });
+    log(`POST ${shown} 200 (${payloads.length} payloads)`);
+
+    function refuse(status: number, message: string): void {
+      send(res, status, { message });
+      log(`${req.method} ${shown} ${status}`);
+    }
+  }
+
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => ready());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  return {
+    server,
+    url,
+    endpoint: `${url}/${token}`,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+function sameToken(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function redact(path: string, token: string): string {
+  return path.split(token).join('<token>');
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        done(null);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function fromJson(p: JsonPayload): Payload {
+  return {
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    data: Buffer.from(p.data ?? '', 'base64'),
+  };
+}
+
+function toJson(p: Payload): JsonPayload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+  };
+}

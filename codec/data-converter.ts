@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
+import { PROJECT_ROOT, workerPaths } from '../worker/config';
+import { AesGcmCodec } from './aes-gcm-codec';
+import { loadCodecKeys } from './codec-keys';
+
+/** The failure converter every worker and the workflow bundle use: messages and stacks as encoded payloads. */
+export const FAILURE_CONVERTER_PATH = resolve(PROJECT_ROOT, 'workflows', 'failure-converter.cjs');
+
+/** Where `npm start` keeps the payload keys, and where clients and workers look when nothing else is configured. */
+export function defaultCodecKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(workerPaths(env).keyDir, 'codec-keys.yaml');
+}
+
+/** The payload codec configured in `env` (see `loadCodecKeys`), or null when payloads are not encrypted. */
+export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): PayloadCodec | null {
+  const keys = loadCodecKeys(env, defaultCodecKeyFile(env));
+  return keys ? new AesGcmCodec(keys) : null;
+}
+
+/** The data converter for a worker or a client: the failure converter always, the codec when there is one. */
+export function campaignDataConverter(codec: PayloadCodec | null): DataConverter {
+  return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: codec ? [codec] : [] };
+}
