@@ -14,6 +14,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   namespace?: string;
   headless?: boolean;
+  /** The codec server the UI decodes payloads through (`http://host:port/<token>`). */
+  uiCodecEndpoint?: string;
   /** How long to wait for the server to answer before giving up. */
   readyTimeoutMs?: number;
 }
@@ -36,6 +38,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push('--log-level', 'warn');
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  if (options.uiCodecEndpoint && !options.headless) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFilename) {
     mkdirSync(dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);

@@ -1,8 +1,8 @@
-import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
-import { runCli } from './support/run-cli';
+import { currentDetails, sendDecide, signedByCli } from './support/temporal-ui';
 
 // An approver's path in the real Temporal UI, in a real headless Chromium: read Current Details, send the decide Update.
 let env: CampaignEnv;
@@ -17,43 +17,9 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function sendDecide(page: Page, data: object): Promise<void> {
-  await page.getByRole('button', { name: 'More Actions' }).click();
-  await page.getByRole('menuitem', { name: 'Send an Update' }).first().click();
-  const dialog = page.locator('dialog[open]').first();
-  await dialog.getByTestId('update-select-button').click();
-  // The handler list and its description come from the running worker.
-  const option = dialog.getByRole('option', { name: /^decide/ });
-  expect(await option.innerText()).toContain('Approve, reject or request changes');
-  await option.click();
-  await dialog.getByRole('textbox', { name: 'Data' }).click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(JSON.stringify(data));
-  await page.keyboard.press('Tab');
-  await dialog.getByTestId('confirm-modal-button').click();
-}
-
-/** The UI renders Markdown metadata in sandboxed iframes; waits for the one whose text contains `marker`. */
-async function currentDetails(page: Page, marker: string): Promise<{ frame: Frame; text: string }> {
-  for (let i = 0; i < 100; i++) {
-    for (const frame of page.frames()) {
-      const text = await frame
-        .locator('body')
-        .innerText()
-        .catch(() => '');
-      if (text.includes(marker)) return { frame, text };
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no Current Details containing "${marker}"`);
-}
-
 /** A signed decision as `npx campaign sign` prints it for pasting into the Update dialog. */
-async function signed(id: string, as: string, contentHash: string): Promise<object> {
-  const run = await runCli(['sign', id, '--as', as, '--content-hash', contentHash], { CAMPAIGN_KEY_DIR: env.keyDir });
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as object;
-}
+const signed = (id: string, as: string, contentHash: string) =>
+  signedByCli(id, as, contentHash, { CAMPAIGN_KEY_DIR: env.keyDir });
 
 it('shows the approver escaped details and the signing command, refuses the requester, and takes a signed approval', async () => {
   // A brief that tries to forge the approver's page: a fake heading, a fake hash and HTML.

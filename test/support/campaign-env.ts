@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
@@ -9,6 +10,7 @@ import { readBriefFile } from '../../client/brief-file';
 import { type DecisionDraft, sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
+import { campaignDataConverter } from '../../codec/data-converter';
 import { provisionRosterKeys } from '../../devserver/demo-keys';
 import type { Brief } from '../../domain/brief';
 import type { Decision, DecisionReceipt } from '../../domain/decision';
@@ -31,13 +33,20 @@ export class CampaignEnv {
   readonly auditDir = mkdtempSync(join(tmpdir(), 'campaign-audit-'));
   private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
 
-  private constructor(readonly client: Client) {
+  private constructor(
+    readonly client: Client,
+    private readonly address: string,
+    private readonly codec: PayloadCodec | null,
+  ) {
     provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), this.keyDir);
   }
 
-  static async create(): Promise<CampaignEnv> {
-    const connection = await Connection.connect({ address: inject('temporalAddress') });
-    return new CampaignEnv(new Client({ connection }));
+  /** On the shared dev server unless `address` names another; payloads encrypted with `codec` when given. */
+  static async create(options: { address?: string; codec?: PayloadCodec } = {}): Promise<CampaignEnv> {
+    const address = options.address ?? inject('temporalAddress');
+    const codec = options.codec ?? null;
+    const connection = await Connection.connect({ address });
+    return new CampaignEnv(new Client({ connection, dataConverter: campaignDataConverter(codec) }), address, codec);
   }
 
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
@@ -64,11 +73,12 @@ export class CampaignEnv {
 
   /** Starts a worker on `taskQueue`, for tests that drive the CLI on the production queue. */
   async startWorkerOn(taskQueue: string, deps: ActivityDeps = this.deps()): Promise<Worker> {
-    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const connection = await NativeConnection.connect({ address: this.address });
     const worker = await createCampaignWorker({
       connection,
       namespace: 'default',
       deps,
+      codec: this.codec,
       taskQueue,
       workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
     });

@@ -15,7 +15,14 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bin/campaign.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...cleanEnv(), TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: 'default', ...env },
+      env: {
+        ...cleanEnv(),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_NAMESPACE: 'default',
+        // Clear payloads, like the test workers, whatever key file `npm start` left in the project.
+        CAMPAIGN_CODEC_KEY_FILE: 'none',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,48 @@
+import type { Frame, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { runCli } from './run-cli';
+
+/** Sends the `decide` Update with `data` through the Temporal UI's "Send an Update" dialog. */
+export async function sendDecide(page: Page, data: object): Promise<void> {
+  await page.getByRole('button', { name: 'More Actions' }).click();
+  await page.getByRole('menuitem', { name: 'Send an Update' }).first().click();
+  const dialog = page.locator('dialog[open]').first();
+  await dialog.getByTestId('update-select-button').click();
+  // The handler list and its description come from the running worker.
+  const option = dialog.getByRole('option', { name: /^decide/ });
+  expect(await option.innerText()).toContain('Approve, reject or request changes');
+  await option.click();
+  await dialog.getByRole('textbox', { name: 'Data' }).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(JSON.stringify(data));
+  await page.keyboard.press('Tab');
+  await dialog.getByTestId('confirm-modal-button').click();
+}
+
+/** The UI renders Markdown metadata in sandboxed iframes; waits for the one whose text contains `marker`. */
+export async function currentDetails(page: Page, marker: string): Promise<{ frame: Frame; text: string }> {
+  for (let i = 0; i < 100; i++) {
+    for (const frame of page.frames()) {
+      const text = await frame
+        .locator('body')
+        .innerText()
+        .catch(() => '');
+      if (text.includes(marker)) return { frame, text };
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no Current Details containing "${marker}"`);
+}
+
+/** A signed decision as `npx campaign sign` prints it for pasting into the Update dialog. */
+export async function signedByCli(
+  id: string,
+  as: string,
+  contentHash: string,
+  env: Record<string, string>,
+): Promise<object> {
+  const run = await runCli(['sign', id, '--as', as, '--content-hash', contentHash], env);
+  expect(run.stderr).toContain('paste this');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as object;
+}
