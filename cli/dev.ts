@@ -1,11 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
+import { folderFor } from '../activities/folders';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
 import { temporalTarget, workflowUrl } from '../client/connect';
 import { startCampaign } from '../client/start';
+import { addCodecKey } from '../codec/codec-keys';
+import { startCodecServer } from '../codec/codec-server';
+import { campaignDataConverter, codecFromEnv, defaultCodecKeyFile } from '../codec/data-converter';
 import { provisionRosterKeys } from '../devserver/demo-keys';
 import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { superviseWorker } from '../worker/supervisor';
@@ -14,6 +20,8 @@ import { INBOX_QUERY } from './inbox';
 
 interface DevOptions {
   worker: boolean;
+  encryption: boolean;
+  codecPort: string;
   port: string;
   uiPort: string;
   db: string;
@@ -27,6 +35,8 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run the Temporal dev server (UI on :8233) and a worker, restarted if it dies, until Ctrl-C')
     .option('--no-worker', 'start only the server')
+    .option('--no-encryption', 'keep payloads in clear text (no payload key, no codec server)')
+    .option('--codec-port <port>', 'port of the codec server the UI decodes payloads through', '8234')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal UI port', '8233')
     .option(
@@ -55,10 +65,20 @@ export function registerDev(program: Command): void {
           );
         }
       }
+      const codecPort = parsePort(opts.codecPort, '--codec-port');
       await assertFree(port, '--port');
       await assertFree(uiPort, '--ui-port');
+      const codec = opts.encryption ? await localCodec(codecPort, uiPort) : null;
       process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);
-      const server = await startDevServer({ port, uiPort, dbFilename: resolve(opts.db) });
+      const server = await startDevServer({
+        port,
+        uiPort,
+        dbFilename: resolve(opts.db),
+        ...(codec ? { uiCodecEndpoint: codec.server.endpoint } : {}),
+      }).catch(async (err: unknown) => {
+        await codec?.server.close();
+        throw err;
+      });
       const address = server.address;
       process.env.TEMPORAL_UI_URL ??= server.uiUrl;
       console.log(
@@ -67,7 +87,11 @@ export function registerDev(program: Command): void {
       try {
         if (sample) {
           const connection = await Connection.connect({ address });
-          const client = new Client({ connection, namespace: server.namespace });
+          const client = new Client({
+            connection,
+            namespace: server.namespace,
+            dataConverter: campaignDataConverter(codec?.codec ?? null),
+          });
           const { id, running } = await sampleSlot(client, 'sample-green-tariff-launch');
           if (!running) await startCampaign(client, sample, opts.requestedBy, id, temporalTarget().taskQueue);
           await connection.close();
@@ -78,7 +102,11 @@ export function registerDev(program: Command): void {
               '  npx campaign inbox',
               `  npx campaign approve ${id} --as jonas.weber      (shows the content and asks you to confirm)`,
               `  npx campaign status ${id}`,
-              `${modelBanner()}; press Ctrl-C to stop server and worker`,
+              modelBanner(),
+              codec
+                ? `payloads: encrypted (${codec.source}); the UI decodes them through the codec server on 127.0.0.1:${codecPort}`
+                : 'payloads: in clear text (--no-encryption)',
+              'press Ctrl-C to stop server and worker',
             ].join('\n'),
           );
         }
@@ -86,7 +114,13 @@ export function registerDev(program: Command): void {
         if (opts.worker) {
           // A separate process, so a worker that crashes is started again while the server and the UI stay up.
           const worker = superviseWorker({
-            env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: server.namespace, LOG_LEVEL: rootLogger.level },
+            env: {
+              TEMPORAL_ADDRESS: address,
+              TEMPORAL_NAMESPACE: server.namespace,
+              LOG_LEVEL: rootLogger.level,
+              // The worker finds the same key file; without encryption it must not, whatever lies in the key folder.
+              ...(codec ? {} : { CAMPAIGN_CODEC_KEY_FILE: 'none' }),
+            },
           });
           await stopped;
           process.stderr.write('stopping the worker ...\n');
@@ -95,13 +129,38 @@ export function registerDev(program: Command): void {
       } finally {
         process.stderr.write('stopping Temporal dev server ...\n');
         await server.stop();
+        await codec?.server.close();
       }
     });
 }
 
 /**
+ * The payload codec of this machine's key file (made on first use, demo only) and a codec server for the local UI, on
+ * a fresh token that only the UI's configuration carries.
+ */
+async function localCodec(codecPort: number, uiPort: number) {
+  const explicit = process.env.CAMPAIGN_CODEC_KEYS || process.env.CAMPAIGN_CODEC_KEY_FILE;
+  const file = defaultCodecKeyFile();
+  if (!explicit && !existsSync(file)) {
+    addCodecKey(file);
+    process.stderr.write(`made a local payload encryption key (demo only) in ${file}\n`);
+  }
+  const codec = codecFromEnv();
+  if (!codec)
+    throw new CliError('CAMPAIGN_CODEC_KEY_FILE=none turns encryption off: use --no-encryption instead', BAD_INPUT);
+  await assertFree(codecPort, '--codec-port');
+  const server = await startCodecServer({
+    codec,
+    token: randomBytes(24).toString('hex'),
+    port: codecPort,
+    allowedOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+  });
+  return { codec, server, source: explicit ? 'CAMPAIGN_CODEC_*' : file };
+}
+
+/**
  * Where the sample campaign lives: the running one if there is one, else the first id in `base`, `base-2`, ... that
- * has never been used (a finished campaign's id is never run again).
+ * has never been used, here or in the outbox (a finished campaign's id is never run again).
  */
 async function sampleSlot(client: Client, base: string): Promise<{ id: string; running: boolean }> {
   for (let n = 1; ; n++) {
@@ -113,7 +172,9 @@ async function sampleSlot(client: Client, base: string): Promise<{ id: string; r
         (d) => d.status.name,
         () => null,
       );
-    if (status === null) return { id, running: false };
+    // An id whose package is in the outbox (from an earlier database) would be refused at publishing.
+    const published = existsSync(join(workerPaths().outboxDir, folderFor(id)));
+    if (status === null && !published) return { id, running: false };
     if (status === 'RUNNING') return { id, running: true };
   }
 }

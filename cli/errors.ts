@@ -36,5 +36,13 @@ export function exitCodeOf(err: ClientError): number {
 export function describeFailure(err: unknown): { message: string; exitCode: number } {
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (err instanceof ClientError) return { message: err.message, exitCode: exitCodeOf(err) };
+  if (err instanceof Error && /Unknown encoding: binary\/encrypted/.test(err.message)) {
+    return {
+      message:
+        'the campaign data is encrypted and no payload key is configured here: set CAMPAIGN_CODEC_KEYS or ' +
+        'CAMPAIGN_CODEC_KEY_FILE (or use the key folder `npm start` made)',
+      exitCode: 1,
+    };
+  }
   return { message: err instanceof Error ? err.message : String(err), exitCode: 1 };
 }

@@ -1,12 +1,29 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createKeyPair } from '../client/keys';
+import { addCodecKey } from '../codec/codec-keys';
+import { defaultCodecKeyFile } from '../codec/data-converter';
 import { rosterIdSchema } from '../domain/campaign-input';
 import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign keys new --as USER`: an Ed25519 key pair for signing decisions. */
 export function registerKeys(program: Command): void {
-  const keys = program.command('keys').description('signing keys for decisions');
+  const keys = program.command('keys').description('signing keys for decisions, and the payload encryption key');
+  keys
+    .command('codec')
+    .description('create the payload encryption key file, or add a new current key to it (rotation)')
+    .option('--file <path>', 'the key file (default: CAMPAIGN_CODEC_KEY_FILE, else codec-keys.yaml in the key folder)')
+    .action((opts: { file?: string }) => {
+      const file = resolve(opts.file ?? process.env.CAMPAIGN_CODEC_KEY_FILE ?? defaultCodecKeyFile());
+      const id = addCodecKey(file);
+      console.log(
+        [
+          `new current payload key '${id}' in ${file} (earlier keys kept, so older payloads still decrypt)`,
+          '  every worker, client and codec server of the namespace needs this file: restart them to use the new key',
+        ].join('\n'),
+      );
+    });
   keys
     .command('new')
     .description('create a signing key pair: the private key stays with you, the public key goes into the roster')

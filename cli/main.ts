@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit';
 import { registerBudget } from './budget';
+import { registerCodecServer } from './codec-server';
 import { registerDecisions } from './decide';
 import { registerDev } from './dev';
 import { describeFailure } from './errors';
@@ -25,6 +26,7 @@ for (const register of [
   registerDecisions,
   registerBudget,
   registerKeys,
+  registerCodecServer,
   registerAudit,
   registerReplay,
   registerPolicy,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type TemporalTarget, temporalTarget } from '../client/connect';
-import { codecFromEnv } from '../codec/data-converter';
 import { firstLineOf } from '../client/errors';
+import { codecFromEnv } from '../codec/data-converter';
 import { CliError } from './errors';
 
 /** Runs a campaign worker until SIGINT or SIGTERM, then drains and exits. */

@@ -75,7 +75,10 @@ export function readKeyFile(file: string): CodecKeys {
  */
 export function addCodecKey(file: string, now = new Date()): string {
   const existing = existsSync(file) ? readKeyFile(file) : null;
-  const id = `k${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  const id = `k${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
   if (existing?.byId.has(id)) throw new CodecKeyError(`a key '${id}' already exists in ${file}; wait a second`);
   const keys = Object.fromEntries([...(existing?.byId ?? new Map())].map(([k, v]) => [k, v.toString('base64')]));
   keys[id] = randomBytes(32).toString('base64');

@@ -73,7 +73,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const shownToken = bearer ?? fromPath;
     if (!shownToken || !sameToken(Buffer.from(shownToken), expected)) return refuse(401, 'a valid token is required');
-    if (req.method !== 'POST' || (action !== 'decode' && action !== 'encode')) return refuse(404, 'POST /decode or /encode');
+    if (req.method !== 'POST' || (action !== 'decode' && action !== 'encode'))
+      return refuse(404, 'POST /decode or /encode');
     const body = await readBody(req);
     if (body === null) return refuse(413, `request body over ${MAX_BODY_BYTES} bytes`);
     let payloads: Payload[];
