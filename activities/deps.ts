@@ -12,6 +12,8 @@ export interface ActivityDeps {
   outboxDir: string;
   /** Where audit events go as the campaign runs; outlives the workflow's history. */
   audit: AuditStore;
+  /** The secret that turns roster ids into inbox tokens (see `domain/inbox.ts`). */
+  inboxSecret: string;
   /** The code that runs: the workflow bundle's source hash and the git revision, recorded with every decision. */
   code: CodeVersion;
 }

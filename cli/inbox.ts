@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { type CampaignView, campaignView } from '../client/campaign-view';
-import { connectClient } from '../client/connect';
+import { connectClient, temporalTarget } from '../client/connect';
+import { ensureInboxSecret } from '../client/keys';
+import { rosterIdSchema } from '../domain/campaign-input';
 import { terminalText } from '../domain/escape';
+import { inboxToken, personalInboxQuery } from '../domain/inbox';
+import { workerPaths } from '../worker/config';
+import { BAD_INPUT, CliError } from './errors';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
 export const INBOX_QUERY = 'CampaignStage IN ("awaiting-approval", "awaiting-budget") AND ExecutionStatus = "Running"';
@@ -11,12 +16,27 @@ export function registerInbox(program: Command): void {
   program
     .command('inbox')
     .description('list campaigns waiting for approval or for a budget decision')
-    .option('--as <user>', 'only campaigns this roster id may decide on')
+    .option('--as <user>', 'only campaigns this roster id may decide on (found by their inbox token)')
+    .option('--query', 'print the visibility query of this inbox, to save as a view in the Temporal UI, and exit')
     .option('--json', 'print one JSON document on stdout')
-    .action(async (opts: { as?: string; json?: boolean }) => {
+    .action(async (opts: { as?: string; json?: boolean; query?: boolean }) => {
+      if (opts.as !== undefined && !rosterIdSchema.safeParse(opts.as).success) {
+        throw new CliError('--as: a roster id (lower-case letters, digits, "." and "-")', BAD_INPUT);
+      }
+      // A person's inbox is found by their opaque token: search attributes name nobody.
+      const query = opts.as
+        ? personalInboxQuery(inboxToken(ensureInboxSecret(workerPaths().keyDir), opts.as))
+        : INBOX_QUERY;
+      if (opts.query) {
+        console.log(query);
+        process.stderr.write(
+          `save it as a view in the Temporal UI: ${process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233'}/namespaces/${temporalTarget().namespace}/workflows?query=${encodeURIComponent(query)}\n`,
+        );
+        return;
+      }
       const client = await connectClient();
       const waiting: CampaignView[] = [];
-      for await (const info of client.workflow.list({ query: INBOX_QUERY })) {
+      for await (const info of client.workflow.list({ query })) {
         const view = campaignView(info);
         if (!opts.as || view.mayDecide.includes(opts.as)) waiting.push(view);
       }

@@ -139,3 +139,30 @@ export function readTrustFile(file: string): Record<string, string> {
 const workerKeysSchema = z.object({
   keys: z.record(z.string().regex(/^ed25519:[0-9a-f]{16}$/), z.string().regex(/^[0-9a-f]{64}$/)),
 });
+
+/**
+ * The deployment's inbox secret (hex), which turns roster ids into the opaque tokens of the `CampaignInbox` search
+ * attribute: `CAMPAIGN_INBOX_SECRET`, else `<dir>/inbox.secret`, made on first use (owner-readable only). Workers and
+ * the CLI of one deployment must share it.
+ */
+export function ensureInboxSecret(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const given = env.CAMPAIGN_INBOX_SECRET?.trim();
+  if (given) {
+    if (!/^[0-9a-f]{32,}$/.test(given)) {
+      throw new ClientError('key', 'CAMPAIGN_INBOX_SECRET: must be at least 32 hex digits (`openssl rand -hex 32`)');
+    }
+    return given;
+  }
+  const path = join(dir, 'inbox.secret');
+  if (!exists(path)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch {
+      // Another process made it first; read theirs.
+    }
+  }
+  const secret = readFileSync(path, 'utf8').trim();
+  if (!/^[0-9a-f]{32,}$/.test(secret)) throw new ClientError('key', `${path} does not hold an inbox secret`);
+  return secret;
+}

@@ -1,4 +1,5 @@
 import type { Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CAMPAIGN_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 
@@ -7,7 +8,9 @@ export async function registerSearchAttributes(connection: Connection, namespace
   const searchAttributes = Object.fromEntries(
     CAMPAIGN_SEARCH_ATTRIBUTES.map((key) => [
       key.name,
-      temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      key.type === SearchAttributeType.KEYWORD_LIST
+        ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST
+        : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     ]),
   );
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });

@@ -31,6 +31,8 @@ export interface ApprovalPlan {
    * Absent in plans made before signed decisions existed.
    */
   signatures?: { required: boolean; keys: Record<string, string> };
+  /** Each approver's inbox token (see `inbox.ts`); plans made before inboxes existed have none. */
+  inbox?: Record<string, string>;
 }
 
 /** Counts of personal data per kind (e-mail, phone, iban, taxId, vatId, address, name); never the values. */

@@ -22,7 +22,8 @@ afterAll(() => env?.close());
 const asApprover = () => ({ CAMPAIGN_KEY_DIR: env.keyDir });
 
 async function inboxEntry(id: string, as?: string) {
-  const run = await runCli(['inbox', '--json', ...(as ? ['--as', as] : [])]);
+  // A personal inbox needs the inbox secret the worker shares, in the key folder.
+  const run = await runCli(['inbox', '--json', ...(as ? ['--as', as] : [])], asApprover());
   expect(run.code).toBe(0);
   return (
     JSON.parse(run.stdout) as { workflowId: string; requestedBy: string; mayDecide: string[]; contentHash: string }[]
@@ -55,7 +56,22 @@ describe('the CLI from start to outbox', () => {
       mayApprove: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'],
     });
     expect(await inboxEntry(id, 'tobias.brandt')).toBeUndefined();
+    expect(await inboxEntry(id, 'lena.vogel')).toBeUndefined();
     expect(await inboxEntry(id, 'sara.yilmaz')).toBeDefined();
+    // The personal inbox is a search on opaque tokens: no search attribute names anyone from the roster.
+    const attributes = JSON.stringify((await env.client.workflow.getHandle(id).describe()).searchAttributes);
+    expect(attributes).toMatch(/"CampaignInbox":\["i[0-9a-f]{24}"/);
+    for (const person of ['lena', 'jonas', 'sara', 'miriam', 'paul', 'weber', 'vogel'])
+      expect(attributes).not.toContain(person);
+    const query = await runCli(['inbox', '--as', 'sara.yilmaz', '--query'], asApprover());
+    expect(query.stdout).toMatch(/^CampaignInbox = "i[0-9a-f]{24}" AND ExecutionStatus = "Running"\n$/);
+    expect(query.stderr).toContain('save it as a view in the Temporal UI');
+    // Another deployment's secret gives other tokens: nothing there.
+    const elsewhere = await runCli(['inbox', '--json', '--as', 'sara.yilmaz'], {
+      CAMPAIGN_KEY_DIR: env.keyDir,
+      CAMPAIGN_INBOX_SECRET: 'ab'.repeat(32),
+    });
+    expect(JSON.parse(elsewhere.stdout)).toEqual([]);
 
     const hash = ['--content-hash', entry.contentHash];
     const own = await runCli(['approve', id, '--as', 'lena.vogel', ...hash], asApprover());

@@ -12,7 +12,7 @@ import { createOfflineProvider } from '../activities/model-gateway/offline-provi
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
-import { ensureWorkerKey, KEYRING_FILE } from '../client/keys';
+import { ensureInboxSecret, ensureWorkerKey, KEYRING_FILE } from '../client/keys';
 import { campaignDataConverter } from '../codec/data-converter';
 import { cedarSchemaText } from '../domain/policy-context';
 import { TASK_QUEUE } from '../domain/task-queue';
@@ -42,6 +42,7 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
     }),
     outboxDir: paths.outboxDir,
     audit,
+    inboxSecret: ensureInboxSecret(paths.keyDir, env),
     code: codeVersion(),
   };
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { type GateState, refusalOf } from '../domain/approval-rules';
+import { type GateState, mayDecide, refusalOf } from '../domain/approval-rules';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
 import { Failure } from '../domain/failures';
@@ -53,6 +53,12 @@ export class ApprovalGate {
       approvedBy: this.approvals.map((a) => a.approver),
       deadline: this.deadline.toISOString(),
     };
+  }
+
+  /** The approvers in the plan who may decide now (the same rules as the validator); nobody while nothing waits. */
+  mayDecide(): string[] {
+    const state = this.state();
+    return state.pending ? mayDecide(state) : [];
   }
 
   /** Shows `request` to the approvers and resolves with their decision, or `expired` at the deadline. */

@@ -20,7 +20,7 @@ import type {
   Provenance,
 } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
-import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
+import { CampaignInbox, CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import { STEPS, type Stage, type StepName } from '../domain/steps';
 import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
 import { ApprovalGate, type GateOutcome } from './approval-gate';
@@ -65,7 +65,7 @@ export class CampaignRun {
   private readonly stores: boolean;
   private stored = 0;
   /** What the search attributes and the memo show now, so unchanged values are not written again. */
-  private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined; budget: boolean };
+  private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined; budget: boolean; inbox: string };
   private closed = false;
 
   constructor(private readonly input: CampaignInput) {
@@ -78,6 +78,7 @@ export class CampaignRun {
       risk: attributes.get(CampaignRisk),
       memo: undefined,
       budget: false,
+      inbox: '',
     };
     setHandler(
       campaignStateQuery,
@@ -226,6 +227,11 @@ export class CampaignRun {
   private showChanges(stage: Stage, memo: CampaignMemo): void {
     const changed: SearchAttributeUpdatePair[] = [];
     if (stage !== this.shown.stage) changed.push({ key: CampaignStage, value: stage });
+    const inbox = this.inbox(stage);
+    if (inbox && inbox.join(',') !== this.shown.inbox) {
+      changed.push({ key: CampaignInbox, value: inbox });
+      this.shown.inbox = inbox.join(',');
+    }
     if (this.plan && this.plan.risk !== this.shown.risk) changed.push({ key: CampaignRisk, value: this.plan.risk });
     if (changed.length > 0) {
       upsertSearchAttributes(changed);
@@ -243,6 +249,20 @@ export class CampaignRun {
     upsertMemo({ ...memo });
     this.shown.memo = shows;
     this.shown.budget = waiting !== '';
+  }
+
+  /**
+   * The inbox tokens of the people who may decide at `stage`: at the approval gate those the gate would hear, at the
+   * budget gate every approver but the requester, otherwise nobody. Null for plans made before inboxes existed.
+   */
+  private inbox(stage: Stage): string[] | null {
+    const tokens = this.plan?.inbox;
+    if (!tokens) return null;
+    let people: string[] = [];
+    if (stage === 'awaiting-approval') people = this.approvalGate?.mayDecide() ?? [];
+    else if (stage === 'awaiting-budget')
+      people = this.plan?.eligibleApprovers.filter((id) => id !== this.input.requestedBy) ?? [];
+    return people.flatMap((id) => (tokens[id] ? [tokens[id]] : []));
   }
 
   /** Tokens and cost per step and for the campaign so far. */
