@@ -2,6 +2,7 @@ import type { PolicyEngine } from '../policies/engine';
 import type { AuditStore } from './audit-store';
 import type { DataStore } from './data-store';
 import type { ModelGateway } from './model-gateway/gateway';
+import type { Notifier } from './notifier';
 
 /** What activities need from the outside world; the worker passes real ones, tests pass their own on loopback. */
 export interface ActivityDeps {
@@ -12,6 +13,8 @@ export interface ActivityDeps {
   outboxDir: string;
   /** Where audit events go as the campaign runs; outlives the workflow's history. */
   audit: AuditStore;
+  /** Where reminders go when an approval waits past its SLA. */
+  notifier: Notifier;
   /** The secret that turns roster ids into inbox tokens (see `domain/inbox.ts`). */
   inboxSecret: string;
   /** The code that runs: the workflow bundle's source hash and the git revision, recorded with every decision. */

@@ -1,6 +1,7 @@
 import type { Governed } from '../domain/audit';
 import { createCopywriter } from './copywriter';
 import type { ActivityDeps } from './deps';
+import { createNotifierActivity } from './notifier';
 import { createPlanner } from './planner';
 import { createPublisher } from './publisher';
 import { createRecorder } from './recorder';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewer(deps),
     ...createPublisher(deps),
     ...createRecorder(),
+    ...createNotifierActivity(deps),
   };
 }
 

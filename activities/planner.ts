@@ -15,7 +15,8 @@ export function createPlanner({ data, inboxSecret }: ActivityDeps) {
       try {
         const plan = resolveApprovalPlan(brief, requestedBy, data.roster(), segment, data.governance(brief.brand));
         // The approvers' inbox tokens, so the workflow can list who may decide without naming anyone in search attributes.
-        const inbox = Object.fromEntries(plan.eligibleApprovers.map((id) => [id, inboxToken(inboxSecret, id)]));
+        const people = [...plan.eligibleApprovers, ...(plan.escalation?.backups ?? [])];
+        const inbox = Object.fromEntries(people.map((id) => [id, inboxToken(inboxSecret, id)]));
         return { ...plan, inbox };
       } catch (err) {
         if (err instanceof ApprovalPlanError) throw invalidBrief(err.message);

@@ -94,7 +94,9 @@ function approvalRefusal(
   if (decision.decision !== 'approve') return `${approver}'s decision is not an approval`;
   if (decision.contentHash !== context.contentHash) return `${approver} approved other content`;
   if (approver === context.requestedBy) return `${approver} requested the campaign`;
-  if (!plan.eligibleApprovers.includes(approver)) return `${approver} is not an approver in the plan`;
+  // Backups count as the roster's approvers of the brand; that they joined only after the SLA is the gate's rule.
+  const eligible = [...plan.eligibleApprovers, ...(plan.escalation?.backups ?? [])];
+  if (!eligible.includes(approver)) return `${approver} is not an approver in the plan`;
   if (!plan.signatures?.required && !decision.signature) return null;
   // Freshness was the gate's to check when the decision arrived; here only authenticity counts.
   return signatureRefusal(context.campaignId, decision, plan.signatures?.keys[approver]);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type BudgetDraft, sealBudgetDecision, sendBudgetDecision } from '../client/budget';
-import { campaignView } from '../client/campaign-view';
+import { campaignView, notWaitingFor } from '../client/campaign-view';
 import { connectClient } from '../client/connect';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
@@ -56,7 +56,7 @@ export function registerBudget(program: Command): void {
       const client = await connectClient();
       const description = await describeCampaign(client, id);
       const view = campaignView(description);
-      if (!view.budget) throw new ClientError('not-sent', `campaign '${id}' is not waiting for a budget decision`);
+      if (!view.budget) throw new ClientError('not-sent', notWaitingFor(view, 'a budget decision'));
       const decision = sealBudgetDecision(id, draft, {
         keyDir: workerPaths().keyDir,
         signaturesRequired: view.signaturesRequired ?? true,

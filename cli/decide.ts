@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { Command } from 'commander';
-import { campaignView, pendingApproval } from '../client/campaign-view';
+import { campaignView, notWaitingFor, pendingApproval } from '../client/campaign-view';
 import { connectClient } from '../client/connect';
 import { type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
 import { describeCampaign } from '../client/describe';
@@ -29,7 +29,7 @@ async function prepare(
   if (!opts.as) throw new CliError('--as: required (your roster id)', BAD_INPUT);
   const description = await describeCampaign(client, id);
   const view = campaignView(description);
-  if (!view.contentHash) throw new ClientError('not-sent', `campaign '${id}' is not waiting for approval`);
+  if (!view.contentHash) throw new ClientError('not-sent', notWaitingFor(view, 'approval'));
   const contentHash = opts.contentHash ?? (await confirmContent(description, id));
   const decision = sealDecision(id, draft(opts.as, contentHash), {
     keyDir: workerPaths().keyDir,
@@ -44,7 +44,7 @@ async function prepare(
  */
 async function confirmContent(description: WorkflowExecutionDescription, id: string): Promise<string> {
   const pending = pendingApproval(description);
-  if (!pending) throw new ClientError('not-sent', `campaign '${id}' is not waiting for approval`);
+  if (!pending) throw new ClientError('not-sent', notWaitingFor(campaignView(description), 'approval'));
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new CliError(
       `--content-hash: required when not on a terminal, so the decision binds to content you have seen (\`npx campaign status ${id}\` shows it)`,

@@ -37,6 +37,15 @@ export function pendingApproval(info: WorkflowExecutionInfo | WorkflowExecutionD
   return waiting ? (memo.pending ?? null) : null;
 }
 
+/** Why a decision on the campaign would come too late or too early: it ended, or waits for something else. */
+export function notWaitingFor(view: CampaignView, what: 'approval' | 'a budget decision'): string {
+  if (view.status !== 'RUNNING') {
+    const how = view.stage ? `, stage ${view.stage}` : '';
+    return `campaign '${view.workflowId}' has ended (${view.status.toLowerCase()}${how}); a decision now would not be recorded`;
+  }
+  return `campaign '${view.workflowId}' is not waiting for ${what} (stage ${view.stage ?? 'unknown'})`;
+}
+
 /** The budget the campaign waits at now, from its memo. */
 export function pendingBudget(info: WorkflowExecutionInfo | WorkflowExecutionDescription): BudgetStatus | null {
   const memo = (info.memo ?? {}) as Partial<CampaignMemo>;

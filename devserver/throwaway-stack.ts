@@ -40,6 +40,7 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
       cacheDir: join(scratch, 'cache'),
       keyDir,
       auditDir: join(scratch, 'audit'),
+      notifyFile: join(scratch, 'notifications.jsonl'),
     });
     const worker = await createCampaignWorker({
       connection,

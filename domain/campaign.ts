@@ -33,6 +33,11 @@ export interface ApprovalPlan {
   signatures?: { required: boolean; keys: Record<string, string> };
   /** Each approver's inbox token (see `inbox.ts`); plans made before inboxes existed have none. */
   inbox?: Record<string, string>;
+  /**
+   * Escalation: after `slaHours` without a decision the backups join `eligibleApprovers` (in history and audit) and a
+   * reminder goes out. Absent in plans made before escalation existed.
+   */
+  escalation?: { slaHours: number; backups: string[] };
 }
 
 /** Counts of personal data per kind (e-mail, phone, iban, taxId, vatId, address, name); never the values. */

@@ -29,6 +29,8 @@ export const Failure = {
   AuditRefused: 'AuditRefused',
   /** A model call would have gone over the campaign's budget, so it was not made; an approver decides. */
   BudgetExceeded: 'BudgetExceeded',
+  /** A reminder could not be delivered (the webhook refused or failed). */
+  NotificationFailed: 'NotificationFailed',
 } as const;
 
 /** One of {@link Failure}'s names. */

@@ -45,7 +45,7 @@ export const publicKeySchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be an Ed
 /** People who may request, approve or audit campaigns; `publicKey` verifies the decisions they sign. */
 export const personSchema = z.object({
   id: z.string().regex(/^[a-z0-9.-]+$/),
-  roles: z.array(z.enum(['requester', 'approver', 'compliance-officer', 'auditor'])).min(1),
+  roles: z.array(z.enum(['requester', 'approver', 'compliance-officer', 'backup-approver', 'auditor'])).min(1),
   brands: z.array(z.string()).min(1),
   publicKey: publicKeySchema.optional(),
 });
@@ -67,6 +67,11 @@ export const brandGovernanceSchema = z
       .object({ maxCostEur: z.number().positive().default(5), maxTokens: z.number().int().positive().default(200_000) })
       .strict()
       .default({ maxCostEur: 5, maxTokens: 200_000 }),
+    /**
+     * Hours an approval request may wait before the brand's backup approvers join the plan and the approvers are
+     * reminded; the deadline still rejects.
+     */
+    approvalSlaHours: z.number().positive().max(720).default(24),
   })
   .strict();
 export type BrandGovernance = z.infer<typeof brandGovernanceSchema>;

@@ -15,7 +15,8 @@ export type Tool =
   | 'llm.generate'
   | 'content.review'
   | 'asset.publish'
-  | 'audit.append';
+  | 'audit.append'
+  | 'notify.send';
 
 /** How an activity is timed and retried: local data, a model call, or the one write to the outbox. */
 export type StepProfile = 'local' | 'model' | 'publish';
@@ -105,6 +106,7 @@ export const STEPS = {
  */
 export const SUPPORT_ACTIVITIES = {
   recordAudit: { agent: 'recorder', tools: ['audit.append'] },
+  notifyApprovers: { agent: 'notifier', tools: ['notify.send'] },
 } as const satisfies Record<string, { agent: string; tools: readonly Tool[] }>;
 
 /** The name of a support activity. */

@@ -19,7 +19,10 @@ export function resolveApprovalPlan(
   requestedBy: string,
   roster: Roster,
   segment: Segment,
-  governance: Pick<BrandGovernance, 'requireSignedDecisions'> = { requireSignedDecisions: true },
+  governance: Pick<BrandGovernance, 'requireSignedDecisions' | 'approvalSlaHours'> = {
+    requireSignedDecisions: true,
+    approvalSlaHours: 24,
+  },
 ): ApprovalPlan {
   const forBrand = roster.people.filter((p) => p.brands.includes(brief.brand));
   const requester = forBrand.find((p) => p.id === requestedBy);
@@ -40,7 +43,13 @@ export function resolveApprovalPlan(
     throw new ApprovalPlanError(`the roster has too few approvers for a ${risk}-risk campaign of '${brief.brand}'`);
   }
   const required = governance.requireSignedDecisions;
-  const keys = Object.fromEntries(approvers.flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])));
+  // Backups join only when the SLA passes; they are not the requester and not already approvers.
+  const backups = forBrand.filter(
+    (p) => p.id !== requestedBy && p.roles.includes('backup-approver') && !approvers.includes(p),
+  );
+  const keys = Object.fromEntries(
+    [...approvers, ...backups].flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])),
+  );
   const keyed = approvers.filter((p) => p.publicKey);
   if (
     required &&
@@ -60,5 +69,6 @@ export function resolveApprovalPlan(
     maxChangeRounds: MAX_CHANGE_ROUNDS,
     reasons: required ? [...reasons, "decisions must be signed with the approver's key"] : reasons,
     signatures: { required, keys },
+    escalation: { slaHours: governance.approvalSlaHours, backups: backups.map((p) => p.id) },
   };
 }

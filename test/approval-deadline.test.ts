@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 import { registerSearchAttributes } from '../devserver/search-attributes';
 import { createCampaignWorker } from '../worker/create-worker';
 import type { campaignWorkflow } from '../workflows';
-import { campaignStateQuery } from '../workflows/messages';
+import { campaignStateQuery, decideUpdate } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 
 // The time-skipping test server jumps over the 72-hour approval deadline instead of waiting for it.
@@ -24,7 +26,7 @@ afterAll(async () => {
   await campaigns?.close();
 });
 
-it('rejects the campaign when the approval deadline passes without a decision', async () => {
+it('rejects the campaign when the approval deadline passes without a decision, even after escalating', async () => {
   const worker = await createCampaignWorker({
     connection: testEnv.nativeConnection,
     namespace: testEnv.namespace ?? 'default',
@@ -44,6 +46,68 @@ it('rejects the campaign when the approval deadline passes without a decision', 
     /approval deadline .* passed/,
   );
   expect(outcome.state.stage).toBe('rejected');
+  expect(outcome.result.audit.map((e) => e.action)).toContain('escalate');
   // 72 hours of workflow time passed in seconds of wall time.
   expect(outcome.wallMs).toBeLessThan(15_000);
+});
+
+it('escalates past the SLA: the backup joins, everyone who may decide is reminded, and the backup can approve', async () => {
+  const worker = await createCampaignWorker({
+    connection: testEnv.nativeConnection,
+    namespace: testEnv.namespace ?? 'default',
+    taskQueue: 'escalation',
+    workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    deps: campaigns.deps(),
+  });
+  const outcome = await worker.runUntil(async () => {
+    await startCampaign(testEnv.client, GOOD_BRIEF, 'lena.vogel', 'sla-campaign', 'escalation');
+    const handle = testEnv.client.workflow.getHandle<typeof campaignWorkflow>('sla-campaign');
+    let state = await handle.query(campaignStateQuery);
+    for (let i = 0; i < 100 && !state.pending; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await handle.query(campaignStateQuery);
+    }
+    expect(state.plan?.eligibleApprovers).not.toContain('katrin.schulz');
+    // Before the SLA, the backup is refused like anyone outside the plan.
+    const early = sealDecision(
+      'sla-campaign',
+      { decision: 'approve', approver: 'katrin.schulz', contentHash: state.pending?.contentHash ?? '' },
+      { keyDir: campaigns.keyDir, signaturesRequired: true },
+    );
+    const refused = await handle.executeUpdate(decideUpdate, { args: [early] }).catch((err: Error) => err.cause);
+    expect(String(refused)).toMatch(/katrin\.schulz is not an approver in this campaign's plan/);
+    await testEnv.sleep('25 hours');
+    const escalated = await handle.query(campaignStateQuery);
+    const approval = sealDecision(
+      'sla-campaign',
+      { decision: 'approve', approver: 'katrin.schulz', contentHash: state.pending?.contentHash ?? '' },
+      // Signed at the test server's time, which the time skipping moved ahead.
+      { keyDir: campaigns.keyDir, signaturesRequired: true, now: new Date(await testEnv.currentTimeMs()) },
+    );
+    await handle.executeUpdate(decideUpdate, { args: [approval] });
+    return { escalated, result: await handle.result() };
+  });
+  expect(outcome.escalated.plan?.eligibleApprovers).toContain('katrin.schulz');
+  expect(outcome.result.outcome).toMatchObject({ kind: 'published', approvedBy: ['katrin.schulz'] });
+  const trail = outcome.result.audit;
+  expect(trail.find((e) => e.action === 'escalate')).toMatchObject({
+    step: 'approval',
+    detail: { round: 1, slaHours: 24, joined: ['katrin.schulz'] },
+  });
+  expect(trail.find((e) => e.action === 'notify.send')).toMatchObject({ outcome: 'ok' });
+  // The reminder names roster ids and the campaign, and nothing from the brief.
+  const reminders = readFileSync(campaigns.notifyFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((line) => line.includes('"sla-campaign"'));
+  expect(reminders).toHaveLength(1);
+  const reminder = JSON.parse(reminders[0] ?? '{}') as Record<string, unknown>;
+  expect(reminder).toMatchObject({
+    campaignId: 'sla-campaign',
+    round: 1,
+    joined: ['katrin.schulz'],
+    approvers: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter', 'katrin.schulz'],
+  });
+  expect(reminders[0]).not.toContain(GOOD_BRIEF.campaign);
+  expect(reminders[0]).not.toContain(GOOD_BRIEF.objective);
 });

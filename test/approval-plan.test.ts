@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../worker/config';
 import { GOOD_BRIEF } from './support/campaign-env';
 
 const data = createFileDataStore(resolve(PROJECT_ROOT, 'examples'));
-const unsigned = { requireSignedDecisions: false };
+const unsigned = { requireSignedDecisions: false, approvalSlaHours: 24 };
 const roster = data.roster();
 const households = data.segment('stadtwerke-elbtal', 'households-elbtal');
 const seniors = data.segment('stadtwerke-elbtal', 'seniors-elbtal');
@@ -45,7 +45,9 @@ describe('approval plan', () => {
     const keyed = { people: roster.people.map((p, i) => ({ ...p, publicKey: key(i + 1) })) };
     const plan = resolveApprovalPlan(GOOD_BRIEF, 'lena.vogel', keyed, seniors);
     expect(plan.signatures?.required).toBe(true);
-    expect(Object.keys(plan.signatures?.keys ?? {})).toEqual(plan.eligibleApprovers);
+    // The backups' keys too, for when they join after the SLA.
+    expect(Object.keys(plan.signatures?.keys ?? {})).toEqual([...plan.eligibleApprovers, 'katrin.schulz']);
+    expect(plan.escalation).toEqual({ slaHours: 24, backups: ['katrin.schulz'] });
     // A compliance officer without a key leaves a high-risk campaign without anyone who may complete it.
     const noCompliance = {
       people: keyed.people.map((p) => (p.id === 'miriam.koch' ? { ...p, publicKey: undefined } : p)),

@@ -110,6 +110,12 @@ describe('the CLI from start to outbox', () => {
     const text = await runCli(['status', id]);
     expect(text.stdout).toContain('model use: 4 calls (0 from cache), 0 in / 0 out tokens, €0.0000');
     expect(existsSync(resolve(outboxDir, id, 'package.json'))).toBe(true);
+    // A decision that comes too late is told so, and nothing is sent.
+    const late = await runCli(['approve', id, '--as', 'sara.yilmaz', ...hash], asApprover());
+    expect(late).toMatchObject({
+      code: 1,
+      stderr: `campaign: campaign '${id}' has ended (completed, stage published); a decision now would not be recorded\n`,
+    });
   });
 
   it('refuses a second campaign with an id that is running, or that ran before', async () => {

@@ -33,6 +33,8 @@ export interface WorkerPaths {
   keyDir: string;
   /** The audit store: one append-only file per campaign and its signed checkpoint. */
   auditDir: string;
+  /** Where reminders are appended when no webhook is configured. */
+  notifyFile: string;
 }
 
 /** Paths from the `CAMPAIGN_*_DIR` variables, defaulting to the project's own folders. */
@@ -46,5 +48,6 @@ export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
     cacheDir: resolve(env.CAMPAIGN_CACHE_DIR ?? resolve(PROJECT_ROOT, '.data', 'model-cache')),
     keyDir: resolve(env.CAMPAIGN_KEY_DIR ?? resolve(PROJECT_ROOT, '.data', 'keys')),
     auditDir: resolve(env.CAMPAIGN_AUDIT_DIR ?? resolve(PROJECT_ROOT, '.data', 'audit')),
+    notifyFile: resolve(env.CAMPAIGN_NOTIFY_FILE ?? resolve(PROJECT_ROOT, '.data', 'notifications.jsonl')),
   };
 }

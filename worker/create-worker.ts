@@ -7,6 +7,7 @@ import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
 import { governedActivities } from '../activities/governed';
 import { createModelGateway } from '../activities/model-gateway/gateway';
+import { fileNotifier, webhookNotifier } from '../activities/notifier';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { createOfflineProvider } from '../activities/model-gateway/offline-provider';
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
@@ -43,6 +44,9 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
     outboxDir: paths.outboxDir,
     audit,
     inboxSecret: ensureInboxSecret(paths.keyDir, env),
+    notifier: env.CAMPAIGN_NOTIFY_WEBHOOK
+      ? webhookNotifier(env.CAMPAIGN_NOTIFY_WEBHOOK, env.CAMPAIGN_NOTIFY_WEBHOOK_TOKEN)
+      : fileNotifier(paths.notifyFile),
     code: codeVersion(),
   };
 }

@@ -5,6 +5,7 @@ import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/d
 import { Failure } from '../domain/failures';
 import { freshnessRefusal, noteOf, signatureRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
+import { sendReminder } from './governed-steps';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
 
 /** How one round at the gate ended. */
@@ -29,12 +30,16 @@ export class ApprovalGate {
   /** Signatures already spent: a signed decision takes effect once. */
   private readonly usedSignatures = new Set<string>();
 
-  /** `onChange` runs after an accepted decision that leaves the request open (a first of two approvals). */
+  /**
+   * `onChange` runs after an accepted decision that leaves the request open (a first of two approvals), and when backups
+   * join. With `escalates` (campaigns from the escalation patch) the plan's SLA timer runs for every request.
+   */
   constructor(
     private readonly plan: ApprovalPlan,
     private readonly requestedBy: string,
     private readonly audit: AuditChain,
     private readonly onChange: () => void,
+    private readonly escalates = false,
   ) {
     setHandler(decideUpdate, (decision) => this.apply(decision), {
       description: DECIDE_DESCRIPTION,
@@ -67,13 +72,68 @@ export class ApprovalGate {
     this.approvals = [];
     this.outcome = undefined;
     this.auditedRefusals = 0;
-    this.deadline = new Date(Date.now() + this.plan.deadlineHours * HOUR_MS);
-    const decided = await condition(() => this.outcome !== undefined, this.plan.deadlineHours * HOUR_MS);
+    const total = this.plan.deadlineHours * HOUR_MS;
+    this.deadline = new Date(Date.now() + total);
+    let waited = 0;
+    const sla = this.escalates && this.plan.escalation ? this.plan.escalation.slaHours * HOUR_MS : null;
+    if (sla !== null && sla < total) {
+      const early = await condition(() => this.outcome !== undefined, sla);
+      waited = sla;
+      if (!early) await this.escalate(request.round);
+    }
+    const decided = await condition(() => this.outcome !== undefined, total - waited);
     const outcome: GateOutcome =
       decided && this.outcome ? this.outcome : { kind: 'expired', deadline: this.deadline.toISOString() };
     this.request = undefined;
     this.deadline = undefined;
     return outcome;
+  }
+
+  /**
+   * The SLA passed with the request still open: the brand's backups join the plan (in history, by this code, and in
+   * the audit trail), everyone who may decide is reminded, and the deadline still holds.
+   */
+  private async escalate(round: number): Promise<void> {
+    const { slaHours, backups } = this.plan.escalation ?? { slaHours: 0, backups: [] };
+    const joined = backups.filter((id) => !this.plan.eligibleApprovers.includes(id));
+    // The plan object is the campaign's own copy; the memo, Current Details and the budget gate see the new list.
+    this.plan.eligibleApprovers = [...this.plan.eligibleApprovers, ...joined];
+    this.audit.append({
+      step: 'approval',
+      actor: { kind: 'system', id: 'workflow', establishedBy: 'approval SLA timer' },
+      action: 'escalate',
+      outcome: 'ok',
+      detail: { round, slaHours, joined },
+    });
+    this.onChange();
+    const reminder = {
+      round,
+      deadline: this.deadline?.toISOString() ?? '',
+      approvers: this.mayDecide(),
+      joined,
+    };
+    try {
+      const sent = await sendReminder(reminder);
+      this.audit.append({
+        step: 'approval',
+        actor: { kind: 'agent', id: 'notifier', establishedBy: 'worker task queue' },
+        action: 'notify.send',
+        outcome: 'ok',
+        detail: { round, to: reminder.approvers, via: sent },
+      });
+    } catch (err) {
+      // A reminder that cannot go out is evidence too; the campaign waits on regardless.
+      this.audit.append({
+        step: 'approval',
+        actor: { kind: 'agent', id: 'notifier', establishedBy: 'worker task queue' },
+        action: 'notify.send',
+        outcome: 'failed',
+        detail: {
+          round,
+          message: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err),
+        },
+      });
+    }
   }
 
   /** The Signal form: the same checks; a refusal is audited (while something is pending) and otherwise ignored. */

@@ -48,6 +48,12 @@ export const AUDIT_STORE_PATCH = 'audit-store';
  */
 export const BUDGET_GATE_PATCH = 'budget-gate';
 
+/**
+ * Campaigns started from this patch escalate an approval request that waits past the plan's SLA: backups join, and a
+ * reminder goes out; older campaigns wait for their deadline only.
+ */
+export const ESCALATION_PATCH = 'escalation';
+
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
   readonly audit = new AuditChain();
@@ -59,6 +65,7 @@ export class CampaignRun {
   /** Where a step that reached the budget waits for an approver; only in campaigns from {@link BUDGET_GATE_PATCH}. */
   private budgetGate: BudgetGate | undefined;
   private readonly budgets: boolean;
+  private readonly escalates: boolean;
   private readonly usageByStep: Record<string, ModelUsage> = {};
   private readonly lean: boolean;
   /** Whether this campaign sends its audit events to the audit store, and how many the store has so far. */
@@ -72,6 +79,7 @@ export class CampaignRun {
     this.lean = patched(LEAN_HISTORY_PATCH);
     this.stores = patched(AUDIT_STORE_PATCH);
     this.budgets = patched(BUDGET_GATE_PATCH);
+    this.escalates = patched(ESCALATION_PATCH);
     const attributes = workflowInfo().typedSearchAttributes;
     this.shown = {
       stage: attributes.get(CampaignStage),
@@ -174,7 +182,13 @@ export class CampaignRun {
     this.plan = plan;
     // Lean histories show the risk with the next stage, in one search-attribute update.
     if (!this.lean) upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
-    this.approvalGate = new ApprovalGate(plan, this.input.requestedBy, this.audit, () => this.enter(this.stage));
+    this.approvalGate = new ApprovalGate(
+      plan,
+      this.input.requestedBy,
+      this.audit,
+      () => this.enter(this.stage),
+      this.escalates,
+    );
     if (this.budgets) this.budgetGate = new BudgetGate(plan, this.input.requestedBy, this.audit);
   }
 
@@ -244,7 +258,8 @@ export class CampaignRun {
     const approval = pending ? `${pending.round}:${pending.contentHash}:${pending.approvedBy.join(',')}` : '';
     const waiting = budget ? `${budget.step}:${budget.spentEur}:${budget.limitEur}` : '';
     if (!approval && !waiting && !this.shown.budget) return;
-    const shows = `${approval}|${waiting}`;
+    // Backups joining change who may decide, so the approvers are part of what the memo shows.
+    const shows = `${approval}|${waiting}|${this.plan?.eligibleApprovers.join(',') ?? ''}`;
     if (shows === this.shown.memo) return;
     upsertMemo({ ...memo });
     this.shown.memo = shows;

@@ -1,8 +1,9 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
+import type { NotifyInput } from '../activities/notifier';
 import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
 import { STEPS, type StepActivity, type StepName } from '../domain/steps';
-import { STEP_OPTIONS } from './step-options';
+import { NOTIFY_OPTIONS, STEP_OPTIONS } from './step-options';
 
 /** The input of step `S`'s activity. */
 export type StepInput<S extends StepName> = Parameters<GovernedActivities[StepActivity<S>]>[0];
@@ -25,6 +26,14 @@ const proxies = {
 };
 /** Short steps on local data run inside the workflow task: one marker event instead of three events and a task. */
 const local = proxyLocalActivities<GovernedActivities>(STEP_OPTIONS.local);
+
+const notifier = proxyActivities<GovernedActivities>(NOTIFY_OPTIONS);
+
+/** Sends a reminder through the notifier activity (behind the policy check); returns where it went. */
+export async function sendReminder(input: NotifyInput): Promise<string> {
+  const { output } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
+  return output.sent;
+}
 
 /** Hands the audit store events no later step will carry: the governance interceptor appends them. */
 export async function storeAudit(events: AuditEvent[]): Promise<void> {

@@ -4,6 +4,15 @@ import type { StepProfile } from '../domain/steps';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURES];
 
+/**
+ * Reminders: a webhook may be down for a while, so a few patient retries; a reminder that cannot be sent is audited
+ * and does not hold up the campaign.
+ */
+export const NOTIFY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 6 },
+};
+
 /** Timeouts and retries per step profile; the step catalogue says which profile each step has. */
 export const STEP_OPTIONS: Record<StepProfile, ActivityOptions> = {
   /** Steps that read local data and call no model: quick, retried a few times. */

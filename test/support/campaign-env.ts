@@ -29,6 +29,8 @@ export class CampaignEnv {
   readonly cacheDir = mkdtempSync(join(tmpdir(), 'campaign-model-cache-'));
   /** Signing keys for everyone in the example roster who decides; the workers here read their public keys. */
   readonly keyDir = mkdtempSync(join(tmpdir(), 'campaign-keys-'));
+  /** Where the workers here append reminders. */
+  readonly notifyFile = join(mkdtempSync(join(tmpdir(), 'campaign-notify-')), 'notifications.jsonl');
   /** The audit store the workers here append to. */
   readonly auditDir = mkdtempSync(join(tmpdir(), 'campaign-audit-'));
   private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
@@ -59,6 +61,7 @@ export class CampaignEnv {
         cacheDir: this.cacheDir,
         keyDir: this.keyDir,
         auditDir: this.auditDir,
+        notifyFile: this.notifyFile,
         policyDir: overrides.policyDir ?? defaults.policyDir,
         dataDir: overrides.dataDir ?? defaults.dataDir,
       },
