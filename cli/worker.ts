@@ -31,7 +31,12 @@ export async function runWorker(target: TemporalTarget): Promise<void> {
       taskQueue,
       deps,
       codec,
-      workflows: { workflowBundle: await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) }) },
+      workflows: {
+        workflowBundle: await workflowBundle({
+          encodeFailures: codec !== null,
+          progress: (line) => process.stderr.write(`${line}\n`),
+        }),
+      },
     });
     rootLogger.info(
       {

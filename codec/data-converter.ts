@@ -4,7 +4,10 @@ import { PROJECT_ROOT, workerPaths } from '../worker/config';
 import { AesGcmCodec } from './aes-gcm-codec';
 import { loadCodecKeys } from './codec-keys';
 
-/** The failure converter every worker and the workflow bundle use: messages and stacks as encoded payloads. */
+/**
+ * The failure converter of workers that encrypt payloads (and of their workflow bundle): messages and stacks travel as
+ * encoded payloads, so the codec encrypts them too. Without a codec, failures stay readable in the UI.
+ */
 export const FAILURE_CONVERTER_PATH = resolve(PROJECT_ROOT, 'workflows', 'failure-converter.cjs');
 
 /** Where `npm start` keeps the payload keys, and where clients and workers look when nothing else is configured. */
@@ -18,7 +21,7 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): PayloadCodec
   return keys ? new AesGcmCodec(keys) : null;
 }
 
-/** The data converter for a worker or a client: the failure converter always, the codec when there is one. */
+/** The data converter for a worker or a client: with a codec, the codec and the encoding failure converter. */
 export function campaignDataConverter(codec: PayloadCodec | null): DataConverter {
-  return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: codec ? [codec] : [] };
+  return codec ? { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [codec] } : {};
 }

@@ -11,8 +11,14 @@ try {
   const testServer = ensureBinary(TEMPORAL_TEST_SERVER);
   process.stderr.write(`[setup] temporal: ${cli}\n[setup] temporal-test-server: ${testServer}\n`);
   if (process.argv.includes('--browser')) process.stderr.write(`[setup] chromium: ${ensureChromium()}\n`);
-  const bundle = await workflowBundle({ progress: (line) => process.stderr.write(`[setup] ${line}\n`) });
-  process.stderr.write(`[setup] workflow bundle: ${bundle.codePath}\n`);
+  // Both variants: clear failures, and encoded ones for workers that encrypt payloads (`npm start` does).
+  for (const encodeFailures of [false, true]) {
+    const bundle = await workflowBundle({
+      encodeFailures,
+      progress: (line) => process.stderr.write(`[setup] ${line}\n`),
+    });
+    process.stderr.write(`[setup] workflow bundle: ${bundle.codePath}\n`);
+  }
 } catch (err) {
   process.stderr.write(`setup: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

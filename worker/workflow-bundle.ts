@@ -23,10 +23,16 @@ export function bundleCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * a hash of the workflow and domain sources and the lock file, so a worker starts in about a second.
  */
 export async function workflowBundle(
-  options: { cacheDir?: string; logger?: Logger; progress?: (line: string) => void } = {},
+  options: {
+    cacheDir?: string;
+    logger?: Logger;
+    progress?: (line: string) => void;
+    /** For workers that encrypt payloads: failure messages and stacks travel as encoded (encrypted) payloads. */
+    encodeFailures?: boolean;
+  } = {},
 ): Promise<{ codePath: string }> {
   const dir = options.cacheDir ?? bundleCacheDir();
-  const codePath = join(dir, `workflows-${sourceHash()}.js`);
+  const codePath = join(dir, `workflows-${sourceHash()}${options.encodeFailures ? '-encoded' : ''}.js`);
   try {
     statSync(codePath);
     return { codePath };
@@ -39,7 +45,7 @@ export async function workflowBundle(
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...(options.encodeFailures ? { failureConverterPath: FAILURE_CONVERTER_PATH } : {}),
     logger: options.logger ?? warningsOnly,
   });
   mkdirSync(dir, { recursive: true });
@@ -52,11 +58,13 @@ export async function workflowBundle(
   return { codePath };
 }
 
-/** SHA-256 over the bundled sources (path and content) and the lock file that pins the SDK. */
+/** SHA-256 over the bundled sources (path and content), this recipe, and the lock file that pins the SDK. */
 export function sourceHash(): string {
   const hash = createHash('sha256');
   const files = BUNDLED_FOLDERS.flatMap((folder) => filesUnder(resolve(PROJECT_ROOT, folder))).sort();
-  for (const file of [...files, resolve(PROJECT_ROOT, 'package-lock.json')]) {
+  // This file too: how the bundle is built (its options) is as much part of it as the sources.
+  const recipe = resolve(PROJECT_ROOT, 'worker', 'workflow-bundle.ts');
+  for (const file of [...files, recipe, resolve(PROJECT_ROOT, 'package-lock.json')]) {
     hash.update(relative(PROJECT_ROOT, file));
     hash.update('\0');
     hash.update(readFileSync(file));
@@ -74,7 +82,7 @@ function filesUnder(dir: string): string[] {
 
 function prune(dir: string, keep: string): void {
   const bundles = readdirSync(dir)
-    .filter((f) => /^workflows-[0-9a-f]+\.js$/.test(f))
+    .filter((f) => /^workflows-[0-9a-f]+(-encoded)?\.js$/.test(f))
     .map((f) => join(dir, f))
     .filter((f) => f !== keep)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);

@@ -16,8 +16,10 @@ import type { Brief } from '../../domain/brief';
 import type { Decision, DecisionReceipt } from '../../domain/decision';
 import { PROJECT_ROOT, workerPaths } from '../../worker/config';
 import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
+import { workflowBundle } from '../../worker/workflow-bundle';
 import type { campaignWorkflow } from '../../workflows';
 import { decideUpdate } from '../../workflows/messages';
+import { quietLogger } from './quiet-logger';
 
 /** The good example brief. */
 export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
@@ -39,16 +41,24 @@ export class CampaignEnv {
     readonly client: Client,
     private readonly address: string,
     private readonly codec: PayloadCodec | null,
+    private readonly bundlePath: string,
   ) {
     provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), this.keyDir);
   }
 
-  /** On the shared dev server unless `address` names another; payloads encrypted with `codec` when given. */
+  /**
+   * On the shared dev server unless `address` names another; payloads encrypted with `codec` when given, then with the
+   * workflow bundle that encodes failures (built here on first use).
+   */
   static async create(options: { address?: string; codec?: PayloadCodec } = {}): Promise<CampaignEnv> {
     const address = options.address ?? inject('temporalAddress');
     const codec = options.codec ?? null;
+    const bundlePath = codec
+      ? (await workflowBundle({ encodeFailures: true, logger: quietLogger })).codePath
+      : inject('workflowBundlePath');
     const connection = await Connection.connect({ address });
-    return new CampaignEnv(new Client({ connection, dataConverter: campaignDataConverter(codec) }), address, codec);
+    const client = new Client({ connection, dataConverter: campaignDataConverter(codec) });
+    return new CampaignEnv(client, address, codec, bundlePath);
   }
 
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
@@ -83,7 +93,7 @@ export class CampaignEnv {
       deps,
       codec: this.codec,
       taskQueue,
-      workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      workflows: { workflowBundle: { codePath: this.bundlePath } },
     });
     this.workers.push({ worker, running: worker.run(), connection });
     return worker;
