@@ -16,7 +16,7 @@ const mode = process.argv[2] ?? 'governed';
 installRuntime();
 const { address, namespace, taskQueue } = temporalTarget();
 const connection = await NativeConnection.connect({ address });
-let worker: Worker;
+let worker: Pick<Worker, 'run'>;
 if (mode === 'bare') {
   worker = await Worker.create({
     connection,

@@ -23,6 +23,20 @@ it.each([
     'campaign: --id: start with a letter or digit, then letters, digits, ".", "_" or "-" (at most 200)',
   ],
   [['dev', '--port', 'seventy'], 2, "campaign: --port: 'seventy' is not a port"],
+  [['worker', '--roles', 'models,gpu'], 2, "campaign: --roles: 'gpu' is not among workflows, models, publish, data"],
+  [
+    ['worker', '--make-current'],
+    2,
+    'campaign: --build-id and --make-current need --deployment (or CAMPAIGN_DEPLOYMENT)',
+  ],
+  [['budget', 'some-campaign', '--as', 'jonas.weber'], 2, 'campaign: give exactly one of --raise EUR and --stop'],
+  [
+    ['budget', 'some-campaign', '--as', 'jonas.weber', '--raise', 'lots'],
+    2,
+    "campaign: --raise: 'lots' is not an amount in euros between 0 and 10000 (e.g. 2.50)",
+  ],
+  [['codec-server', '--port', 'x'], 2, "campaign: --port: 'x' is not a port"],
+  [['inbox', '--as', 'Not An Id'], 2, 'campaign: --as: a roster id (lower-case letters, digits, "." and "-")'],
 ])('campaign %s → exit %i', async (args, code, line) => {
   const run = await runCli(args);
   expect(run).toMatchObject({ code, stdout: '' });

@@ -40,6 +40,7 @@ export class ApprovalGate {
     private readonly audit: AuditChain,
     private readonly onChange: () => void,
     private readonly escalates = false,
+    private readonly roleQueues = false,
   ) {
     setHandler(decideUpdate, (decision) => this.apply(decision), {
       description: DECIDE_DESCRIPTION,
@@ -113,7 +114,7 @@ export class ApprovalGate {
       joined,
     };
     try {
-      const sent = await sendReminder(reminder);
+      const sent = await sendReminder(reminder, this.roleQueues);
       this.audit.append({
         step: 'approval',
         actor: { kind: 'agent', id: 'notifier', establishedBy: 'worker task queue' },

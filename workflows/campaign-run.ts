@@ -54,6 +54,12 @@ export const BUDGET_GATE_PATCH = 'budget-gate';
  */
 export const ESCALATION_PATCH = 'escalation';
 
+/**
+ * Campaigns started from this patch schedule model steps, publishing and reminders on the task queues of their roles
+ * (`<queue>-models`, `-publish`, `-data`); older ones keep everything on the campaigns' queue.
+ */
+export const ROLE_QUEUES_PATCH = 'role-queues';
+
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
   readonly audit = new AuditChain();
@@ -66,6 +72,7 @@ export class CampaignRun {
   private budgetGate: BudgetGate | undefined;
   private readonly budgets: boolean;
   private readonly escalates: boolean;
+  private readonly roleQueues: boolean;
   private readonly usageByStep: Record<string, ModelUsage> = {};
   private readonly lean: boolean;
   /** Whether this campaign sends its audit events to the audit store, and how many the store has so far. */
@@ -80,6 +87,7 @@ export class CampaignRun {
     this.stores = patched(AUDIT_STORE_PATCH);
     this.budgets = patched(BUDGET_GATE_PATCH);
     this.escalates = patched(ESCALATION_PATCH);
+    this.roleQueues = patched(ROLE_QUEUES_PATCH);
     const attributes = workflowInfo().typedSearchAttributes;
     this.shown = {
       stage: attributes.get(CampaignStage),
@@ -139,6 +147,7 @@ export class CampaignRun {
         const { output, policy, audited } = await runActivity(name, input, {
           local: this.lean && spec.profile === 'local',
           audit,
+          roleQueues: this.roleQueues,
         });
         this.stored += audit?.length ?? 0;
         this.recordStep(name, {
@@ -188,6 +197,7 @@ export class CampaignRun {
       this.audit,
       () => this.enter(this.stage),
       this.escalates,
+      this.roleQueues,
     );
     if (this.budgets) this.budgetGate = new BudgetGate(plan, this.input.requestedBy, this.audit);
   }

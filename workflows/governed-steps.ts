@@ -1,8 +1,9 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
 import type { NotifyInput } from '../activities/notifier';
 import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
-import { STEPS, type StepActivity, type StepName } from '../domain/steps';
+import { STEPS, type StepActivity, type StepName, type StepProfile } from '../domain/steps';
+import { roleQueue, type WorkerRole } from '../domain/task-queue';
 import { NOTIFY_OPTIONS, STEP_OPTIONS } from './step-options';
 
 /** The input of step `S`'s activity. */
@@ -24,13 +25,28 @@ const proxies = {
   model: proxyActivities<GovernedActivities>(STEP_OPTIONS.model),
   publish: proxyActivities<GovernedActivities>(STEP_OPTIONS.publish),
 };
+
+/** Proxies that schedule on a role's own task queue, made on first use per profile and queue. */
+const queued = new Map<string, GovernedActivities>();
+function proxyOn(profile: StepProfile, taskQueue: string): GovernedActivities {
+  const key = `${profile}:${taskQueue}`;
+  let proxy = queued.get(key);
+  if (!proxy) {
+    proxy = proxyActivities<GovernedActivities>({ ...STEP_OPTIONS[profile], taskQueue });
+    queued.set(key, proxy);
+  }
+  return proxy;
+}
+
+/** The role whose task queue runs a step of `profile`. */
+const ROLE_OF: Record<StepProfile, WorkerRole> = { local: 'data', model: 'models', publish: 'publish' };
 /** Short steps on local data run inside the workflow task: one marker event instead of three events and a task. */
 const local = proxyLocalActivities<GovernedActivities>(STEP_OPTIONS.local);
 
-const notifier = proxyActivities<GovernedActivities>(NOTIFY_OPTIONS);
-
-/** Sends a reminder through the notifier activity (behind the policy check); returns where it went. */
-export async function sendReminder(input: NotifyInput): Promise<string> {
+/** Sends a reminder through the notifier activity (behind the policy check), on the data role's queue when given. */
+export async function sendReminder(input: NotifyInput, roleQueues: boolean): Promise<string> {
+  const taskQueue = roleQueues ? roleQueue(workflowInfo().taskQueue, 'data') : undefined;
+  const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) });
   const { output } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
   return output.sent;
 }
@@ -40,14 +56,20 @@ export async function storeAudit(events: AuditEvent[]): Promise<void> {
   await local.recordAudit({ audit: events });
 }
 
-/** Runs step `name`'s activity (local or scheduled) with its profile's timeouts and retries, and unwraps its result. */
+/**
+ * Runs step `name`'s activity (local or scheduled) with its profile's timeouts and retries, and unwraps its result.
+ * With `roleQueues`, a scheduled activity goes to its role's task queue next to the workflow's own.
+ */
 export async function runActivity<S extends StepName>(
   name: S,
   input: StepInput<S>,
-  options: { local: boolean; audit?: AuditEvent[] },
+  options: { local: boolean; audit?: AuditEvent[]; roleQueues?: boolean },
 ): Promise<StepResult<StepOutput<S>>> {
   const { activity, profile } = STEPS[name];
-  const call = (options.local ? local : proxies[profile])[activity] as (input: unknown) => Promise<unknown>;
+  const scheduled = options.roleQueues
+    ? proxyOn(profile, roleQueue(workflowInfo().taskQueue, ROLE_OF[profile]))
+    : proxies[profile];
+  const call = (options.local ? local : scheduled)[activity] as (input: unknown) => Promise<unknown>;
   // The audit events not yet stored ride along; the governance interceptor hands them to the store and removes them.
   return unwrap(await call(options.audit ? { ...input, audit: options.audit } : input)) as StepResult<StepOutput<S>>;
 }

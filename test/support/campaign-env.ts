@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../client/brief-file';
@@ -14,12 +14,25 @@ import { campaignDataConverter } from '../../codec/data-converter';
 import { provisionRosterKeys } from '../../devserver/demo-keys';
 import type { Brief } from '../../domain/brief';
 import type { Decision, DecisionReceipt } from '../../domain/decision';
+import type { WorkerRole } from '../../domain/task-queue';
 import { PROJECT_ROOT, workerPaths } from '../../worker/config';
-import { createCampaignWorker, productionDeps } from '../../worker/create-worker';
+import {
+  type CampaignWorkers,
+  createCampaignWorker,
+  type DeploymentVersion,
+  productionDeps,
+} from '../../worker/create-worker';
 import { workflowBundle } from '../../worker/workflow-bundle';
 import type { campaignWorkflow } from '../../workflows';
 import { decideUpdate } from '../../workflows/messages';
 import { quietLogger } from './quiet-logger';
+
+/** Which roles a test's workers take on, and as which build. */
+interface WorkerChoice {
+  roles?: WorkerRole[];
+  deployment?: DeploymentVersion;
+  identity?: string;
+}
 
 /** The good example brief. */
 export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
@@ -35,7 +48,7 @@ export class CampaignEnv {
   readonly notifyFile = join(mkdtempSync(join(tmpdir(), 'campaign-notify-')), 'notifications.jsonl');
   /** The audit store the workers here append to. */
   readonly auditDir = mkdtempSync(join(tmpdir(), 'campaign-audit-'));
-  private readonly workers: { worker: Worker; running: Promise<void>; connection: NativeConnection }[] = [];
+  private readonly workers: { worker: CampaignWorkers; running: Promise<void>; connection: NativeConnection }[] = [];
 
   private constructor(
     readonly client: Client,
@@ -79,13 +92,17 @@ export class CampaignEnv {
     );
   }
 
-  /** Starts a worker on this env's task queue; it runs until {@link stopWorker} or {@link close}. */
-  startWorker(deps: ActivityDeps = this.deps()): Promise<Worker> {
-    return this.startWorkerOn(this.taskQueue, deps);
+  /** Starts workers (all roles unless told) on this env's task queue; they run until {@link stopWorker} or {@link close}. */
+  startWorker(deps: ActivityDeps = this.deps(), options: WorkerChoice = {}): Promise<CampaignWorkers> {
+    return this.startWorkerOn(this.taskQueue, deps, options);
   }
 
-  /** Starts a worker on `taskQueue`, for tests that drive the CLI on the production queue. */
-  async startWorkerOn(taskQueue: string, deps: ActivityDeps = this.deps()): Promise<Worker> {
+  /** Starts workers on `taskQueue`, for tests that drive the CLI on the production queue. */
+  async startWorkerOn(
+    taskQueue: string,
+    deps: ActivityDeps = this.deps(),
+    options: WorkerChoice = {},
+  ): Promise<CampaignWorkers> {
     const connection = await NativeConnection.connect({ address: this.address });
     const worker = await createCampaignWorker({
       connection,
@@ -94,13 +111,14 @@ export class CampaignEnv {
       codec: this.codec,
       taskQueue,
       workflows: { workflowBundle: { codePath: this.bundlePath } },
+      ...options,
     });
     this.workers.push({ worker, running: worker.run(), connection });
     return worker;
   }
 
   /** Shuts a worker down and waits until it has stopped. */
-  async stopWorker(worker: Worker): Promise<void> {
+  async stopWorker(worker: CampaignWorkers): Promise<void> {
     const entry = this.workers.find((w) => w.worker === worker);
     if (!entry) return;
     worker.shutdown();
