@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readBriefFile } from '../client/brief-file';
 import { sealBudgetDecision } from '../client/budget';
@@ -17,7 +18,7 @@ import { budgetDecisionUpdate, campaignStateQuery, decideUpdate } from '../workf
  * Records a replay fixture on the offline model and a throwaway server: `npm run record-history -- NAME [SCENARIO]`.
  * Scenarios: `approved` (the sample, one approval) and `high-risk-changes` (a sensitive audience: changes requested,
  * then two approvals) and `budget-raise` (scripted paid models: the campaign reaches its budget, an approver raises it,
- * then approves). Record a new file after a change to the workflow and keep the old ones, so the replay test
+ * then approves) and `escalation` (an SLA of seconds: the backup joins and approves). Record a new file after a change to the workflow and keep the old ones, so the replay test
  * proves that campaigns started on earlier code still replay.
  */
 const [name = 'sample-campaign-approved', scenario = 'approved'] = process.argv.slice(2);
@@ -30,6 +31,8 @@ interface Scenario {
   rounds: ((hash: string) => DecisionDraft)[][];
   /** Paid models on a scripted loopback server, and the budget raise the campaign waits for first. */
   raiseBudgetTo?: number;
+  /** An approval SLA of a few seconds (in a copy of the example data): the backup joins before deciding. */
+  escalates?: boolean;
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -38,6 +41,11 @@ const SCENARIOS: Record<string, Scenario> = {
     brief: { ...sample, budget: { maxCostEur: 0.005 } },
     rounds: [[(h) => approve('jonas.weber', h)]],
     raiseBudgetTo: 1,
+  },
+  escalation: {
+    brief: sample,
+    rounds: [[(h) => approve('katrin.schulz', h)]],
+    escalates: true,
   },
   'high-risk-changes': {
     brief: highRisk,
@@ -53,6 +61,16 @@ delete process.env.OPENAI_API_KEY;
 delete process.env.OPENAI_BASE_URL;
 const fake = chosen.raiseBudgetTo ? await FakeOpenAI.start(campaignScript()) : undefined;
 if (fake) Object.assign(process.env, { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fixture' });
+if (chosen.escalates) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fixture-data-'));
+  cpSync(resolve(PROJECT_ROOT, 'examples'), dataDir, { recursive: true });
+  const governance = join(dataDir, 'brands/stadtwerke-elbtal/governance.yaml');
+  writeFileSync(
+    governance,
+    readFileSync(governance, 'utf8').replace(/approvalSlaHours: .*/, 'approvalSlaHours: 0.001'),
+  );
+  process.env.CAMPAIGN_DATA_DIR = dataDir;
+}
 
 await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
   const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue);
@@ -65,6 +83,11 @@ await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
   }
   for (const [index, decisions] of chosen.rounds.entries()) {
     const { contentHash: hash } = await waitForApproval(handle, { round: index + 1 });
+    if (chosen.escalates) {
+      const joined = async () =>
+        (await handle.query(campaignStateQuery)).plan?.eligibleApprovers.includes('katrin.schulz');
+      while (!(await joined())) await new Promise((r) => setTimeout(r, 200));
+    }
     for (const decide of decisions) {
       const decision = sealDecision(workflowId, decide(hash), { keyDir, signaturesRequired: true });
       await handle.executeUpdate(decideUpdate, { args: [decision] });

@@ -91,7 +91,7 @@ it('escalates past the SLA: the backup joins, everyone who may decide is reminde
   expect(outcome.result.outcome).toMatchObject({ kind: 'published', approvedBy: ['katrin.schulz'] });
   const trail = outcome.result.audit;
   expect(trail.find((e) => e.action === 'escalate')).toMatchObject({
-    step: 'approval',
+    step: 'escalation',
     detail: { round: 1, slaHours: 24, joined: ['katrin.schulz'] },
   });
   expect(trail.find((e) => e.action === 'notify.send')).toMatchObject({ outcome: 'ok' });

@@ -15,7 +15,9 @@ import type { CampaignResult } from '../domain/campaign';
 // (both scenarios) with signed decisions, a validated input and a publisher that verifies its evidence, v7 (both)
 // after the audit-store patch (events to the audit store as the campaign runs, findings in the review event), v8 (both,
 // and a campaign that reaches its model budget on scripted paid models and has it raised) after the budget-gate patch
-// (audit events ride with every step; a step over the budget waits for an approver).
+// (audit events ride with every step; a step over the budget waits for an approver), v9 (the three, and a campaign
+// whose approval waits past a seconds-long SLA so the backup joins and approves) after the escalation and role-queues
+// patches and inbox tokens.
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -126,5 +128,27 @@ describe.each(fixtures.filter((f) => f.version >= 8))('$file (audit with every s
     const raise = audit.find((e) => e.step === 'budget');
     expect(raise).toMatchObject({ action: 'raise', actor: { id: 'jonas.weber' }, detail: { maxCostEur: 1 } });
     expect(carried).toContain(raise?.seq);
+  });
+});
+
+describe.each(fixtures.filter((f) => f.version >= 9))('$file (role queues, inbox, escalation)', ({ file, history }) => {
+  it('schedules model steps and publishing on their role queues and lists inbox tokens, never roster ids', () => {
+    const queues = (history.events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      return scheduled ? [`${scheduled.activityType?.name}@${scheduled.taskQueue?.name}`] : [];
+    });
+    expect(queues).toContain('writeVariants@campaigns-models');
+    expect(queues).toContain('publishCampaign@campaigns-publish');
+    const upserted = (history.events ?? []).flatMap((e) => {
+      const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {};
+      const inbox = fields.CampaignInbox?.data;
+      return inbox ? [Buffer.from(inbox).toString('utf8')] : [];
+    });
+    expect(upserted.some((value) => /"i[0-9a-f]{24}"/.test(value))).toBe(true);
+    for (const value of upserted) expect(value).not.toMatch(/[a-z]+\.[a-z]+/);
+    if (!file.includes('escalation')) return;
+    const { audit, outcome } = resultOf(history);
+    expect(audit.find((e) => e.action === 'escalate')?.detail).toMatchObject({ joined: ['katrin.schulz'] });
+    expect(outcome).toMatchObject({ kind: 'published', approvedBy: ['katrin.schulz'] });
   });
 });

@@ -100,7 +100,7 @@ export class ApprovalGate {
     // The plan object is the campaign's own copy; the memo, Current Details and the budget gate see the new list.
     this.plan.eligibleApprovers = [...this.plan.eligibleApprovers, ...joined];
     this.audit.append({
-      step: 'approval',
+      step: 'escalation',
       actor: { kind: 'system', id: 'workflow', establishedBy: 'approval SLA timer' },
       action: 'escalate',
       outcome: 'ok',
@@ -114,19 +114,20 @@ export class ApprovalGate {
       joined,
     };
     try {
-      const sent = await sendReminder(reminder, this.roleQueues);
+      const { sent, policy } = await sendReminder(reminder, this.roleQueues);
       this.audit.append({
-        step: 'approval',
+        step: 'escalation',
         actor: { kind: 'agent', id: 'notifier', establishedBy: 'worker task queue' },
         action: 'notify.send',
         outcome: 'ok',
+        policy,
         detail: { round, to: reminder.approvers, via: sent },
       });
     } catch (err) {
       // A reminder that cannot go out is evidence too; the campaign waits on regardless.
       this.audit.append({
-        step: 'approval',
-        actor: { kind: 'agent', id: 'notifier', establishedBy: 'worker task queue' },
+        step: 'escalation',
+        actor: { kind: 'system', id: 'workflow', establishedBy: 'workflow' },
         action: 'notify.send',
         outcome: 'failed',
         detail: {

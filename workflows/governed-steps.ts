@@ -43,12 +43,18 @@ const ROLE_OF: Record<StepProfile, WorkerRole> = { local: 'data', model: 'models
 /** Short steps on local data run inside the workflow task: one marker event instead of three events and a task. */
 const local = proxyLocalActivities<GovernedActivities>(STEP_OPTIONS.local);
 
-/** Sends a reminder through the notifier activity (behind the policy check), on the data role's queue when given. */
-export async function sendReminder(input: NotifyInput, roleQueues: boolean): Promise<string> {
+/**
+ * Sends a reminder through the notifier activity (behind the policy check), on the data role's queue when given;
+ * returns where it went and the policy that allowed it.
+ */
+export async function sendReminder(
+  input: NotifyInput,
+  roleQueues: boolean,
+): Promise<{ sent: string; policy: PolicyRecord | undefined }> {
   const taskQueue = roleQueues ? roleQueue(workflowInfo().taskQueue, 'data') : undefined;
   const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) });
-  const { output } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
-  return output.sent;
+  const { output, policy } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
+  return { sent: output.sent, policy };
 }
 
 /** Hands the audit store events no later step will carry: the governance interceptor appends them. */
