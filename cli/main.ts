@@ -8,6 +8,7 @@ import { describeFailure } from './errors';
 import { registerInbox } from './inbox';
 import { registerKeys } from './keys';
 import { registerPolicy } from './policy';
+import { registerPrune } from './prune';
 import { registerReplay } from './replay';
 import { registerStart } from './start';
 import { registerStatus } from './status';
@@ -30,6 +31,7 @@ for (const register of [
   registerAudit,
   registerReplay,
   registerPolicy,
+  registerPrune,
 ]) {
   register(program);
 }
