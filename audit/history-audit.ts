@@ -60,6 +60,21 @@ export function compareHistoryWithTrail(history: History, trail: readonly AuditE
       }
       continue;
     }
+    if (event.step === 'escalation' && event.action === 'notify.send') {
+      // A reminder: the notifier activity ran, and the policy that allowed it is the one audited.
+      const nth = seen.reminder ?? 0;
+      seen.reminder = nth + 1;
+      const completion = completions.filter((c) => c.activityType === 'notifyApprovers')[nth];
+      if (event.outcome !== 'ok') continue;
+      if (!completion)
+        return { historyEvent: null, auditEvent: label, problem: 'the history has no reminder for this event' };
+      const { policy } = unwrap(completion.result);
+      if (hashOf(policy) !== hashOf(event.policy)) {
+        const at = `${completion.eventId} (notifyApprovers)`;
+        return { historyEvent: at, auditEvent: label, problem: 'the policy decision differs from the one audited' };
+      }
+      continue;
+    }
     if (event.actor.kind === 'agent') {
       const step = event.step as StepName;
       const spec = STEPS[step];
