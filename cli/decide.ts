@@ -76,6 +76,8 @@ async function decide(id: string, opts: DecideOptions, draft: (approver: string,
     console.log(
       `${receipt.decision} recorded for ${id} (${receipt.approvalsSoFar}/${receipt.approvalsRequired} approvals, ${how})`,
     );
+    // Campaigns started before receipts said what happens next have no message.
+    if (receipt.message) console.log(`  ${receipt.message}`);
   }
 }
 

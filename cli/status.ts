@@ -25,9 +25,15 @@ export function registerStatus(program: Command): void {
       const outcome = result?.outcome ?? null;
       if (opts.json) {
         const usage = result?.usage ?? null;
+        // One shape whatever the state: top-level approvals and hash are the pending ones while the campaign waits, and
+        // the published ones after (the same as in `outcome`).
+        const published = outcome?.kind === 'published' ? outcome : null;
         console.log(
           JSON.stringify({
             ...view,
+            approvedBy: published?.approvedBy ?? view.approvedBy,
+            contentHash: published?.contentHash ?? view.contentHash,
+            usage: usage?.total ?? view.usage,
             outcome,
             usageByStep: usage?.byStep ?? null,
             auditHead: result?.auditHead ?? null,

@@ -144,6 +144,8 @@ export interface ApprovalRequest {
   /** How many of the copy's claims a cited fact supports. */
   claims: ClaimCount;
   contentHash: string;
+  /** The facts the variants cite, with their text, for the approver; absent in requests made before they were shown. */
+  facts?: { id: string; text: string }[];
 }
 
 /** An approval request as it waits at the gate: who has approved so far, and until when. */

@@ -60,4 +60,6 @@ export interface DecisionReceipt {
   approvalsSoFar: number;
   approvalsRequired: number;
   contentHash: string;
+  /** What the decision changed and what happens next, in a sentence for the person who sent it. */
+  message?: string;
 }

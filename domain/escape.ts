@@ -17,6 +17,25 @@ export function markdownText(text: string): string {
     .replace(/[\\`*_[\]<>|&!~#]/g, (c) => `\\${c}`);
 }
 
+/**
+ * Multi-line text for Markdown, line by line: each line escaped as {@link markdownText}, a leading character that
+ * would start a list, a heading underline or a numbered item escaped too, and lines that start with "- " or "• "
+ * shown as list items. Copy keeps its line breaks and bullets, and still cannot forge structure.
+ */
+export function markdownLines(text: string): string {
+  return text
+    .replace(CONTROL_CHARACTERS_ALL, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const bullet = /^[-•*]\s+(.*)$/.exec(line);
+      if (bullet) return `- ${markdownText(bullet[1] ?? '').replace(/^([-+=]|\d+[.)])/, '\\$1')}`;
+      return markdownText(line).replace(/^([-+=]|\d+[.)])/, '\\$1');
+    })
+    .join('  \n');
+}
+
 /** Text for a terminal: control characters (escape sequences among them) removed, line breaks flattened. */
 export function terminalText(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ').replace(CONTROL_CHARACTERS_ALL, '');

@@ -186,8 +186,13 @@ describe('campaign workflow on a real dev server', () => {
       audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' },
     });
     const hash = await env.awaitApproval(handle);
-    await env.decide(handle, approve('miriam.koch', hash));
-    await env.decide(handle, approve('sara.yilmaz', hash));
+    // Each receipt says what the decision changed and what happens next.
+    expect((await env.decide(handle, approve('miriam.koch', hash))).message).toBe(
+      'Approval by miriam.koch recorded (1 of 2). Waiting for 1 more approval.',
+    );
+    expect((await env.decide(handle, approve('sara.yilmaz', hash))).message).toBe(
+      'Approved by sara.yilmaz (2 of 2). The campaign is being published now.',
+    );
     expect((await handle.result()).outcome).toMatchObject({
       kind: 'published',
       approvedBy: ['miriam.koch', 'sara.yilmaz'],

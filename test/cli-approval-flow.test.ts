@@ -94,14 +94,24 @@ describe('the CLI from start to outbox', () => {
       asApprover(),
     );
     expect(approved.code).toBe(0);
-    expect(JSON.parse(approved.stdout)).toMatchObject({ accepted: true, decision: 'approve', approvalsSoFar: 1 });
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      accepted: true,
+      decision: 'approve',
+      approvalsSoFar: 1,
+      message: 'Approved by jonas.weber (1 of 1). The campaign is being published now.',
+    });
 
     await env.client.workflow.getHandle(id).result();
     const status = await runCli(['status', id, '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({
       status: 'COMPLETED',
       stage: 'published',
-      outcome: { kind: 'published', approvedBy: ['jonas.weber'] },
+      // The top level agrees with the outcome.
+      approvedBy: ['jonas.weber'],
+      contentHash: entry.contentHash,
+      mayDecide: [],
+      deadline: null,
+      outcome: { kind: 'published', approvedBy: ['jonas.weber'], contentHash: entry.contentHash },
     });
     expect(JSON.parse(status.stdout)).toMatchObject({
       usage: { calls: 4, cachedCalls: 0, costEur: 0 },

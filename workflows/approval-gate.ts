@@ -249,7 +249,30 @@ export class ApprovalGate {
       approvalsSoFar: this.approvals.length,
       approvalsRequired: this.plan.requiredApprovals,
       contentHash: decision.contentHash,
+      message: this.whatHappensNext(decision),
     };
+  }
+
+  /** The receipt's sentence: what the decision changed, and what the campaign does now. */
+  private whatHappensNext(decision: Decision): string {
+    const who = decision.approver;
+    const { requiredApprovals } = this.plan;
+    switch (decision.decision) {
+      case 'approve': {
+        const count = `${this.approvals.length} of ${requiredApprovals}`;
+        if (this.outcome) return `Approved by ${who} (${count}). The campaign is being published now.`;
+        const missing = this.plan.mustInclude.filter((id) => !this.approvals.some((a) => a.approver === id));
+        const still = requiredApprovals - this.approvals.length;
+        const needs = missing.length > 0 ? `, one of them from ${missing.join(' or ')}` : '';
+        return `Approval by ${who} recorded (${count}). Waiting for ${still} more approval${still === 1 ? '' : 's'}${needs}.`;
+      }
+      case 'reject':
+        return `Rejected by ${who}. The campaign ends; nothing is published.`;
+      case 'request-changes':
+        return `Changes requested by ${who}. The copywriter rewrites the variants; they come back for approval as round ${(this.request?.round ?? 0) + 1}.`;
+      default:
+        return decision satisfies never;
+    }
   }
 }
 

@@ -26,7 +26,7 @@ import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
 import { ApprovalGate, type GateOutcome } from './approval-gate';
 import { AuditChain } from './audit-chain';
 import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
-import { renderDetails } from './details';
+import { type FinalDecision, type FinalState, renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
 
@@ -81,6 +81,8 @@ export class CampaignRun {
   /** What the search attributes and the memo show now, so unchanged values are not written again. */
   private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined; budget: boolean; inbox: string };
   private closed = false;
+  /** How the campaign ended, once it has: shown in Current Details. */
+  private final: FinalState | null = null;
 
   constructor(private readonly input: CampaignInput) {
     this.lean = patched(LEAN_HISTORY_PATCH);
@@ -238,8 +240,11 @@ export class CampaignRun {
         stage,
         plan: this.plan,
         pending,
+        mayDecide: this.approvalGate?.mayDecide() ?? [],
         budget,
         usage: this.usage(),
+        final: this.final,
+        now: Date.now(),
       }),
     );
   }
@@ -314,9 +319,27 @@ export class CampaignRun {
   /** Ends the campaign with `outcome` and the audit trail. */
   async finish(outcome: CampaignOutcome): Promise<CampaignResult> {
     this.closed = true;
+    this.final = { outcome, decisions: this.deciding(outcome), auditHead: this.audit.head };
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
     await this.flushAudit();
     return { outcome, auditHead: this.audit.head, audit: this.audit.events, usage: this.usage() };
+  }
+
+  /** The accepted decisions that ended the campaign: the approvals of the published content, or the rejection. */
+  private deciding(outcome: CampaignOutcome): FinalDecision[] {
+    return this.audit.events
+      .filter((e) => e.step === 'approval' && e.outcome === 'ok' && (e.action === 'approve' || e.action === 'reject'))
+      .filter((e) => {
+        const detail = (e.detail ?? {}) as { contentHash?: string };
+        return outcome.kind === 'published'
+          ? e.action === 'approve' && detail.contentHash === outcome.contentHash
+          : e.action === 'reject' && e.actor.id === outcome.rejectedBy;
+      })
+      .map((e) => ({
+        approver: e.actor.id,
+        decision: e.action,
+        decidedAt: String((e.detail as { decidedAt?: string } | undefined)?.decidedAt ?? e.at),
+      }));
   }
 
   /** Hands the store the events no step has carried yet (decisions, the last step); one local activity. */

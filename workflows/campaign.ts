@@ -1,5 +1,5 @@
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import type { CampaignInput, CampaignResult, ReviewFinding } from '../domain/campaign';
+import type { CampaignInput, CampaignResult, ReviewFinding, Variant } from '../domain/campaign';
 import { parseCampaignInput } from '../domain/campaign-input';
 import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
@@ -55,6 +55,7 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
         findings: review.findings,
         claims: review.claims,
         contentHash,
+        facts: citedFacts(variants, research.facts),
       });
       switch (outcome.kind) {
         case 'approved': {
@@ -102,6 +103,12 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
     await run.recordFailure(err);
     throw err;
   }
+}
+
+/** The facts the variants cite, with their text, for the approver to check the copy against. */
+function citedFacts(variants: Variant[], facts: { id: string; text: string }[]): { id: string; text: string }[] {
+  const cited = new Set(variants.flatMap((v) => v.factIds));
+  return facts.filter((f) => cited.has(f.id)).map(({ id, text }) => ({ id, text }));
 }
 
 function describeFinding(finding: ReviewFinding): string {
