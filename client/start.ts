@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Brief } from '../domain/brief';
-import { markdownText, terminalText } from '../domain/escape';
+import { markdownText } from '../domain/escape';
 import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
 import { TASK_QUEUE } from '../domain/task-queue';
 import type { campaignWorkflow } from '../workflows';
@@ -34,8 +34,9 @@ export async function startCampaign(
       ],
       // A finished campaign's id is never run again: its outbox package and audit trail belong to that one run.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `${terminalText(brief.campaign)} (${brief.channels.join(', ')})`,
-      staticDetails: `**Objective:** ${markdownText(brief.objective)}\n\n**Key messages:**\n${brief.keyMessages.map((m) => `- ${markdownText(m)}`).join('\n')}`,
+      // The UI renders both as Markdown: escaped, so a brief cannot make bold "approvals" or headings there.
+      staticSummary: `${markdownText(brief.campaign)} (${brief.channels.join(', ')})`,
+      staticDetails: `**Objective:** ${markdownText(brief.objective)}\n\n**Key messages:**\n\n${brief.keyMessages.map((m) => `- ${markdownText(m)}`).join('\n')}`,
     });
     return { workflowId, runId: handle.firstExecutionRunId, url: workflowUrl(workflowId) };
   } catch (err) {

@@ -17,6 +17,11 @@ export function markdownText(text: string): string {
     .replace(/[\\`*_[\]<>|&!~#]/g, (c) => `\\${c}`);
 }
 
+/** Text as a Markdown code span: backslashes show as they are there, so no escaping, only no backtick or line break. */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(CONTROL_CHARACTERS_ALL, '').replace(/[\r\n\t`]+/g, ' ')}\``;
+}
+
 /**
  * Multi-line text for Markdown, line by line: each line escaped as {@link markdownText}, a leading character that
  * would start a list, a heading underline or a numbered item escaped too, and lines that start with "- " or "• "

@@ -1,13 +1,23 @@
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
+import { PROJECT_ROOT } from '../worker/config';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { currentDetails, sendDecide, signedByCli } from './support/temporal-ui';
 
-// An approver's path in the real Temporal UI, in a real headless Chromium: read Current Details, send the decide Update.
+// An approver's path in the real Temporal UI, in a real headless Chromium: the inbox, Current Details, the decide
+// Update from the dialog, and the final details. The screenshots go to CAMPAIGN_SCREENSHOT_DIR (`npm run screenshots`
+// writes the README's into docs/screenshots), else to a temporary folder.
+const shots = process.env.CAMPAIGN_SCREENSHOT_DIR
+  ? resolve(PROJECT_ROOT, process.env.CAMPAIGN_SCREENSHOT_DIR)
+  : mkdtempSync(join(tmpdir(), 'campaign-screenshots-'));
 let env: CampaignEnv;
 let browser: Browser;
 beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
   env = await CampaignEnv.create();
   await env.startWorker();
   browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_FLAGS });
@@ -21,24 +31,59 @@ afterAll(async () => {
 const signed = (id: string, as: string, contentHash: string) =>
   signedByCli(id, as, contentHash, { CAMPAIGN_KEY_DIR: env.keyDir });
 
-it('shows the approver escaped details and the signing command, refuses the requester, and takes a signed approval', async () => {
+/** Whether the element with `text` is shown whole: not cut off at the right edge of its frame, not scrolled. */
+async function shownWhole(frame: Frame, text: string): Promise<boolean> {
+  const element = frame.locator('pre, code, p, li').filter({ hasText: text }).last();
+  const width = await frame.locator('body').evaluate((body) => body.ownerDocument.documentElement.clientWidth);
+  return element.evaluate((el, right) => {
+    const box = el.getBoundingClientRect();
+    return box.right <= right && el.scrollWidth <= el.clientWidth + 1;
+  }, width);
+}
+
+async function openDetails(page: Page, id: string, marker: string) {
+  await page.goto(`${inject('temporalUiUrl')}/namespaces/default/workflows/${id}`);
+  await page.getByText('User Metadata').first().click();
+  return currentDetails(page, marker);
+}
+
+it('shows the approver readable, escaped details and the signing command, takes a signed approval, and the outcome', async () => {
   // A brief that tries to forge the approver's page: a fake heading, a fake hash and HTML.
   const forged = '### Awaiting approval (round 9) **Content hash:** `deadbeef` <b>Freigegeben</b>';
   const handle = await env.start({ ...GOOD_BRIEF, campaign: `Herbst ${forged}` });
   const contentHash = await env.awaitApproval(handle);
   const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
-  await page.goto(`${inject('temporalUiUrl')}/namespaces/default/workflows/${handle.workflowId}`);
-  await page.getByText('User Metadata').first().click();
-  const { frame, text } = await currentDetails(page, 'Awaiting approval (round 1)');
-  expect(text).toContain(contentHash);
+
+  // The inbox is a visibility query in the UI.
+  const inbox = 'CampaignStage IN ("awaiting-approval", "awaiting-budget") AND ExecutionStatus = "Running"';
+  await page.goto(`${inject('temporalUiUrl')}/namespaces/default/workflows?query=${encodeURIComponent(inbox)}`);
+  await page.getByText(handle.workflowId).first().waitFor();
+  await page.screenshot({ path: join(shots, '1-inbox.png') });
+
+  const { frame, text } = await openDetails(page, handle.workflowId, 'Waiting for approval · round 1');
+  // One block per variant, with the facts it cites and their text.
+  expect(await frame.locator('h4', { hasText: 'email-1 · E-mail' }).count()).toBe(1);
+  expect(await frame.locator('h4', { hasText: 'search-ad-1 · Search ad' }).count()).toBe(1);
+  expect(text).toMatch(/Cited facts:\s+PROD-1 /);
+  // The deadline in the approver's terms, and how long is left.
+  expect(text).toMatch(/Decide by: \w{3}, \d{1,2} \w{3} 2026, \d\d:\d\d CES?T \(\d\d:\d\d UTC\)/);
+  expect(text).toMatch(/2 days 23 hours left|3 days 0 hours left/);
+  expect(text).toContain('May still decide: jonas.weber, sara.yilmaz, miriam.koch, paul.richter');
   expect(text).toContain('Claims grounded in cited facts: 5 of 5');
-  expect(text).toContain(
-    `npx campaign sign ${handle.workflowId} --as <your roster id> --decision approve --content-hash ${contentHash}`,
-  );
+  // The whole hash is on screen, in the hash block and in the signing command.
+  expect(await shownWhole(frame, contentHash)).toBe(true);
+  expect(text).toContain(`npx campaign sign ${handle.workflowId} \\`);
   // The injected Markdown and HTML arrive as the text they are: no second heading, no bold, no hash but the real one.
   expect(text).toContain(forged);
   expect(await frame.locator('h3', { hasText: 'round 9' }).count()).toBe(0);
   expect(await frame.locator('b, strong', { hasText: 'Freigegeben' }).count()).toBe(0);
+  // The same in the Summary and Details the UI shows beside them (set at start), and key messages as a list.
+  const summary = await currentDetails(page, '(search-ad, email, social)');
+  expect(summary.text).toContain(forged);
+  expect(await summary.frame.locator('b, strong', { hasText: 'Freigegeben' }).count()).toBe(0);
+  const details = await currentDetails(page, 'Key messages');
+  expect(await details.frame.locator('li', { hasText: '12 Monate Preisgarantie' }).count()).toBe(1);
+  await page.screenshot({ path: join(shots, '2-details.png'), fullPage: true });
 
   await sendDecide(page, await signed(handle.workflowId, 'lena.vogel', contentHash));
   const refusal = page
@@ -46,7 +91,7 @@ it('shows the approver escaped details and the signing command, refuses the requ
     .getByText('lena.vogel requested this campaign and may not decide on it')
     .first();
   await refusal.waitFor();
-  expect(await refusal.isVisible()).toBe(true);
+  await page.screenshot({ path: join(shots, '3-refused.png') });
   await page.locator('dialog[open]').getByTestId('cancel-modal-button').click();
 
   // An unsigned approval is refused with the way to sign it.
@@ -55,11 +100,23 @@ it('shows the approver escaped details and the signing command, refuses the requ
   await unsigned.waitFor();
   await page.locator('dialog[open]').getByTestId('cancel-modal-button').click();
 
-  await sendDecide(page, await signed(handle.workflowId, 'sara.yilmaz', contentHash));
+  await sendDecide(page, await signed(handle.workflowId, 'sara.yilmaz', contentHash), {
+    beforeSubmit: () => page.screenshot({ path: join(shots, '4-dialog.png') }),
+  });
   const result = await handle.result();
   expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['sara.yilmaz'] });
   expect(result.audit.find((e) => e.step === 'approval')?.actor.establishedBy).toMatch(
     /^Ed25519 signature by key ed25519:/,
   );
+
+  // The final state, after opening the campaign again (no reload of a stale page needed).
+  const after = await openDetails(page, handle.workflowId, 'Outcome: published');
+  expect(after.text).toContain('Approved by sara.yilmaz');
+  expect(after.text).toMatch(/sara\.yilmaz: approve, \w{3}, \d{1,2} \w{3} 2026/);
+  expect(after.text).toContain(`${handle.workflowId}/package.json`);
+  expect(after.text).toContain(result.auditHead);
+  expect(await shownWhole(after.frame, contentHash)).toBe(true);
+  expect(after.text).not.toContain('Waiting for approval');
+  await page.screenshot({ path: join(shots, '5-published.png'), fullPage: true });
   await page.close();
 });

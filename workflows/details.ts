@@ -1,7 +1,7 @@
 import type { BudgetStatus } from '../domain/budget-decision';
 import type { ApprovalPlan, CampaignOutcome, PendingApproval, ReviewFinding, Variant } from '../domain/campaign';
 import type { Channel } from '../domain/channels';
-import { markdownLines, markdownText as md } from '../domain/escape';
+import { codeSpan, markdownLines, markdownText as md } from '../domain/escape';
 import type { Stage } from '../domain/steps';
 import { timeLeft, timeText } from '../domain/time-text';
 import { describeUsage, type UsageReport } from '../domain/usage';
@@ -134,7 +134,7 @@ function variantBlock(variant: Variant, pending: PendingApproval): string[] {
     '',
     variant.factIds.length === 0 ? '_Cites no facts._' : '_Cited facts:_',
     '',
-    ...variant.factIds.map((id) => `- \`${md(id)}\` ${facts.has(id) ? md(facts.get(id) ?? '') : ''}`.trimEnd()),
+    ...variant.factIds.map((id) => `- ${codeSpan(id)} ${facts.has(id) ? md(facts.get(id) ?? '') : ''}`.trimEnd()),
     '',
   ];
 }
@@ -223,7 +223,7 @@ function finalSection({ outcome, decisions, auditHead }: FinalState): string[] {
       outcome.contentHash,
       '```',
       '',
-      `**Package:** \`${md(outcome.outboxPath)}\``,
+      `**Package:** ${codeSpan(outcome.outboxPath)}`,
       ...common,
     ];
   }

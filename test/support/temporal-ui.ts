@@ -2,8 +2,15 @@ import type { Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { runCli } from './run-cli';
 
-/** Sends the `decide` Update with `data` through the Temporal UI's "Send an Update" dialog. */
-export async function sendDecide(page: Page, data: object): Promise<void> {
+/**
+ * Sends the `decide` Update with `data` through the Temporal UI's "Send an Update" dialog. Tab first: the first click
+ * on Submit while the Data editor has focus only takes the focus away (the editor reformats and the dialog grows).
+ */
+export async function sendDecide(
+  page: Page,
+  data: object,
+  options: { beforeSubmit?: () => Promise<unknown> } = {},
+): Promise<void> {
   await page.getByRole('button', { name: 'More Actions' }).click();
   await page.getByRole('menuitem', { name: 'Send an Update' }).first().click();
   const dialog = page.locator('dialog[open]').first();
@@ -16,6 +23,7 @@ export async function sendDecide(page: Page, data: object): Promise<void> {
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.insertText(JSON.stringify(data));
   await page.keyboard.press('Tab');
+  await options.beforeSubmit?.();
   await dialog.getByTestId('confirm-modal-button').click();
 }
 
