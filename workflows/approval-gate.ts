@@ -1,10 +1,10 @@
-import { ApplicationFailure, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type GateState, mayDecide, refusalOf } from '../domain/approval-rules';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
-import { Failure } from '../domain/failures';
 import { freshnessRefusal, noteOf, signatureRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
+import { decidingPerson, refused } from './decision-records';
 import { sendReminder } from './governed-steps';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
 
@@ -203,13 +203,7 @@ export class ApprovalGate {
     if (signature) this.usedSignatures.add(signature.value);
     this.audit.append({
       step: 'approval',
-      actor: {
-        kind: 'person',
-        id: decision.approver,
-        establishedBy: signature
-          ? `Ed25519 signature by key ${signature.keyId}, verified against the approval plan`
-          : 'self-declared, checked against the approval plan',
-      },
+      actor: decidingPerson(decision.approver, signature),
       action: decision.decision,
       outcome: 'ok',
       // With a signature, the detail holds everything needed to verify it again offline.
@@ -274,13 +268,6 @@ export class ApprovalGate {
         return decision satisfies never;
     }
   }
-}
-
-/** A refusal for the approver: its message is what the UI and CLI show, without a stack trace of workflow code. */
-function refused(message: string): ApplicationFailure {
-  const failure = ApplicationFailure.create({ message, type: Failure.DecisionRefused, nonRetryable: true });
-  failure.stack = '';
-  return failure;
 }
 
 function approverOf(raw: unknown): string {

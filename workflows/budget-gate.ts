@@ -4,6 +4,7 @@ import type { ApprovalPlan } from '../domain/campaign';
 import { Failure } from '../domain/failures';
 import { budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
+import { decidingPerson, refused } from './decision-records';
 import { BUDGET_DESCRIPTION, budgetDecisionUpdate } from './messages';
 
 /** Raised out of a step when an approver stops the campaign at its budget; the workflow ends it as rejected. */
@@ -103,13 +104,7 @@ export class BudgetGate {
     if (signature) this.usedSignatures.add(signature.value);
     this.audit.append({
       step: 'budget',
-      actor: {
-        kind: 'person',
-        id: decision.approver,
-        establishedBy: signature
-          ? `Ed25519 signature by key ${signature.keyId}, verified against the approval plan`
-          : 'self-declared, checked against the approval plan',
-      },
+      actor: decidingPerson(decision.approver, signature),
       action: decision.decision,
       outcome: 'ok',
       detail: {
@@ -135,10 +130,4 @@ export function budgetExceeded(err: unknown): BudgetStatus | null {
     cause = cause.cause;
   }
   return null;
-}
-
-function refused(message: string): ApplicationFailure {
-  const failure = ApplicationFailure.create({ message, type: Failure.DecisionRefused, nonRetryable: true });
-  failure.stack = '';
-  return failure;
 }
