@@ -45,8 +45,10 @@ export function compareHistoryWithTrail(history: History, trail: readonly AuditE
   const start = decode(started?.input?.payloads?.[0]) as { brief?: unknown; requestedBy?: string } | undefined;
   const completions = activityCompletions(events);
   const decisions = historyDecisions(events);
+  const budgetDecisions = historyBudgetDecisions(events);
   const seen: Partial<Record<string, number>> = {};
   let decisionIndex = 0;
+  let budgetIndex = 0;
 
   for (const event of trail) {
     const label = `${event.seq} (${event.step})`;
@@ -58,6 +60,14 @@ export function compareHistoryWithTrail(history: History, trail: readonly AuditE
           problem: 'the start request differs',
         };
       }
+      continue;
+    }
+    if (event.step === 'budget') {
+      const decision = budgetDecisions[budgetIndex++];
+      if (!decision)
+        return { historyEvent: null, auditEvent: label, problem: 'the history has no budget decision for this event' };
+      const problem = budgetProblem(event, decision.raw);
+      if (problem) return { historyEvent: `${decision.eventId} (budgetDecision Update)`, auditEvent: label, problem };
       continue;
     }
     if (event.step === 'escalation' && event.action === 'notify.send') {
@@ -107,6 +117,14 @@ export function compareHistoryWithTrail(history: History, trail: readonly AuditE
       if (problem) return { historyEvent: at, auditEvent: label, problem };
     }
   }
+  const unauditedBudget = budgetDecisions[budgetIndex];
+  if (unauditedBudget) {
+    return {
+      historyEvent: `${unauditedBudget.eventId} (budgetDecision Update)`,
+      auditEvent: null,
+      problem: 'an accepted budget decision is missing from the trail',
+    };
+  }
   const unaudited = decisions.slice(decisionIndex).find((d) => d.via === 'update');
   if (unaudited) {
     return {
@@ -128,6 +146,29 @@ export function compareHistoryWithTrail(history: History, trail: readonly AuditE
     }
   }
   return null;
+}
+
+/** How a budget decision in the trail differs from the Update the history accepted; null when they agree. */
+function budgetProblem(event: AuditEvent, raw: Record<string, unknown>): string | null {
+  const detail = (event.detail ?? {}) as { maxCostEur?: number; reason?: string; signature?: unknown };
+  if (raw.approver !== event.actor.id)
+    return `the budget decision names ${String(raw.approver)}, the audit ${event.actor.id}`;
+  if (raw.decision !== event.action)
+    return `the budget decision was ${String(raw.decision)}, the audit says ${event.action}`;
+  if ((raw.maxCostEur ?? null) !== (detail.maxCostEur ?? null)) return 'the budget decision raised to another amount';
+  if ((raw.reason ?? null) !== (detail.reason ?? null)) return 'the budget decision gave another reason';
+  if (hashOf(raw.signature ?? null) !== hashOf(detail.signature ?? null))
+    return 'the budget decision carries another signature than the audit';
+  return null;
+}
+
+/** Every budget decision the history accepted, in order. */
+function historyBudgetDecisions(events: temporal.api.history.v1.IHistoryEvent[]) {
+  return events.flatMap((event) => {
+    const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+    if (update?.name !== 'budgetDecision') return [];
+    return [{ eventId: String(event.eventId), raw: decode(update.args?.payloads?.[0]) as Record<string, unknown> }];
+  });
 }
 
 function decisionProblem(event: AuditEvent, decision: HistoryDecision): string | null {

@@ -81,8 +81,15 @@ describe('replay audits', () => {
     ['an altered approval', tamperApproval, /\d+ \(decide Update\) \d+ \(approval\)/],
     ['an inserted decision', insertDecision, /decide Update/],
     ['a removed activity', removeReview, /reviewVariants|Replay failed|[Nn]ondetermin/],
+    [
+      'a budget raised to another amount',
+      tamperBudget,
+      /\d+ \(budgetDecision Update\) \d+ \(budget\) .*another amount/,
+    ],
   ])('detects %s in an exported history, and names the event', async (_label, tamper, named) => {
-    const history = tamper(fixture('campaign-high-risk-changes-v7.json'));
+    const history = tamper(
+      fixture(tamper === tamperBudget ? 'campaign-budget-raise-v9.json' : 'campaign-high-risk-changes-v7.json'),
+    );
     const report = await replayCampaign(history, { workflowBundle: bundle(), auditDir: empty(), outboxDir: empty() });
     expect(report.deterministic && report.consistent).toBe(false);
     const said = `${report.divergence ?? ''} ${report.mismatch?.historyEvent ?? ''} ${report.mismatch?.auditEvent ?? ''}`;
@@ -318,6 +325,15 @@ function tamperApproval(history: History): History {
   ) as Event;
   const args = update.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? [];
   args[0] = payloadOf({ ...read(args[0]?.data), approver: 'sara.yilmaz' });
+  return history;
+}
+
+function tamperBudget(history: History): History {
+  const update = (history.events ?? []).find(
+    (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'budgetDecision',
+  ) as Event;
+  const args = update.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? [];
+  args[0] = payloadOf({ ...read(args[0]?.data), maxCostEur: 1000 });
   return history;
 }
 
