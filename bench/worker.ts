@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { temporalTarget } from '../client/connect';
-import { workerPaths } from '../worker/config';
+import { workerPaths } from '../config/paths';
 import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
 import { WORKFLOWS_PATH, workflowBundle } from '../worker/workflow-bundle';

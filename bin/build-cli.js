@@ -12,6 +12,7 @@ const SOURCE_DIRS = [
   'cli',
   'client',
   'codec',
+  'config',
   'audit',
   'domain',
   'workflows',

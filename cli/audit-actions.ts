@@ -7,10 +7,10 @@ import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { readPackage } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
 import { KEYRING_FILE, readTrustedWorkerKeys, readTrustFile } from '../client/keys';
+import { workerPaths } from '../config/paths';
 import type { AuditEvent } from '../domain/audit';
 import type { TrailCheck } from '../domain/audit-verify';
 import { verifyTrail } from '../domain/audit-verify';
-import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The options of `campaign audit`. */

@@ -4,7 +4,7 @@ import { campaignView, notWaitingFor } from '../client/campaign-view';
 import { connectClient } from '../client/connect';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
-import { workerPaths } from '../worker/config';
+import { workerPaths } from '../config/paths';
 import { BAD_INPUT, CliError } from './errors';
 
 interface BudgetOptions {

@@ -6,9 +6,9 @@ import { connectClient } from '../client/connect';
 import { type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
+import { workerPaths } from '../config/paths';
 import type { Decision } from '../domain/decision';
 import { terminalText } from '../domain/escape';
-import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 interface DecideOptions {

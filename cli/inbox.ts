@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { type CampaignView, campaignView } from '../client/campaign-view';
 import { connectClient, temporalTarget } from '../client/connect';
 import { ensureInboxSecret } from '../client/keys';
+import { workerPaths } from '../config/paths';
 import { rosterIdSchema } from '../domain/campaign-input';
 import { terminalText } from '../domain/escape';
 import { inboxToken, personalInboxQuery } from '../domain/inbox';
-import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */

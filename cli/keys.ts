@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { createKeyPair } from '../client/keys';
 import { addCodecKey } from '../codec/codec-keys';
 import { defaultCodecKeyFile } from '../codec/data-converter';
+import { workerPaths } from '../config/paths';
 import { rosterIdSchema } from '../domain/campaign-input';
-import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign keys new --as USER`: an Ed25519 key pair for signing decisions. */

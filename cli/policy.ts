@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { workerPaths } from '../config/paths';
 import { terminalText } from '../domain/escape';
-import { workerPaths } from '../worker/config';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign policy validate | explain | test | whatif`. */

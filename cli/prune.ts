@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { workerPaths } from '../worker/config';
+import { workerPaths } from '../config/paths';
 import { prune, retentionFrom } from '../worker/retention';
 import { BAD_INPUT, CliError } from './errors';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
 import { connectClient } from '../client/connect';
-import { workerPaths } from '../worker/config';
+import { workerPaths } from '../config/paths';
 import { BAD_INPUT, CliError } from './errors';
 
 interface ReplayOptions {

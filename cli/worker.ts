@@ -21,7 +21,7 @@ export async function runWorker(
   const codec = codecFromEnv();
   // Loaded here, not at the top: the worker SDK's native bridge costs every other command a second of start-up.
   const { NativeConnection } = await import('@temporalio/worker');
-  const { workerPaths } = await import('../worker/config');
+  const { workerPaths } = await import('../config/paths');
   const { createCampaignWorker, productionDeps } = await import('../worker/create-worker');
   const { workflowBundle } = await import('../worker/workflow-bundle');
   const { rootLogger } = await import('../worker/logger');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { PROJECT_ROOT, workerPaths } from '../worker/config';
+import { PROJECT_ROOT, workerPaths } from '../config/paths';
 import { AesGcmCodec } from './aes-gcm-codec';
 import { loadCodecKeys } from './codec-keys';
 

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../worker/config';
+import { PROJECT_ROOT } from '../config/paths';
 
 /** Where pinned binaries are cached; git-ignored, shared by `npm start`, `npm test` and CI. */
 export const BINARY_CACHE = resolve(PROJECT_ROOT, '.temporal', 'bin');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { workflowPollers } from '../client/pollers';
-import { workerPaths } from '../worker/config';
+import { workerPaths } from '../config/paths';
 import { type SupervisedWorker, superviseWorker } from '../worker/supervisor';
 import { provisionRosterKeys } from './demo-keys';
 import { type DevServer, startDevServer } from './dev-server';

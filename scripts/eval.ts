@@ -2,9 +2,9 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
+import { PROJECT_ROOT, workerPaths } from '../config/paths';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import { type BriefEvaluation, evaluateBrief, renderTable } from '../eval/evaluate';
-import { PROJECT_ROOT, workerPaths } from '../worker/config';
 
 /**
  * `npm run eval`: every golden brief in examples/golden through the real workflow to the approval gate, on a throwaway

@@ -7,11 +7,11 @@ import { sealBudgetDecision } from '../client/budget';
 import { type DecisionDraft, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
+import { PROJECT_ROOT } from '../config/paths';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import type { Brief } from '../domain/brief';
 import { FakeOpenAI } from '../test/support/fake-openai';
 import { campaignScript } from '../test/support/scripted-model';
-import { PROJECT_ROOT } from '../worker/config';
 import { budgetDecisionUpdate, campaignStateQuery, decideUpdate } from '../workflows/messages';
 
 /**

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readBriefFile } from '../client/brief-file';
+import { PROJECT_ROOT } from '../config/paths';
 import { driveCampaign, withConcurrency } from '../devserver/campaign-load';
 import { processStats } from '../devserver/proc-stats';
 import { startProcessStack } from '../devserver/process-stack';
-import { PROJECT_ROOT } from '../worker/config';
 
 /**
  * `npm run soak [-- --minutes 30 --burst 60 --idle 60 --concurrency 10]`: bursts of campaigns, each driven from brief

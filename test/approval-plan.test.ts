@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileDataStore } from '../activities/data-store';
+import { PROJECT_ROOT } from '../config/paths';
 import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
-import { PROJECT_ROOT } from '../worker/config';
 import { GOOD_BRIEF } from './support/campaign-env';
 
 const data = createFileDataStore(resolve(PROJECT_ROOT, 'examples'));

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../config/paths';
 import { TASK_QUEUE } from '../domain/task-queue';
-import { PROJECT_ROOT } from '../worker/config';
 import { CampaignEnv } from './support/campaign-env';
 import { runCli } from './support/run-cli';
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../worker/config';
+import { PROJECT_ROOT } from '../config/paths';
 import { runCli } from './support/run-cli';
 
 const rows = parse(readFileSync(resolve(import.meta.dirname, 'fixtures/bad-briefs.yaml'), 'utf8')) as {

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { createFileDataStore } from '../activities/data-store';
+import { PROJECT_ROOT } from '../config/paths';
 import { Failure } from '../domain/failures';
-import { PROJECT_ROOT } from '../worker/config';
 
 function copyOfExamples(): string {
   const dir = mkdtempSync(join(tmpdir(), 'campaign-data-'));

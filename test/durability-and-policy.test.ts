@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { ActivityFailure, type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStoredTrail } from '../activities/audit-store';
+import { PROJECT_ROOT } from '../config/paths';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { Failure } from '../domain/failures';
-import { PROJECT_ROOT } from '../worker/config';
 import { auditTrailQuery } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 

@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBriefFile } from '../client/brief-file';
+import { PROJECT_ROOT } from '../config/paths';
 import { evaluateBrief, renderTable } from '../eval/evaluate';
-import { PROJECT_ROOT } from '../worker/config';
 import { CampaignEnv } from './support/campaign-env';
 
 const GOLDEN = resolve(PROJECT_ROOT, 'examples/golden');

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../worker/config';
+import { PROJECT_ROOT } from '../config/paths';
 
 // The rooms of the house and what each may import; the test reads the import statements of every source file.
 const ROOMS = [
@@ -18,6 +18,7 @@ const ROOMS = [
   'bench',
   'audit',
   'codec',
+  'config',
 ];
 
 interface Import {

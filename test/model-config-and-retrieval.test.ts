@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { loadPromptTemplates, renderPrompt } from '../activities/model-gateway/prompt-templates';
 import { retrieveFacts } from '../activities/retrieval';
-import { PROJECT_ROOT } from '../worker/config';
+import { PROJECT_ROOT } from '../config/paths';
 import { GOOD_BRIEF } from './support/campaign-env';
 import { exampleData } from './support/offline-research';
 

@@ -9,9 +9,9 @@ import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache } from '../activities/model-gateway/response-cache';
+import { PROJECT_ROOT } from '../config/paths';
 import { researchSelectionSchema } from '../domain/agent-outputs';
 import { Failure } from '../domain/failures';
-import { PROJECT_ROOT } from '../worker/config';
 import { FakeOpenAI, type ScriptedReply } from './support/fake-openai';
 import { quietLogger } from './support/quiet-logger';
 

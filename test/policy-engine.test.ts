@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../config/paths';
 import { loadPolicyEngine, PolicyLoadError } from '../policies/engine';
-import { PROJECT_ROOT } from '../worker/config';
 
 interface Row {
   agent: string;

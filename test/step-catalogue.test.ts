@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { grantFor } from '../activities/tool-grants';
+import { PROJECT_ROOT } from '../config/paths';
 import { MODEL_AGENTS, STEPS } from '../domain/steps';
-import { PROJECT_ROOT } from '../worker/config';
 
 const steps = Object.entries(STEPS);
 

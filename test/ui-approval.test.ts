@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../config/paths';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
-import { PROJECT_ROOT } from '../worker/config';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { currentDetails, sendDecide, signedByCli } from './support/temporal-ui';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../worker/config';
+import { PROJECT_ROOT } from '../config/paths';
 
 /** Runs the forced-deoptimisation script in a fresh Node process, as a worker would meet it. */
 function forcedDeopt(mode: 'guarded' | 'raw') {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
+import { PROJECT_ROOT } from '../config/paths';
 import { provisionRosterKeys } from '../devserver/demo-keys';
-import { PROJECT_ROOT } from '../worker/config';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
 

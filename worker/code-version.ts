@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { CodeVersion } from '../activities/deps';
-import { PROJECT_ROOT } from './config';
+import { PROJECT_ROOT } from '../config/paths';
 import { sourceHash } from './workflow-bundle';
 
 let known: CodeVersion | undefined;

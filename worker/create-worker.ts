@@ -15,11 +15,11 @@ import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-
 import { fileNotifier, webhookNotifier } from '../activities/notifier';
 import { ensureInboxSecret, ensureWorkerKey, KEYRING_FILE } from '../client/keys';
 import { campaignDataConverter } from '../codec/data-converter';
+import type { WorkerPaths } from '../config/paths';
 import { cedarSchemaText } from '../domain/policy-context';
 import { roleQueue, TASK_QUEUE, WORKER_ROLES, type WorkerRole } from '../domain/task-queue';
 import { loadPolicyEngine } from '../policies/engine';
 import { codeVersion } from './code-version';
-import type { WorkerPaths } from './config';
 
 /** The workflow code: a prebuilt bundle (see `workflow-bundle.ts`), or the source path, which bundles at every start. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;

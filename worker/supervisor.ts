@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from './config';
+import { PROJECT_ROOT } from '../config/paths';
 
 /** A worker process kept alive by {@link superviseWorker}. */
 export interface SupervisedWorker {

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join, relative, resolve } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
-import { PROJECT_ROOT } from './config';
+import { PROJECT_ROOT } from '../config/paths';
 
 /** The bundle entry of the workflow code, where webpack starts. */
 export const WORKFLOWS_PATH = resolve(PROJECT_ROOT, 'workflows', 'index.ts');

@@ -11,11 +11,11 @@ import { type DecisionDraft, sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
 import { campaignDataConverter } from '../../codec/data-converter';
+import { PROJECT_ROOT, workerPaths } from '../../config/paths';
 import { provisionRosterKeys } from '../../devserver/demo-keys';
 import type { Brief } from '../../domain/brief';
 import type { Decision, DecisionReceipt } from '../../domain/decision';
 import type { WorkerRole } from '../../domain/task-queue';
-import { PROJECT_ROOT, workerPaths } from '../../worker/config';
 import {
   type CampaignWorkers,
   createCampaignWorker,

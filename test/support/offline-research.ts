@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createFileDataStore } from '../../activities/data-store';
 import { createResearcher } from '../../activities/researcher';
+import { PROJECT_ROOT, workerPaths } from '../../config/paths';
 import type { Brief } from '../../domain/brief';
 import type { Research } from '../../domain/campaign';
-import { PROJECT_ROOT, workerPaths } from '../../worker/config';
 import { productionDeps } from '../../worker/create-worker';
 import { quietLogger } from './quiet-logger';
 

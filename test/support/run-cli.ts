@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { inject } from 'vitest';
-import { PROJECT_ROOT } from '../../worker/config';
+import { PROJECT_ROOT } from '../../config/paths';
 
 /** What one CLI run printed and how it exited. */
 export interface CliRun {
