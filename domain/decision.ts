@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import { CONTROL_CHARACTERS } from './escape';
 
-const approver = z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id');
+/** A roster id, as decisions name their approver. */
+export const approver = z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id');
 const contentHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details');
 /** When the approver decided (ISO 8601, UTC); signed, and a decision that arrives much later is refused. */
-const decidedAt = z.iso.datetime({ message: 'must be an ISO time such as 2026-11-22T10:00:00Z' }).optional();
+export const decidedAt = z.iso.datetime({ message: 'must be an ISO time such as 2026-11-22T10:00:00Z' }).optional();
 /** An Ed25519 signature over the decision's signed fields (see `domain/signatures.ts`), by the approver's key. */
-const signature = z
+export const signature = z
   .object({
     keyId: z.string().regex(/^ed25519:[0-9a-f]{16}$/, 'must be the key id `npx campaign sign` prints'),
     value: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 hex digits'),
   })
   .strict()
   .optional();
-const text = (what: string) =>
+/** A note a person writes (reason, feedback, comment): something said, no control characters. */
+export const text = (what: string) =>
   z
     .string()
     .trim()
