@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { workflowUrl } from '../client/connect';
 import { rosterIdSchema } from '../domain/campaign-input';
 import { Failure } from '../domain/failures';
 import type { DataStore } from './data-store';
@@ -90,8 +91,7 @@ export function createNotifierActivity({ notifier, data }: { notifier: Notifier;
           );
         }
       }
-      const ui = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
-      const url = `${ui}/namespaces/${encodeURIComponent(Context.current().info.workflowNamespace ?? 'default')}/workflows/${encodeURIComponent(campaignId)}`;
+      const url = workflowUrl(campaignId, Context.current().info.workflowNamespace ?? 'default');
       await notifier.send({
         campaignId,
         round: Math.trunc(Number(input.round)) || 0,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { workflowResult } from '../audit/history-audit';
 import { readBriefFile } from '../client/brief-file';
 import { sealDecision } from '../client/decide';
 import { workflowPollers } from '../client/pollers';
@@ -17,16 +18,15 @@ import { startDevServer } from '../devserver/dev-server';
 import { freePort } from '../devserver/free-port';
 import { processStats } from '../devserver/proc-stats';
 import { verifyAuditChain } from '../domain/audit-verify';
-import type { CampaignResult, PendingApproval } from '../domain/campaign';
+import type { PendingApproval } from '../domain/campaign';
 import { rootLogger } from '../worker/logger';
 import { installRuntime } from '../worker/runtime';
 import { workflowBundle } from '../worker/workflow-bundle';
 import { campaignStateQuery, decideUpdate } from '../workflows/messages';
 import { type GoalCheck, median, quantile, verdict } from './measure';
+import { milestones } from './milestones';
 
-type History = proto.temporal.api.history.v1.IHistory;
 const { temporal } = proto;
-const EventType = temporal.api.enums.v1.EventType;
 
 /**
  * `npm run bench`: every figure measured in this run against its baseline on a private dev server (SQLite file, WAL),
@@ -203,7 +203,7 @@ for (let round = 0; round < 3; round++) {
     if (result.error) throw result.error;
   }
   for (const { history } of governedHistories) {
-    const audit = resultOf(history).audit;
+    const audit = workflowResult(history.events ?? [])?.audit ?? [];
     if (verifyAuditChain(audit).kind !== 'intact') throw new Error('an audit chain did not verify');
   }
   replay.governed.push(governedHistories.length / ((Date.now() - started) / 1000));
@@ -367,39 +367,4 @@ async function pollForGate(handle: WorkflowHandle): Promise<PendingApproval> {
     if (pending) return pending;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Server times (ms) of the moments the latency figures run between. */
-function milestones(history: History) {
-  const at = (e: proto.temporal.api.history.v1.IHistoryEvent | undefined) =>
-    e?.eventTime ? Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6) : Number.NaN;
-  const list = history.events ?? [];
-  const gate = list.find((e) => {
-    const stage = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.CampaignStage?.data;
-    return stage && Buffer.from(stage).toString() === '"awaiting-approval"';
-  });
-  const accepted = list.filter(
-    (e) =>
-      e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED &&
-      e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'decide',
-  );
-  const publishScheduled = list.find(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'publishCampaign',
-  );
-  const publishStarted = list.find(
-    (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === publishScheduled?.eventId?.toString(),
-  );
-  const completed = list.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-  return {
-    gateOpened: at(gate),
-    decisionAccepted: at(accepted.at(-1)),
-    publishStarted: at(publishStarted),
-    completed: at(completed),
-  };
-}
-
-function resultOf(history: History): CampaignResult {
-  const completed = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes);
-  const payload = completed?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
-  return JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString()) as CampaignResult;
 }

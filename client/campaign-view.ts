@@ -1,5 +1,5 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
-import { type GateState, mayApprove, mayDecide } from '../domain/approval-rules';
+import { type GateState, mayApprove, mayDecide, mayDecideBudget } from '../domain/approval-rules';
 import type { BudgetStatus } from '../domain/budget-decision';
 import type { ModelUsage, PendingApproval } from '../domain/campaign';
 import { CampaignRisk, CampaignStage } from '../domain/search-attributes';
@@ -62,8 +62,7 @@ export function campaignView(info: WorkflowExecutionInfo | WorkflowExecutionDesc
   const gate: GateState | null =
     pending && plan ? { plan, requestedBy: memo.requestedBy, pending, changesUsed: 0 } : null;
   const budget = pendingBudget(info);
-  // Any approver in the plan other than the requester decides on a budget.
-  const budgetDeciders = budget && plan ? plan.eligibleApprovers.filter((id) => id !== memo.requestedBy) : [];
+  const budgetDeciders = budget && plan ? mayDecideBudget(plan, memo.requestedBy) : [];
   return {
     workflowId: info.workflowId,
     status: info.status.name,

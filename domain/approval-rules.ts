@@ -53,6 +53,11 @@ export function mayDecide(state: GateState): string[] {
   );
 }
 
+/** Who decides on a campaign's model budget: every approver in the plan but the requester. */
+export function mayDecideBudget(plan: ApprovalPlan, requestedBy: string | undefined): string[] {
+  return plan.eligibleApprovers.filter((id) => id !== requestedBy);
+}
+
 /** Approvers whose approval the gate would accept next: nobody while a blocking finding stands. */
 export function mayApprove(state: GateState): string[] {
   const hash = state.pending?.contentHash ?? '';

@@ -8,6 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { mayDecideBudget } from '../domain/approval-rules';
 import type { Actor, AuditEvent, PolicyRecord } from '../domain/audit';
 import type { BudgetStatus } from '../domain/budget-decision';
 import type {
@@ -29,36 +30,14 @@ import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
 import { type FinalDecision, type FinalState, renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
-
-/**
- * Campaigns started from this patch on write search attributes and the memo only when what they show changes, and run
- * the planning step as a local activity; histories recorded before it replay as they were.
- */
-export const LEAN_HISTORY_PATCH = 'lean-history';
-
-/**
- * Campaigns started from this patch send their audit events to the audit store as they run (with the next activity,
- * and in a last local activity at the end) and record the reviewer's findings in the review step's event.
- */
-export const AUDIT_STORE_PATCH = 'audit-store';
-
-/**
- * Campaigns started from this patch send their audit events to the store with every step (not only at the end), and
- * wait for an approver when a model call would go over the budget instead of failing.
- */
-export const BUDGET_GATE_PATCH = 'budget-gate';
-
-/**
- * Campaigns started from this patch escalate an approval request that waits past the plan's SLA: backups join, and a
- * reminder goes out; older campaigns wait for their deadline only.
- */
-export const ESCALATION_PATCH = 'escalation';
-
-/**
- * Campaigns started from this patch schedule model steps, publishing and reminders on the task queues of their roles
- * (`<queue>-models`, `-publish`, `-data`); older ones keep everything on the campaigns' queue.
- */
-export const ROLE_QUEUES_PATCH = 'role-queues';
+import {
+  AUDIT_STORE_PATCH,
+  BUDGET_GATE_PATCH,
+  ESCALATION_PATCH,
+  LEAN_HISTORY_PATCH,
+  ROLE_QUEUES_PATCH,
+} from './patches';
+import { provenanceOf, stepDetail } from './step-evidence';
 
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
 export class CampaignRun {
@@ -290,8 +269,7 @@ export class CampaignRun {
     if (!tokens) return null;
     let people: string[] = [];
     if (stage === 'awaiting-approval') people = this.approvalGate?.mayDecide() ?? [];
-    else if (stage === 'awaiting-budget')
-      people = this.plan?.eligibleApprovers.filter((id) => id !== this.input.requestedBy) ?? [];
+    else if (stage === 'awaiting-budget' && this.plan) people = mayDecideBudget(this.plan, this.input.requestedBy);
     return people.flatMap((id) => (tokens[id] ? [tokens[id]] : []));
   }
 
@@ -390,22 +368,4 @@ interface StepRecord {
   output: unknown;
   policy: PolicyRecord | undefined;
   provenance: Provenance | undefined;
-}
-
-/** A step's evidence beyond hashes: a review's findings and claim counts; the passages screened as injections. */
-function stepDetail(output: unknown, provenance: Provenance | undefined): Record<string, unknown> | undefined {
-  const detail: Record<string, unknown> = {};
-  if (output && typeof output === 'object' && 'findings' in output) {
-    const { findings, claims, blocking } = output as { findings: unknown; claims?: unknown; blocking?: unknown };
-    Object.assign(detail, { findings, claims, blocking });
-  }
-  const screened = (output as { screened?: unknown[] } | null)?.screened ?? [];
-  const injections = [...screened, ...(provenance?.injections ?? [])];
-  if (injections.length > 0) detail.injections = injections;
-  return Object.keys(detail).length > 0 ? detail : undefined;
-}
-
-/** The model provenance of an agent's output, if the step called a model. */
-function provenanceOf(output: object): Provenance | undefined {
-  return 'provenance' in output ? (output.provenance as Provenance) : undefined;
 }
