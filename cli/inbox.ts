@@ -25,7 +25,9 @@ export function registerInbox(program: Command): void {
       }
       // A person's inbox is found by their opaque token: search attributes name nobody.
       const query = opts.as
-        ? personalInboxQuery(inboxToken(ensureInboxSecret(workerPaths().keyDir), opts.as))
+        ? personalInboxQuery(
+            inboxToken(ensureInboxSecret(workerPaths().keyDir, process.env, { create: false }), opts.as),
+          )
         : INBOX_QUERY;
       if (opts.query) {
         console.log(query);

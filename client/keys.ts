@@ -142,10 +142,15 @@ const workerKeysSchema = z.object({
 
 /**
  * The deployment's inbox secret (hex), which turns roster ids into the opaque tokens of the `CampaignInbox` search
- * attribute: `CAMPAIGN_INBOX_SECRET`, else `<dir>/inbox.secret`, made on first use (owner-readable only). Workers and
- * the CLI of one deployment must share it.
+ * attribute: `CAMPAIGN_INBOX_SECRET`, else `<dir>/inbox.secret`, made on first use by a worker (owner-readable only).
+ * Workers and the CLI of one deployment must share it; the CLI (`create: false`) refuses rather than make a secret of
+ * its own, which would find nobody's campaigns.
  */
-export function ensureInboxSecret(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+export function ensureInboxSecret(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { create: boolean } = { create: true },
+): string {
   const given = env.CAMPAIGN_INBOX_SECRET?.trim();
   if (given) {
     if (!/^[0-9a-f]{32,}$/.test(given)) {
@@ -154,6 +159,12 @@ export function ensureInboxSecret(dir: string, env: NodeJS.ProcessEnv = process.
     return given;
   }
   const path = join(dir, 'inbox.secret');
+  if (!exists(path) && !options.create) {
+    throw new ClientError(
+      'key',
+      `no inbox secret in ${path}: set CAMPAIGN_INBOX_SECRET to the workers' secret, or point CAMPAIGN_KEY_DIR at their key folder`,
+    );
+  }
   if (!exists(path)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/paths';
 import { TASK_QUEUE } from '../domain/task-queue';
@@ -72,6 +73,12 @@ describe('the CLI from start to outbox', () => {
       CAMPAIGN_INBOX_SECRET: 'ab'.repeat(32),
     });
     expect(JSON.parse(elsewhere.stdout)).toEqual([]);
+    // Without the workers' secret the CLI says so instead of making one that finds nothing.
+    const noSecret = await runCli(['inbox', '--as', 'sara.yilmaz'], {
+      CAMPAIGN_KEY_DIR: mkdtempSync(join(tmpdir(), 'no-keys-')),
+    });
+    expect(noSecret.code).toBe(1);
+    expect(noSecret.stderr).toMatch(/^campaign: no inbox secret in .*inbox\.secret: set CAMPAIGN_INBOX_SECRET/);
 
     const hash = ['--content-hash', entry.contentHash];
     const own = await runCli(['approve', id, '--as', 'lena.vogel', ...hash], asApprover());
