@@ -7,6 +7,7 @@ import type { AuditChain } from './audit-chain';
 import { decidingPerson, refused } from './decision-records';
 import { sendReminder } from './governed-steps';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
+import type { CampaignPatches } from './patches';
 
 /** How one round at the gate ended. */
 export type GateOutcome =
@@ -14,6 +15,17 @@ export type GateOutcome =
   | { kind: 'rejected'; by: string; reason: string }
   | { kind: 'changes-requested'; by: string; feedback: string }
   | { kind: 'expired'; deadline: string };
+
+/** What an approval gate works with: the campaign's plan, requester and audit chain, and the run's patches. */
+export interface ApprovalGateOptions {
+  plan: ApprovalPlan;
+  requestedBy: string;
+  audit: AuditChain;
+  /** Runs after an accepted decision that leaves the request open (a first of two approvals), and when backups join. */
+  onChange: () => void;
+  /** With the escalation patch the plan's SLA timer runs for every request; with role queues reminders go to `-data`. */
+  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues'>;
+}
 
 const HOUR_MS = 3_600_000;
 /** Refused Signals written to the audit trail per approval request (or before the first); more are only logged. */
@@ -30,18 +42,18 @@ export class ApprovalGate {
   /** Signatures already spent: a signed decision takes effect once. */
   private readonly usedSignatures = new Set<string>();
 
-  /**
-   * `onChange` runs after an accepted decision that leaves the request open (a first of two approvals), and when backups
-   * join. With `escalates` (campaigns from the escalation patch) the plan's SLA timer runs for every request.
-   */
-  constructor(
-    private readonly plan: ApprovalPlan,
-    private readonly requestedBy: string,
-    private readonly audit: AuditChain,
-    private readonly onChange: () => void,
-    private readonly escalates = false,
-    private readonly roleQueues = false,
-  ) {
+  private readonly plan: ApprovalPlan;
+  private readonly requestedBy: string;
+  private readonly audit: AuditChain;
+  private readonly onChange: () => void;
+  private readonly patches: ApprovalGateOptions['patches'];
+
+  constructor(options: ApprovalGateOptions) {
+    this.plan = options.plan;
+    this.requestedBy = options.requestedBy;
+    this.audit = options.audit;
+    this.onChange = options.onChange;
+    this.patches = options.patches;
     setHandler(decideUpdate, (decision) => this.apply(decision), {
       description: DECIDE_DESCRIPTION,
       validator: (decision) => {
@@ -76,7 +88,7 @@ export class ApprovalGate {
     const total = this.plan.deadlineHours * HOUR_MS;
     this.deadline = new Date(Date.now() + total);
     let waited = 0;
-    const sla = this.escalates && this.plan.escalation ? this.plan.escalation.slaHours * HOUR_MS : null;
+    const sla = this.patches.escalation && this.plan.escalation ? this.plan.escalation.slaHours * HOUR_MS : null;
     if (sla !== null && sla < total) {
       const early = await condition(() => this.outcome !== undefined, sla);
       waited = sla;
@@ -114,7 +126,7 @@ export class ApprovalGate {
       joined,
     };
     try {
-      const { sent, policy } = await sendReminder(reminder, this.roleQueues);
+      const { sent, policy } = await sendReminder(reminder, this.patches);
       this.audit.append({
         step: 'escalation',
         actor: { kind: 'agent', id: 'notifier', establishedBy: 'worker task queue' },

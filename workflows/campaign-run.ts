@@ -1,7 +1,6 @@
 import { HandlerUnfinishedPolicy, type SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   condition,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertMemo,
@@ -30,13 +29,7 @@ import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
 import { type FinalDecision, type FinalState, renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
-import {
-  AUDIT_STORE_PATCH,
-  BUDGET_GATE_PATCH,
-  ESCALATION_PATCH,
-  LEAN_HISTORY_PATCH,
-  ROLE_QUEUES_PATCH,
-} from './patches';
+import { type CampaignPatches, patchesOfThisRun } from './patches';
 import { provenanceOf, stepDetail } from './step-evidence';
 
 /** The state one campaign keeps in its workflow, and how it is shown to the UI, the CLI and the audit trail. */
@@ -47,15 +40,12 @@ export class CampaignRun {
   private current: StepName | 'approval' = 'plan';
   private plan: ApprovalPlan | null = null;
   private approvalGate: ApprovalGate | undefined;
-  /** Where a step that reached the budget waits for an approver; only in campaigns from {@link BUDGET_GATE_PATCH}. */
+  /** Where a step that reached the budget waits for an approver; only in campaigns with the budget-gate patch. */
   private budgetGate: BudgetGate | undefined;
-  private readonly budgets: boolean;
-  private readonly escalates: boolean;
-  private readonly roleQueues: boolean;
   private readonly usageByStep: Record<string, ModelUsage> = {};
-  private readonly lean: boolean;
-  /** Whether this campaign sends its audit events to the audit store, and how many the store has so far. */
-  private readonly stores: boolean;
+  /** What this run does differently from campaigns started before each patch. */
+  private readonly patches: CampaignPatches;
+  /** How many audit events the audit store has so far (campaigns with the audit-store patch). */
   private stored = 0;
   /** What the search attributes and the memo show now, so unchanged values are not written again. */
   private readonly shown: { stage: unknown; risk: unknown; memo: string | undefined; budget: boolean; inbox: string };
@@ -64,11 +54,7 @@ export class CampaignRun {
   private final: FinalState | null = null;
 
   constructor(private readonly input: CampaignInput) {
-    this.lean = patched(LEAN_HISTORY_PATCH);
-    this.stores = patched(AUDIT_STORE_PATCH);
-    this.budgets = patched(BUDGET_GATE_PATCH);
-    this.escalates = patched(ESCALATION_PATCH);
-    this.roleQueues = patched(ROLE_QUEUES_PATCH);
+    this.patches = patchesOfThisRun();
     const attributes = workflowInfo().typedSearchAttributes;
     this.shown = {
       stage: attributes.get(CampaignStage),
@@ -123,12 +109,12 @@ export class CampaignRun {
       this.current = name;
       this.enter(spec.stage);
       // The events the store lacks ride along, so a raise of the budget is there before the call it pays for.
-      const audit = this.budgets ? this.audit.events.slice(this.stored) : undefined;
+      const audit = this.patches.budgetGate ? this.audit.events.slice(this.stored) : undefined;
       try {
         const { output, policy, audited } = await runActivity(name, input, {
-          local: this.lean && spec.profile === 'local',
+          local: this.patches.leanHistory && spec.profile === 'local',
           audit,
-          roleQueues: this.roleQueues,
+          patches: this.patches,
         });
         this.stored += audit?.length ?? 0;
         this.recordStep(name, {
@@ -171,16 +157,15 @@ export class CampaignRun {
   fixPlan(plan: ApprovalPlan): void {
     this.plan = plan;
     // Lean histories show the risk with the next stage, in one search-attribute update.
-    if (!this.lean) upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
-    this.approvalGate = new ApprovalGate(
+    if (!this.patches.leanHistory) upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
+    this.approvalGate = new ApprovalGate({
       plan,
-      this.input.requestedBy,
-      this.audit,
-      () => this.enter(this.stage),
-      this.escalates,
-      this.roleQueues,
-    );
-    if (this.budgets) this.budgetGate = new BudgetGate(plan, this.input.requestedBy, this.audit);
+      requestedBy: this.input.requestedBy,
+      audit: this.audit,
+      onChange: () => this.enter(this.stage),
+      patches: this.patches,
+    });
+    if (this.patches.budgetGate) this.budgetGate = new BudgetGate(plan, this.input.requestedBy, this.audit);
   }
 
   /** Shows `request` at the approval gate and waits for the approvers' decision (or the deadline). */
@@ -206,7 +191,7 @@ export class CampaignRun {
       // Only campaigns that can wait at the budget carry the field, so older histories keep their memo.
       ...(this.budgetGate ? { budget } : {}),
     };
-    if (this.lean) this.showChanges(stage, memo);
+    if (this.patches.leanHistory) this.showChanges(stage, memo);
     else {
       upsertSearchAttributes([{ key: CampaignStage, value: stage }]);
       upsertMemo({ ...memo });
@@ -322,7 +307,7 @@ export class CampaignRun {
 
   /** Hands the store the events no step has carried yet (decisions, the last step); one local activity. */
   private async flushAudit(): Promise<void> {
-    if (!this.stores || this.stored === this.audit.events.length) return;
+    if (!this.patches.auditStore || this.stored === this.audit.events.length) return;
     const pending = this.audit.events.slice(this.stored);
     await storeAudit(pending);
     this.stored += pending.length;
@@ -355,7 +340,7 @@ export class CampaignRun {
       usage,
       privacy: provenance?.privacy,
       // What the reviewer found, and what was screened as injected instructions, is evidence in its own right.
-      detail: this.stores ? stepDetail(output, provenance) : undefined,
+      detail: this.patches.auditStore ? stepDetail(output, provenance) : undefined,
     });
   }
 }

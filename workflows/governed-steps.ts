@@ -4,6 +4,7 @@ import type { NotifyInput } from '../activities/notifier';
 import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
 import { STEPS, type StepActivity, type StepName, type StepProfile } from '../domain/steps';
 import { roleQueue, type WorkerRole } from '../domain/task-queue';
+import type { CampaignPatches } from './patches';
 import { NOTIFY_OPTIONS, STEP_OPTIONS } from './step-options';
 
 /** The input of step `S`'s activity. */
@@ -49,9 +50,9 @@ const local = proxyLocalActivities<GovernedActivities>(STEP_OPTIONS.local);
  */
 export async function sendReminder(
   input: NotifyInput,
-  roleQueues: boolean,
+  patches: Pick<CampaignPatches, 'roleQueues'>,
 ): Promise<{ sent: string; policy: PolicyRecord | undefined }> {
-  const taskQueue = roleQueues ? roleQueue(workflowInfo().taskQueue, 'data') : undefined;
+  const taskQueue = patches.roleQueues ? roleQueue(workflowInfo().taskQueue, 'data') : undefined;
   const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) });
   const { output, policy } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
   return { sent: output.sent, policy };
@@ -64,15 +65,15 @@ export async function storeAudit(events: AuditEvent[]): Promise<void> {
 
 /**
  * Runs step `name`'s activity (local or scheduled) with its profile's timeouts and retries, and unwraps its result.
- * With `roleQueues`, a scheduled activity goes to its role's task queue next to the workflow's own.
+ * With the role-queues patch, a scheduled activity goes to its role's task queue next to the workflow's own.
  */
 export async function runActivity<S extends StepName>(
   name: S,
   input: StepInput<S>,
-  options: { local: boolean; audit?: AuditEvent[]; roleQueues?: boolean },
+  options: { local: boolean; audit?: AuditEvent[]; patches: Pick<CampaignPatches, 'roleQueues'> },
 ): Promise<StepResult<StepOutput<S>>> {
   const { activity, profile } = STEPS[name];
-  const scheduled = options.roleQueues
+  const scheduled = options.patches.roleQueues
     ? proxyOn(profile, roleQueue(workflowInfo().taskQueue, ROLE_OF[profile]))
     : proxies[profile];
   const call = (options.local ? local : scheduled)[activity] as (input: unknown) => Promise<unknown>;

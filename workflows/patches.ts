@@ -1,33 +1,79 @@
-// The patches of the campaign workflow, in the order they came. Each names what campaigns started from it do
-// differently; histories recorded before a patch replay as they were (see test/fixtures/histories).
+import { patched } from '@temporalio/workflow';
+
+// Campaigns are pinned to the build they start on (worker versioning, see docs/operations.md#versions), so a change to
+// workflow code needs no patch. These patches exist for the campaigns started before versioning was the default: they
+// run unversioned, move to the current build, and must replay on it. Each entry says when it can go; the rule and the
+// query that checks it are in docs/operations.md#retiring-a-patch.
+
+/** What a campaign started from each patch on does differently from one started before it; read once per run. */
+export interface CampaignPatches {
+  /**
+   * Search attributes and the memo are written only when what they show changes, and planning runs as a local
+   * activity.
+   */
+  readonly leanHistory: boolean;
+  /**
+   * Audit events go to the audit store (in a last local activity at the end, with every step only from `budgetGate`
+   * on), and the review step's event records the reviewer's findings.
+   */
+  readonly auditStore: boolean;
+  /**
+   * Audit events go to the store with every step, and a model call over the budget waits for an approver instead of
+   * failing the campaign.
+   */
+  readonly budgetGate: boolean;
+  /** An approval request that waits past the plan's SLA escalates: backups join, and a reminder goes out. */
+  readonly escalation: boolean;
+  /** Model steps, publishing and reminders go to their roles' task queues (`<queue>-models`, `-publish`, `-data`). */
+  readonly roleQueues: boolean;
+}
+
+/** One patch: its marker id in history, the flag it sets, and what its retirement waits for. */
+export interface PatchSpec {
+  readonly id: string;
+  readonly flag: keyof CampaignPatches;
+  /** The day the first build with the patch shipped: campaigns started before it run without it. */
+  readonly shippedOn: string;
+  /** The replay fixtures recorded before (without) the patch, which go when it goes. */
+  readonly fixturesWithout: readonly string[];
+}
 
 /**
- * Campaigns started from this patch on write search attributes and the memo only when what they show changes, and run
- * the planning step as a local activity; histories recorded before it replay as they were.
+ * The patches in the order they came, which is also the order the markers are read in (and must stay so: a marker is
+ * a command in history). A patch can go once no campaign started before versioning became the default is running
+ * (`docs/operations.md#retiring-a-patch`); the versioned builds that follow all have every patch.
  */
-export const LEAN_HISTORY_PATCH = 'lean-history';
+export const PATCHES: readonly PatchSpec[] = [
+  { id: 'lean-history', flag: 'leanHistory', shippedOn: '2026-11-22', fixturesWithout: ['v1', 'v2', 'v3', 'v4'] },
+  {
+    id: 'audit-store',
+    flag: 'auditStore',
+    shippedOn: '2026-11-22',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'],
+  },
+  {
+    id: 'budget-gate',
+    flag: 'budgetGate',
+    shippedOn: '2026-11-22',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7'],
+  },
+  {
+    id: 'escalation',
+    flag: 'escalation',
+    shippedOn: '2026-11-22',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'],
+  },
+  {
+    id: 'role-queues',
+    flag: 'roleQueues',
+    shippedOn: '2026-11-22',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'],
+  },
+];
 
-/**
- * Campaigns started from this patch send their audit events to the audit store (in a last local activity at the
- * end; with every step only from {@link BUDGET_GATE_PATCH} on) and record the reviewer's findings in the review
- * step's event.
- */
-export const AUDIT_STORE_PATCH = 'audit-store';
-
-/**
- * Campaigns started from this patch send their audit events to the store with every step (not only at the end), and
- * wait for an approver when a model call would go over the budget instead of failing.
- */
-export const BUDGET_GATE_PATCH = 'budget-gate';
-
-/**
- * Campaigns started from this patch escalate an approval request that waits past the plan's SLA: backups join, and a
- * reminder goes out; older campaigns wait for their deadline only.
- */
-export const ESCALATION_PATCH = 'escalation';
-
-/**
- * Campaigns started from this patch schedule model steps, publishing and reminders on the task queues of their roles
- * (`<queue>-models`, `-publish`, `-data`); older ones keep everything on the campaigns' queue.
- */
-export const ROLE_QUEUES_PATCH = 'role-queues';
+/** The patches this run has: every one for a campaign started now, only those it started with for older ones. */
+export function patchesOfThisRun(): CampaignPatches {
+  const flags = {} as Record<keyof CampaignPatches, boolean>;
+  for (const { id, flag } of PATCHES) flags[flag] = patched(id);
+  return Object.freeze(flags);
+}
