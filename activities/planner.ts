@@ -1,3 +1,4 @@
+import { approversWithBackups } from '../domain/approval-rules';
 import type { ApprovalPlan } from '../domain/campaign';
 import { inboxToken } from '../domain/inbox';
 import type { PlanInput } from '../domain/step-inputs';
@@ -15,7 +16,7 @@ export function createPlanner({ data, inboxSecret }: ActivityDeps) {
       try {
         const plan = resolveApprovalPlan(brief, requestedBy, data.roster(), segment, data.governance(brief.brand));
         // The approvers' inbox tokens, so the workflow can list who may decide without naming anyone in search attributes.
-        const people = [...plan.eligibleApprovers, ...(plan.escalation?.backups ?? [])];
+        const people = approversWithBackups(plan);
         const inbox = Object.fromEntries(people.map((id) => [id, inboxToken(inboxSecret, id)]));
         return { ...plan, inbox };
       } catch (err) {

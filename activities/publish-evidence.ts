@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approversWithBackups, deciderRefusal } from '../domain/approval-rules';
 import { briefSchema } from '../domain/brief';
 import { rosterIdSchema } from '../domain/campaign-input';
 import { type Decision, decisionSchema } from '../domain/decision';
@@ -93,10 +94,10 @@ function approvalRefusal(
   const { plan } = context;
   if (decision.decision !== 'approve') return `${approver}'s decision is not an approval`;
   if (decision.contentHash !== context.contentHash) return `${approver} approved other content`;
-  if (approver === context.requestedBy) return `${approver} requested the campaign`;
   // Backups count as the roster's approvers of the brand; that they joined only after the SLA is the gate's rule.
-  const eligible = [...plan.eligibleApprovers, ...(plan.escalation?.backups ?? [])];
-  if (!eligible.includes(approver)) return `${approver} is not an approver in the plan`;
+  const eligible = approversWithBackups(plan);
+  const outsider = deciderRefusal(approver, { eligible, requestedBy: context.requestedBy }, 'evidence');
+  if (outsider) return outsider;
   if (!plan.signatures?.required && !decision.signature) return null;
   // Freshness was the gate's to check when the decision arrived; here only authenticity counts.
   return signatureRefusal(context.campaignId, decision, plan.signatures?.keys[approver]);

@@ -14,6 +14,39 @@ export interface GateState {
   changesUsed: number;
 }
 
+/** The people a decision may come from: those the plan names, never the campaign's requester. */
+export interface Deciders {
+  eligible: readonly string[];
+  requestedBy: string | undefined;
+}
+
+const notInPlan = (eligible: readonly string[]) =>
+  `is not an approver in this campaign's plan (${eligible.join(', ')})`;
+
+// The gates answer the approver who just sent a decision, so they say what the plan allows; the publisher lists the
+// approvals it discounted, so it says only why.
+const DECIDER_REFUSALS = {
+  content: { requester: 'requested this campaign and may not decide on it', outsider: notInPlan },
+  budget: { requester: 'requested this campaign and may not decide on its budget', outsider: notInPlan },
+  evidence: { requester: 'requested the campaign', outsider: () => 'is not an approver in the plan' },
+} as const;
+
+/** Where a person is refused as decider, which sets the words: the content's gate, the budget's, the publisher's. */
+export type DecidingOn = keyof typeof DECIDER_REFUSALS;
+
+/** Why `person` may not decide at all (the requester, or not in the plan), in the words for `on`; null if they may. */
+export function deciderRefusal(person: string, deciders: Deciders, on: DecidingOn): string | null {
+  const words = DECIDER_REFUSALS[on];
+  if (person === deciders.requestedBy) return `${person} ${words.requester}`;
+  if (!deciders.eligible.includes(person)) return `${person} ${words.outsider(deciders.eligible)}`;
+  return null;
+}
+
+/** Everyone who may come to decide on a campaign: the plan's approvers, then the backups who join after the SLA. */
+export function approversWithBackups(plan: ApprovalPlan): string[] {
+  return [...plan.eligibleApprovers, ...(plan.escalation?.backups ?? [])];
+}
+
 /** Why the gate refuses `decision` in `state`, as the approver reads it; null when the gate accepts it. */
 export function refusalOf(state: GateState, decision: Decision): string | null {
   const { plan, requestedBy, pending } = state;
@@ -22,10 +55,8 @@ export function refusalOf(state: GateState, decision: Decision): string | null {
   if (decision.contentHash !== pending.contentHash) {
     return `contentHash does not match the content awaiting approval (round ${pending.round}); reload Current Details`;
   }
-  if (approver === requestedBy) return `${approver} requested this campaign and may not decide on it`;
-  if (!plan.eligibleApprovers.includes(approver)) {
-    return `${approver} is not an approver in this campaign's plan (${plan.eligibleApprovers.join(', ')})`;
-  }
+  const outsider = deciderRefusal(approver, { eligible: plan.eligibleApprovers, requestedBy }, 'content');
+  if (outsider) return outsider;
   if (plan.signatures?.required && !plan.signatures.keys[approver]) {
     return `${approver} has no signing key in this campaign's plan, so their decision cannot be verified`;
   }
@@ -55,7 +86,8 @@ export function mayDecide(state: GateState): string[] {
 
 /** Who decides on a campaign's model budget: every approver in the plan but the requester. */
 export function mayDecideBudget(plan: ApprovalPlan, requestedBy: string | undefined): string[] {
-  return plan.eligibleApprovers.filter((id) => id !== requestedBy);
+  const deciders = { eligible: plan.eligibleApprovers, requestedBy };
+  return plan.eligibleApprovers.filter((id) => deciderRefusal(id, deciders, 'budget') === null);
 }
 
 /** Approvers whose approval the gate would accept next: nobody while a blocking finding stands. */

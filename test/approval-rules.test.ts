@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type GateState, mayApprove, mayDecide, refusalOf } from '../domain/approval-rules';
+import {
+  approversWithBackups,
+  type DecidingOn,
+  deciderRefusal,
+  type GateState,
+  mayApprove,
+  mayDecide,
+  mayDecideBudget,
+  refusalOf,
+} from '../domain/approval-rules';
 import type { ApprovalPlan, ReviewFinding } from '../domain/campaign';
 import type { Decision } from '../domain/decision';
 
@@ -103,5 +112,61 @@ describe('approval rules: the gate and the inbox ask the same functions', () => 
       mayApprove(gate([], { pending: { round: 1, contentHash: HASH, findings: [blocking], approvedBy: [] } })),
     ).toEqual([]);
     expect(mayDecide(gate([], { pending: null }))).toEqual([]);
+  });
+});
+
+describe('the decider rule: the content gate, the budget gate and the publisher refuse the same people', () => {
+  const deciders = { eligible: highRisk.eligibleApprovers, requestedBy: 'lena.vogel' };
+  it.each<[string, string, DecidingOn, string | null]>([
+    [
+      'the requester at the content gate',
+      'lena.vogel',
+      'content',
+      'lena.vogel requested this campaign and may not decide on it',
+    ],
+    [
+      'the requester at the budget gate',
+      'lena.vogel',
+      'budget',
+      'lena.vogel requested this campaign and may not decide on its budget',
+    ],
+    ["the requester in the publisher's evidence", 'lena.vogel', 'evidence', 'lena.vogel requested the campaign'],
+    [
+      'an outsider at the content gate',
+      'mallory',
+      'content',
+      "mallory is not an approver in this campaign's plan (jonas.weber, sara.yilmaz, miriam.koch)",
+    ],
+    [
+      'an outsider at the budget gate',
+      'mallory',
+      'budget',
+      "mallory is not an approver in this campaign's plan (jonas.weber, sara.yilmaz, miriam.koch)",
+    ],
+    ["an outsider in the publisher's evidence", 'mallory', 'evidence', 'mallory is not an approver in the plan'],
+    ['an approver of the plan at the content gate', 'jonas.weber', 'content', null],
+    ['an approver of the plan at the budget gate', 'sara.yilmaz', 'budget', null],
+    ["an approver of the plan in the publisher's evidence", 'miriam.koch', 'evidence', null],
+  ])('answers %s', (_label, person, on, refusal) => {
+    expect(deciderRefusal(person, deciders, on)).toBe(refusal);
+  });
+
+  it('refuses a requester even when the plan names them', () => {
+    const self = { eligible: ['lena.vogel', 'jonas.weber'], requestedBy: 'lena.vogel' };
+    expect(deciderRefusal('lena.vogel', self, 'budget')).toBe(
+      'lena.vogel requested this campaign and may not decide on its budget',
+    );
+  });
+
+  it('lets every approver in the plan but the requester decide on the budget', () => {
+    expect(mayDecideBudget(highRisk, 'lena.vogel')).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch']);
+    expect(mayDecideBudget(highRisk, 'sara.yilmaz')).toEqual(['jonas.weber', 'miriam.koch']);
+    expect(mayDecideBudget(highRisk, undefined)).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch']);
+  });
+
+  it('counts the backups who join after the SLA among those who may come to decide', () => {
+    expect(approversWithBackups(highRisk)).toEqual(highRisk.eligibleApprovers);
+    const escalating = { ...highRisk, escalation: { slaHours: 24, backups: ['tobias.brandt'] } };
+    expect(approversWithBackups(escalating)).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'tobias.brandt']);
   });
 });

@@ -1,4 +1,5 @@
 import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { deciderRefusal } from '../domain/approval-rules';
 import { type BudgetDecision, type BudgetStatus, budgetDecisionSchema } from '../domain/budget-decision';
 import type { ApprovalPlan } from '../domain/campaign';
 import { Failure } from '../domain/failures';
@@ -73,13 +74,9 @@ export class BudgetGate {
     const decision = parsed.data;
     const { approver } = decision;
     if (!this.waiting) throw refused('no budget decision is pending for this campaign');
-    if (approver === this.requestedBy)
-      throw refused(`${approver} requested this campaign and may not decide on its budget`);
-    if (!this.plan.eligibleApprovers.includes(approver)) {
-      throw refused(
-        `${approver} is not an approver in this campaign's plan (${this.plan.eligibleApprovers.join(', ')})`,
-      );
-    }
+    const deciders = { eligible: this.plan.eligibleApprovers, requestedBy: this.requestedBy };
+    const outsider = deciderRefusal(approver, deciders, 'budget');
+    if (outsider) throw refused(outsider);
     if (decision.signature && this.usedSignatures.has(decision.signature.value)) {
       throw refused('this signed decision was already used; sign a new one');
     }
