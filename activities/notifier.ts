@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowUrl } from '../client/connect';
-import { rosterIdSchema } from '../domain/campaign-input';
 import { Failure } from '../domain/failures';
+import { rosterIdSchema } from '../domain/roster-id';
 import type { DataStore } from './data-store';
 
 /** A reminder that an approval waits past its SLA: campaign, round, deadline and roster ids, nothing else. */

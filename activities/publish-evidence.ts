@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { approversWithBackups, deciderRefusal } from '../domain/approval-rules';
 import { briefSchema } from '../domain/brief';
-import { rosterIdSchema } from '../domain/campaign-input';
 import { type Decision, decisionSchema } from '../domain/decision';
 import { hashOf } from '../domain/hash';
+import { rosterIdSchema } from '../domain/roster-id';
 import { signatureRefusal } from '../domain/signatures';
 import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
 import type { DataStore } from './data-store';

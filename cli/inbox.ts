@@ -3,9 +3,9 @@ import { type CampaignView, campaignView } from '../client/campaign-view';
 import { connectClient, temporalTarget } from '../client/connect';
 import { ensureInboxSecret } from '../client/keys';
 import { workerPaths } from '../config/paths';
-import { rosterIdSchema } from '../domain/campaign-input';
 import { terminalText } from '../domain/escape';
 import { inboxToken, personalInboxQuery } from '../domain/inbox';
+import { ROSTER_ID_CHARACTERS, rosterIdSchema } from '../domain/roster-id';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
@@ -21,7 +21,7 @@ export function registerInbox(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (opts: { as?: string; json?: boolean; query?: boolean }) => {
       if (opts.as !== undefined && !rosterIdSchema.safeParse(opts.as).success) {
-        throw new CliError('--as: a roster id (lower-case letters, digits, "." and "-")', BAD_INPUT);
+        throw new CliError(`--as: a roster id (${ROSTER_ID_CHARACTERS})`, BAD_INPUT);
       }
       // A person's inbox is found by their opaque token: search attributes name nobody.
       const query = opts.as

@@ -4,7 +4,7 @@ import { createKeyPair } from '../client/keys';
 import { addCodecKey } from '../codec/codec-keys';
 import { defaultCodecKeyFile } from '../codec/data-converter';
 import { workerPaths } from '../config/paths';
-import { rosterIdSchema } from '../domain/campaign-input';
+import { ROSTER_ID_CHARACTERS, rosterIdSchema } from '../domain/roster-id';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign keys new --as USER`: an Ed25519 key pair for signing decisions. */
@@ -30,7 +30,7 @@ export function registerKeys(program: Command): void {
     .option('--as <user>', 'your roster id')
     .action((opts: { as?: string }) => {
       if (!opts.as || !rosterIdSchema.safeParse(opts.as).success) {
-        throw new CliError('--as: required, a roster id (lower-case letters, digits, "." and "-")', BAD_INPUT);
+        throw new CliError(`--as: required, a roster id (${ROSTER_ID_CHARACTERS})`, BAD_INPUT);
       }
       const created = createKeyPair(workerPaths().keyDir, opts.as);
       console.log(

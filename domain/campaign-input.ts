@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { briefSchema, describeProblem } from './brief';
 import type { CampaignInput } from './campaign';
-
-/** A roster id: lower-case letters, digits, dots and dashes. */
-export const rosterIdSchema = z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id');
+import { rosterIdSchema } from './roster-id';
 
 /** What starts a campaign workflow, checked with the same brief schema the CLI uses; unknown fields are refused. */
 export const campaignInputSchema = z.object({ brief: briefSchema, requestedBy: rosterIdSchema }).strict();

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CONTROL_CHARACTERS } from './escape';
+import { rosterIdSchema } from './roster-id';
 
 /** A roster id, as decisions name their approver. */
-export const approver = z.string().regex(/^[a-z0-9.-]{1,64}$/, 'must be a roster id');
+export const approver = rosterIdSchema;
 const contentHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex content hash shown in Current Details');
 /** When the approver decided (ISO 8601, UTC); signed, and a decision that arrives much later is refused. */
 export const decidedAt = z.iso.datetime({ message: 'must be an ISO time such as 2026-11-22T10:00:00Z' }).optional();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONSENT_PURPOSES } from './consent';
+import { rosterIdSchema } from './roster-id';
 
 /** A fact from the brand's knowledge base; every claim in a variant must cite one. */
 export const factSchema = z.object({
@@ -44,7 +45,7 @@ export const publicKeySchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be an Ed
 
 /** People who may request, approve or audit campaigns; `publicKey` verifies the decisions they sign. */
 export const personSchema = z.object({
-  id: z.string().regex(/^[a-z0-9.-]+$/),
+  id: rosterIdSchema,
   roles: z.array(z.enum(['requester', 'approver', 'compliance-officer', 'backup-approver', 'auditor'])).min(1),
   brands: z.array(z.string()).min(1),
   publicKey: publicKeySchema.optional(),
