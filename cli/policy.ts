@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { workerPaths } from '../config/paths';
 import { terminalText } from '../domain/escape';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign policy validate | explain | test | whatif`. */
@@ -127,6 +128,6 @@ async function idsFromQuery(query: string): Promise<string[]> {
   const client = await connectClient();
   const ids: string[] = [];
   for await (const info of client.workflow.list({ query }))
-    if (info.type === 'campaignWorkflow') ids.push(info.workflowId);
+    if (info.type === CAMPAIGN_WORKFLOW_TYPE) ids.push(info.workflowId);
   return [...new Set(ids)];
 }

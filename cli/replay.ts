@@ -3,6 +3,7 @@ import type { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
 import { connectClient } from '../client/connect';
 import { workerPaths } from '../config/paths';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { BAD_INPUT, CliError } from './errors';
 
 interface ReplayOptions {
@@ -19,7 +20,10 @@ export function registerReplay(program: Command): void {
       "replay campaigns against today's workflow code and check each history against the audit store and the outbox seal",
     )
     .argument('[id]', 'a campaign id')
-    .option('--query <query>', 'every campaign a visibility query finds, e.g. \'WorkflowType = "campaignWorkflow"\'')
+    .option(
+      '--query <query>',
+      `every campaign a visibility query finds, e.g. 'WorkflowType = "${CAMPAIGN_WORKFLOW_TYPE}"'`,
+    )
     .option(
       '--file <history>',
       "an exported history (temporal workflow show -o json, or an evidence pack's history.json)",
@@ -94,7 +98,7 @@ async function* fromTemporal(id: string | undefined, query: string | undefined) 
     return;
   }
   for await (const info of client.workflow.list({ query })) {
-    if (info.type !== 'campaignWorkflow') continue;
+    if (info.type !== CAMPAIGN_WORKFLOW_TYPE) continue;
     yield await client.workflow.getHandle(info.workflowId, info.runId).fetchHistory();
   }
 }

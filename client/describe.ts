@@ -1,8 +1,6 @@
 import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { ClientError } from './errors';
-
-/** The workflow type every campaign runs as. */
-export const CAMPAIGN_WORKFLOW_TYPE = 'campaignWorkflow';
 
 /** Describes a campaign's workflow; an unknown id, or a workflow that is not a campaign, is a `not-found` error. */
 export async function describeCampaign(client: Client, id: string): Promise<WorkflowExecutionDescription> {

@@ -4,6 +4,7 @@ import type { Brief } from '../domain/brief';
 import { markdownText } from '../domain/escape';
 import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
 import { TASK_QUEUE } from '../domain/task-queue';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import type { campaignWorkflow } from '../workflows';
 import { workflowUrl } from './connect';
 import { ClientError } from './errors';
@@ -24,7 +25,7 @@ export async function startCampaign(
   taskQueue = TASK_QUEUE,
 ): Promise<Started> {
   try {
-    const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
+    const handle = await client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW_TYPE, {
       taskQueue,
       workflowId,
       args: [{ brief, requestedBy }],

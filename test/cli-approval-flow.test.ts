@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/paths';
 import { TASK_QUEUE } from '../domain/task-queue';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { CampaignEnv } from './support/campaign-env';
 import { runCli } from './support/run-cli';
 
@@ -159,7 +160,11 @@ describe('the CLI from start to outbox', () => {
 
     const failing = `cli-failing-${Date.now()}`;
     const bad = { brief: { campaign: 'Roh gestartet' }, requestedBy: 'lena.vogel' };
-    await env.client.workflow.start('campaignWorkflow', { taskQueue: TASK_QUEUE, workflowId: failing, args: [bad] });
+    await env.client.workflow.start(CAMPAIGN_WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUE,
+      workflowId: failing,
+      args: [bad],
+    });
     await env.client.workflow
       .getHandle(failing)
       .result()

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/paths';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { runCli } from './support/run-cli';
 
 function policyCopy(extra?: string): string {
@@ -38,7 +39,14 @@ describe('policy tools', () => {
       '--tool',
       'kb.search',
       '--context',
-      '{"workflowType":"campaignWorkflow","channels":["display"],"purpose":"email-marketing","dataClasses":[],"spentCents":0,"injectionsFlagged":0}',
+      JSON.stringify({
+        workflowType: CAMPAIGN_WORKFLOW_TYPE,
+        channels: ['display'],
+        purpose: 'email-marketing',
+        dataClasses: [],
+        spentCents: 0,
+        injectionsFlagged: 0,
+      }),
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('researcher → kb.search: DENY');

@@ -6,6 +6,7 @@ import { readStoredTrail } from '../activities/audit-store';
 import { PROJECT_ROOT } from '../config/paths';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { Failure } from '../domain/failures';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { auditTrailQuery } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 
@@ -62,7 +63,7 @@ describe('governance', () => {
     const brief = { ...GOOD_BRIEF, audience: { ...GOOD_BRIEF.audience, purpose: 'personalised-ads' as const } };
     const workflowId = `raw-consent-${Math.random().toString(36).slice(2, 8)}`;
     // Started raw, past the CLI that would refuse it: the schema passes, the consent policy does not.
-    const handle = await env.client.workflow.start('campaignWorkflow', {
+    const handle = await env.client.workflow.start(CAMPAIGN_WORKFLOW_TYPE, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ brief, requestedBy: 'lena.vogel' }],

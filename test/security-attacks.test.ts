@@ -12,6 +12,7 @@ import type { CampaignResult } from '../domain/campaign';
 import type { Decision } from '../domain/decision';
 import { hashOf } from '../domain/hash';
 import { signDecision } from '../domain/signatures';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { decideSignal, decideUpdate } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { quietLogger } from './support/quiet-logger';
@@ -131,7 +132,7 @@ describe('publishing verifies, outside the workflow, everything it is told', () 
         },
       },
       handle.workflowId,
-      'campaignWorkflow',
+      CAMPAIGN_WORKFLOW_TYPE,
     );
     expect(attack.refused).toMatch(/was already published by run .*; a campaign id publishes once/);
     expect(JSON.parse(readFileSync(outboxPath, 'utf8'))).toEqual(published);
@@ -280,7 +281,7 @@ describe('the workflow trusts no input', () => {
     ],
   ])('fails at once, for good, on %s', async (_label, input, message) => {
     const workflowId = `raw-${Math.random().toString(36).slice(2, 10)}`;
-    const handle = await env.client.workflow.start('campaignWorkflow', {
+    const handle = await env.client.workflow.start(CAMPAIGN_WORKFLOW_TYPE, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [input],
