@@ -16,6 +16,7 @@ import {
   type Segment,
   segmentsFileSchema,
 } from '../domain/knowledge';
+import { describeProblem } from '../domain/problems';
 
 /** Read access to the brands' knowledge bases, first-party segments, governance settings and the roster. */
 export interface DataStore {
@@ -113,8 +114,7 @@ function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     // A broken data file is an operator error: fail without retrying, and name the file.
-    const issue = parsed.error.issues[0];
-    throw invalidData(`${file} is invalid: ${issue?.path.join('.') || 'file'}: ${issue?.message}`);
+    throw invalidData(`${file} is invalid: ${describeProblem(parsed.error, 'file', 'dotted')}`);
   }
   return parsed.data;
 }

@@ -3,6 +3,7 @@ import { approversWithBackups, deciderRefusal } from '../domain/approval-rules';
 import { briefSchema } from '../domain/brief';
 import { type Decision, decisionSchema } from '../domain/decision';
 import { hashOf } from '../domain/hash';
+import { describeProblem } from '../domain/problems';
 import { rosterIdSchema } from '../domain/roster-id';
 import { signatureRefusal } from '../domain/signatures';
 import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
@@ -39,10 +40,7 @@ const evidenceInput = z.object({
  */
 export function publishEvidence(input: unknown, campaignId: string, data: DataStore): PublishEvidence {
   const parsed = evidenceInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return none(`publish input: ${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) return none(`publish input: ${describeProblem(parsed.error, 'input', 'dotted')}`);
   const { brief, requestedBy, variants, approval, decisions } = parsed.data;
   const contentHash = hashOf(variants);
   let plan: ReturnType<typeof resolveApprovalPlan>;

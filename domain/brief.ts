@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { CHANNEL_CONSENT, CHANNELS } from './channels';
 import { CONSENT_PURPOSES } from './consent';
 import { CONTROL_CHARACTERS } from './escape';
+import { describeProblem } from './problems';
+
+// Kept for importers from before the rule had its own room.
+export { describeProblem } from './problems';
 
 /** Free text of a brief: trimmed, bounded, and without control characters or bidirectional overrides. */
 const text = (min: number, max: number) =>
@@ -49,18 +53,6 @@ export type Brief = z.infer<typeof briefSchema>;
 /** Why a brief was refused: the first problem, named by its field path. */
 export function describeBriefProblem(error: z.ZodError): string {
   return describeProblem(error, 'brief');
-}
-
-/** The first problem of a failed parse, named by its field path under `root` (`brief.channels[0]: ...`). */
-export function describeProblem(error: z.ZodError, root: string): string {
-  // An unknown field is usually a misspelt one, which also makes the real field look missing: name it first.
-  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
-  if (!issue) return `${root}: invalid`;
-  const field = `${root}${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('')}`;
-  if (issue.code === 'unrecognized_keys')
-    return `${field}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `${field}: is required`;
-  return `${field}: ${issue.message}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { briefSchema, describeProblem } from './brief';
+import { briefSchema } from './brief';
 import type { CampaignInput } from './campaign';
+import { describeProblem } from './problems';
 import { rosterIdSchema } from './roster-id';
 
 /** What starts a campaign workflow, checked with the same brief schema the CLI uses; unknown fields are refused. */

@@ -3,6 +3,7 @@ import { deciderRefusal } from '../domain/approval-rules';
 import { type BudgetDecision, type BudgetStatus, budgetDecisionSchema } from '../domain/budget-decision';
 import type { ApprovalPlan } from '../domain/campaign';
 import { Failure } from '../domain/failures';
+import { describeProblem } from '../domain/problems';
 import { budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
 import { decidingPerson, refused } from './decision-records';
@@ -67,10 +68,7 @@ export class BudgetGate {
 
   private check(raw: unknown): BudgetDecision {
     const parsed = budgetDecisionSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw refused(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
-    }
+    if (!parsed.success) throw refused(describeProblem(parsed.error, 'decision'));
     const decision = parsed.data;
     const { approver } = decision;
     if (!this.waiting) throw refused('no budget decision is pending for this campaign');

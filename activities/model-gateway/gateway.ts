@@ -5,6 +5,7 @@ import type { Brief } from '../../domain/brief';
 import type { ModelUsage, Provenance } from '../../domain/campaign';
 import { Failure } from '../../domain/failures';
 import { hashOf } from '../../domain/hash';
+import { describeProblem } from '../../domain/problems';
 import { NO_USAGE } from '../../domain/usage';
 import type { BudgetGuard } from '../budget';
 import { quoteInjections } from '../privacy/injection';
@@ -163,8 +164,7 @@ function parseReply<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, problem: `${issue?.path.join('.') || 'answer'}: ${issue?.message ?? 'invalid'}` };
+  return { ok: false, problem: describeProblem(result.error, 'answer', 'dotted') };
 }
 
 /** Sums tokens and cost; an offline answer is free by design, so only real models count as unpriced. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { describeProblem } from '../../domain/problems';
 import { MODEL_AGENTS, type ModelAgent } from '../../domain/steps';
 
 /** The agent roles that call a model, from the step catalogue. */
@@ -50,10 +51,7 @@ export type ModelConfig = Omit<z.infer<typeof modelConfigSchema>, 'roles'> & {
  */
 export function loadModelConfig(file: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
   const parsed = modelConfigSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new Error(`${file}: ${describeProblem(parsed.error, 'file', 'dotted')}`);
   const config = parsed.data;
   const mode = env.OPENAI_API_MODE;
   if (mode !== undefined && mode !== 'responses' && mode !== 'chat') {
