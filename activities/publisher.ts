@@ -3,6 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
+import type { OutboxPackage } from '../domain/outbox-package';
 import type { Published, PublishInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { folderFor } from './folders';
@@ -31,7 +32,7 @@ export function createPublisher({ outboxDir }: ActivityDeps) {
           `no AI-content marking for language ${brief.language}`,
           Failure.InvalidBrief,
         );
-      const pkg = {
+      const pkg: OutboxPackage = {
         campaign: brief.campaign,
         brand: brief.brand,
         language: brief.language,
@@ -71,7 +72,7 @@ function publishedRun(path: string): string | undefined {
     return undefined;
   }
   try {
-    return (JSON.parse(text) as { seal?: { runId?: string } }).seal?.runId ?? 'an earlier version';
+    return (JSON.parse(text) as Partial<OutboxPackage>).seal?.runId ?? 'an earlier version';
   } catch {
     return 'an unreadable package';
   }

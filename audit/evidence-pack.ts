@@ -9,9 +9,10 @@ import type { Checkpoint } from '../domain/audit-anchor';
 import type { TrailCheck } from '../domain/audit-verify';
 import { hashOf } from '../domain/hash';
 import { type Roster, rosterSchema } from '../domain/knowledge';
+import type { OutboxPackage } from '../domain/outbox-package';
 import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
 import { compareHistoryWithTrail } from './history-audit';
-import { type PublishedPackage, readPackageFile } from './package';
+import { readPackageFile } from './package';
 
 /** What goes into an evidence pack, gathered by the caller from the live system. */
 export interface PackContents {
@@ -24,7 +25,7 @@ export interface PackContents {
   promptDir: string;
   modelConfigFile: string;
   roster: Roster;
-  pkg: PublishedPackage | null;
+  pkg: OutboxPackage | null;
   code: { buildId: string; revision: string | null };
 }
 

@@ -4,8 +4,8 @@ import { type TrailCheck, verifyTrail } from '../domain/audit-verify';
 import type { Decision } from '../domain/decision';
 import { hashOf } from '../domain/hash';
 import type { Roster } from '../domain/knowledge';
+import type { OutboxPackage } from '../domain/outbox-package';
 import { signatureRefusal } from '../domain/signatures';
-import type { PublishedPackage } from './package';
 
 /** Everything that vouches for one campaign, wherever it came from (the live store, or an evidence pack). */
 export interface CampaignEvidence {
@@ -15,7 +15,7 @@ export interface CampaignEvidence {
   trustedKeys: Record<string, string>;
   /** Where the trusted worker keys came from, said in the report. */
   trustSource: string;
-  pkg: PublishedPackage | null;
+  pkg: OutboxPackage | null;
   roster: Roster | null;
 }
 
@@ -83,7 +83,7 @@ function decisionsCheck({ campaignId, events, roster }: CampaignEvidence): Trail
   };
 }
 
-function packageCheck({ campaignId, events, roster }: CampaignEvidence, pkg: PublishedPackage): TrailCheck {
+function packageCheck({ campaignId, events, roster }: CampaignEvidence, pkg: OutboxPackage): TrailCheck {
   const contentHash = hashOf(pkg.variants);
   if (contentHash !== pkg.approval.contentHash || contentHash !== pkg.seal.contentHash) {
     return { name: 'package', ok: false, detail: 'the published variants do not hash to the approved content hash' };

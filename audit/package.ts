@@ -1,30 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderFor } from '../activities/folders';
-import type { Decision } from '../domain/decision';
-
-/** The published package as the publisher writes it (the fields auditors check). */
-export interface PublishedPackage {
-  campaign: string;
-  brand: string;
-  language: string;
-  variants: unknown[];
-  aiContent: { marking: string; generatedBy: unknown };
-  approval: { contentHash: string; approvedBy: string[]; requiredApprovals: number };
-  approvals?: Decision[];
-  seal: { workflowId: string; runId?: string; contentHash: string; auditHead: string };
-}
+import { type OutboxPackage, outboxPackageSchema } from '../domain/outbox-package';
+import { describeProblem } from '../domain/problems';
 
 /** The package a campaign published to `outboxDir`, or null when there is none. */
-export function readPackage(outboxDir: string, campaignId: string): PublishedPackage | null {
+export function readPackage(outboxDir: string, campaignId: string): OutboxPackage | null {
   return readPackageFile(join(outboxDir, folderFor(campaignId), 'package.json'));
 }
 
-/** A package file, or null when it is missing or unreadable. */
-export function readPackageFile(path: string): PublishedPackage | null {
+/** A package file; null when it is missing or unreadable, and an error naming the problem when it is not a package. */
+export function readPackageFile(path: string): OutboxPackage | null {
+  let raw: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as PublishedPackage;
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return null;
   }
+  const parsed = outboxPackageSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`${path} is not an outbox package: ${describeProblem(parsed.error, 'package', 'dotted')}`);
+  }
+  // Checked, then used as written: the auditor hashes and verifies what the file holds, so nothing may be trimmed or
+  // dropped on the way.
+  return raw as OutboxPackage;
 }

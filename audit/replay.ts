@@ -2,8 +2,9 @@ import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { readStoredTrail } from '../activities/audit-store';
 import type { AuditEvent } from '../domain/audit';
+import type { OutboxPackage } from '../domain/outbox-package';
 import { compareHistoryWithTrail, type Mismatch, workflowResult } from './history-audit';
-import { type PublishedPackage, readPackage } from './package';
+import { readPackage } from './package';
 
 /** What replaying one campaign found. */
 export interface ReplayReport {
@@ -53,7 +54,7 @@ export async function replayCampaign(
   };
 }
 
-function sealVerdict(pkg: PublishedPackage | null, trail: readonly AuditEvent[], runId: string): ReplayReport['seal'] {
+function sealVerdict(pkg: OutboxPackage | null, trail: readonly AuditEvent[], runId: string): ReplayReport['seal'] {
   if (!pkg) return 'no package';
   const { seal } = pkg;
   const index = trail.findIndex((e) => e.hash === seal.auditHead);

@@ -2,7 +2,7 @@ import type { AuditEvent } from '../domain/audit';
 import type { TrailVerification } from '../domain/audit-verify';
 import type { ReviewFinding } from '../domain/campaign';
 import { markdownText as md } from '../domain/escape';
-import type { PublishedPackage } from './package';
+import type { OutboxPackage } from '../domain/outbox-package';
 
 /** What a compliance officer reads about one campaign, as data. */
 export interface AuditReport {
@@ -38,7 +38,7 @@ export interface AuditReport {
     decidedAt: string | null;
   }[];
   failures: { seq: number; step: string; message: string }[];
-  package: (PublishedPackage['seal'] & { contentHash: string; approvedBy: string[] }) | null;
+  package: (OutboxPackage['seal'] & { contentHash: string; approvedBy: string[] }) | null;
 }
 
 /** Builds the report from the stored trail, its verification and the published package. */
@@ -46,7 +46,7 @@ export function auditReport(
   campaignId: string,
   events: readonly AuditEvent[],
   verification: TrailVerification,
-  pkg: PublishedPackage | null,
+  pkg: OutboxPackage | null,
 ): AuditReport {
   return {
     campaignId,

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPackageFile } from '../audit/package';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { CampaignStage } from '../domain/search-attributes';
 import { auditTrailQuery, decideSignal, decideUpdate } from '../workflows/messages';
@@ -24,9 +25,10 @@ describe('campaign workflow on a real dev server', () => {
 
     const result = await handle.result();
     expect(result.outcome).toMatchObject({ kind: 'published', contentHash: hash, approvedBy: ['jonas.weber'] });
-    const pkg = JSON.parse(readFileSync(result.outcome.kind === 'published' ? result.outcome.outboxPath : '', 'utf8'));
-    expect(pkg.approval.contentHash).toBe(hash);
-    expect(pkg.aiContent.marking).toMatch(/KI/);
+    // Read back as the auditor reads it, so the package the publisher writes is the one the reader's schema describes.
+    const pkg = readPackageFile(result.outcome.kind === 'published' ? result.outcome.outboxPath : '');
+    expect(pkg?.approval.contentHash).toBe(hash);
+    expect(pkg?.aiContent.marking).toMatch(/KI/);
     expect(verifyAuditChain(result.audit)).toEqual({
       kind: 'intact',
       head: result.auditHead,

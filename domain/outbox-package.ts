@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { decisionSchema } from './decision';
+
+/**
+ * A published campaign as the publisher writes it to `<outbox>/<campaign>/package.json` and auditors read it back: the
+ * approved variants with their AI marking, the approval and the decisions behind it, and the seal that binds the
+ * package to one run and to the audit trail's head when publishing began.
+ */
+export const outboxPackageSchema = z.object({
+  campaign: z.string(),
+  brand: z.string(),
+  language: z.string(),
+  // Hashed as a whole against the approved content hash, so not checked field by field.
+  variants: z.array(z.unknown()),
+  aiContent: z.object({ marking: z.string(), generatedBy: z.unknown() }),
+  approval: z.object({ contentHash: z.string(), approvedBy: z.array(z.string()), requiredApprovals: z.number() }),
+  // Packages written before the signed decisions travelled with them have none.
+  approvals: z.array(decisionSchema).optional(),
+  // Packages written before the seal named its run have no run id.
+  seal: z.object({
+    workflowId: z.string(),
+    runId: z.string().optional(),
+    contentHash: z.string(),
+    auditHead: z.string(),
+  }),
+});
+
+/** A package in the outbox. */
+export type OutboxPackage = z.infer<typeof outboxPackageSchema>;
