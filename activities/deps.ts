@@ -15,6 +15,8 @@ export interface ActivityDeps {
   audit: AuditStore;
   /** Where reminders go when an approval waits past its SLA. */
   notifier: Notifier;
+  /** Base of the Temporal UI links that reminders carry. */
+  uiUrl: string;
   /** The secret that turns roster ids into inbox tokens (see `domain/inbox.ts`). */
   inboxSecret: string;
   /** The code that runs: the workflow bundle's source hash and the git revision, recorded with every decision. */

@@ -2,9 +2,9 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { workflowUrl } from '../client/connect';
 import { Failure } from '../domain/failures';
 import { rosterIdSchema } from '../domain/roster-id';
+import { workflowUrl } from '../domain/workflow-url';
 import type { DataStore } from './data-store';
 
 /** A reminder that an approval waits past its SLA: campaign, round, deadline and roster ids, nothing else. */
@@ -76,7 +76,15 @@ export interface NotifyInput {
 }
 
 /** The notifier activity: checks that it sends only roster ids of the campaign's brand, then sends. */
-export function createNotifierActivity({ notifier, data }: { notifier: Notifier; data: DataStore }) {
+export function createNotifierActivity({
+  notifier,
+  data,
+  uiUrl,
+}: {
+  notifier: Notifier;
+  data: DataStore;
+  uiUrl: string;
+}) {
   return {
     async notifyApprovers(input: NotifyInput): Promise<{ sent: string }> {
       const { workflowExecution } = Context.current().info;
@@ -91,7 +99,7 @@ export function createNotifierActivity({ notifier, data }: { notifier: Notifier;
           );
         }
       }
-      const url = workflowUrl(campaignId, Context.current().info.workflowNamespace ?? 'default');
+      const url = workflowUrl(uiUrl, Context.current().info.workflowNamespace ?? 'default', campaignId);
       await notifier.send({
         campaignId,
         round: Math.trunc(Number(input.round)) || 0,

@@ -11,7 +11,8 @@ import { sealDecision } from '../client/decide';
 import { workflowPollers } from '../client/pollers';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
-import { PROJECT_ROOT, workerPaths } from '../config/paths';
+import { PROJECT_ROOT } from '../config/paths';
+import { settings } from '../config/settings';
 import { driveCampaign, withConcurrency } from '../devserver/campaign-load';
 import { provisionRosterKeys } from '../devserver/demo-keys';
 import { startDevServer } from '../devserver/dev-server';
@@ -39,13 +40,13 @@ const say = (line: string) => process.stderr.write(`[bench ${new Date().toISOStr
 const brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
 const scratch = mkdtempSync(join(tmpdir(), 'campaign-bench-'));
 const keyDir = join(scratch, 'keys');
-provisionRosterKeys(workerPaths().dataDir, keyDir);
+provisionRosterKeys(settings().paths.dataDir, keyDir);
 // The replay harness logs every worker it starts; the bench's own lines are what matters here.
-rootLogger.level = process.env.LOG_LEVEL ?? 'warn';
+rootLogger.level = settings().logLevel ?? 'warn';
 installRuntime();
 
 say('building the bundles and starting a dev server ...');
-const governedBundle = await workflowBundle({ progress: say });
+const governedBundle = await workflowBundle({ cacheDir: settings().paths.bundleDir, progress: say });
 const bare = await bundleWorkflowCode({ workflowsPath: resolve(PROJECT_ROOT, 'bench/bare-workflow.ts') });
 const bareBundle = join(scratch, 'bare-workflow.js');
 writeFileSync(bareBundle, bare.code);

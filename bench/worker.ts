@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { temporalTarget } from '../client/connect';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
 import { WORKFLOWS_PATH, workflowBundle } from '../worker/workflow-bundle';
@@ -14,7 +13,8 @@ import * as noopActivities from './noop-activities';
  */
 const mode = process.argv[2] ?? 'governed';
 installRuntime();
-const { address, namespace, taskQueue } = temporalTarget();
+const base = settings();
+const { address, namespace, taskQueue } = base.temporal;
 const connection = await NativeConnection.connect({ address });
 let worker: Pick<Worker, 'run'>;
 if (mode === 'bare') {
@@ -28,9 +28,8 @@ if (mode === 'bare') {
 } else {
   const scratch = process.env.BENCH_SCRATCH ?? '/tmp';
   const deps = productionDeps({
-    ...workerPaths(),
-    outboxDir: join(scratch, `outbox-${mode}`),
-    cacheDir: join(scratch, `cache-${mode}`),
+    ...base,
+    paths: { ...base.paths, outboxDir: join(scratch, `outbox-${mode}`), cacheDir: join(scratch, `cache-${mode}`) },
   });
   worker = await createCampaignWorker({
     connection,
@@ -38,7 +37,10 @@ if (mode === 'bare') {
     taskQueue,
     deps,
     governance: mode !== 'ungoverned',
-    workflows: mode === 'unbundled' ? { workflowsPath: WORKFLOWS_PATH } : { workflowBundle: await workflowBundle() },
+    workflows:
+      mode === 'unbundled'
+        ? { workflowsPath: WORKFLOWS_PATH }
+        : { workflowBundle: await workflowBundle({ cacheDir: base.paths.bundleDir }) },
   });
 }
 await worker.run();

@@ -21,6 +21,7 @@ const SOURCE_DIRS = [
   'worker',
   'devserver',
   'eval',
+  'keys',
 ];
 const DIST = join(ROOT, 'dist');
 

@@ -6,11 +6,12 @@ import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { readPackage } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
-import { KEYRING_FILE, readTrustedWorkerKeys, readTrustFile } from '../client/keys';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import type { AuditEvent } from '../domain/audit';
 import type { TrailCheck } from '../domain/audit-verify';
 import { verifyTrail } from '../domain/audit-verify';
+import { KEYRING_FILE } from '../keys/signing-keys';
+import { readTrustedWorkerKeys, readTrustFile } from '../keys/worker-keys';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The options of `campaign audit`. */
@@ -23,7 +24,7 @@ export interface AuditOptions {
 
 /** The live evidence for a campaign: its stored trail, checkpoint, package and roster, and the trusted worker keys. */
 function liveEvidence(campaignId: string, trustFile?: string): CampaignEvidence {
-  const paths = workerPaths();
+  const { paths } = settings();
   const { events, checkpoint } = readStoredTrail(paths.auditDir, campaignId);
   if (events.length === 0) throw new CliError(`no audit trail for '${campaignId}' in ${paths.auditDir}`);
   const roster = createFileDataStore(paths.dataDir, { keyringFile: resolve(paths.keyDir, KEYRING_FILE) }).roster();
@@ -91,12 +92,12 @@ function readTrailFile(path: string): AuditEvent[] {
 
 export async function exportPack(campaignId: string, opts: AuditOptions): Promise<void> {
   if (!opts.out) throw new CliError('--out: required, the folder for the evidence pack', BAD_INPUT);
-  const paths = workerPaths();
+  const { paths } = settings();
   const evidence = liveEvidence(campaignId);
-  const { connectClient } = await import('../client/connect');
+  const { cliClient } = await import('./context');
   const { codeVersion } = await import('../worker/code-version');
   // The history, while Temporal still keeps it; the pack is complete without it, and says so.
-  const history = await connectClient()
+  const history = await cliClient()
     .then((client) => client.workflow.getHandle(campaignId).fetchHistory())
     .catch(() => null);
   const files = writeEvidencePack(opts.out, {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { type BudgetDraft, sealBudgetDecision, sendBudgetDecision } from '../client/budget';
 import { campaignView, notWaitingFor } from '../client/campaign-view';
-import { connectClient } from '../client/connect';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
+import { cliClient } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 interface BudgetOptions {
@@ -53,12 +53,12 @@ export function registerBudget(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (id: string, opts: BudgetOptions) => {
       const draft = draftOf(opts);
-      const client = await connectClient();
+      const client = await cliClient();
       const description = await describeCampaign(client, id);
       const view = campaignView(description);
       if (!view.budget) throw new ClientError('not-sent', notWaitingFor(view, 'a budget decision'));
       const decision = sealBudgetDecision(id, draft, {
-        keyDir: workerPaths().keyDir,
+        keyDir: settings().paths.keyDir,
         signaturesRequired: view.signaturesRequired ?? true,
       });
       if (opts.print) {

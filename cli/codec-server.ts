@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { startCodecServer } from '../codec/codec-server';
-import { codecFromEnv, defaultCodecKeyFile } from '../codec/data-converter';
+import { codecFrom } from '../codec/data-converter';
+import { settings } from '../config/settings';
 import { BAD_INPUT, CliError } from './errors';
 
 interface CodecServerOptions {
@@ -26,16 +27,14 @@ export function registerCodecServer(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new CliError(`--port: '${opts.port}' is not a port`, BAD_INPUT);
       }
-      const codec = codecFromEnv();
+      const configured = settings().codec;
+      const codec = codecFrom(configured);
       if (!codec) {
         throw new CliError(
-          `no payload key is configured: set CAMPAIGN_CODEC_KEYS or CAMPAIGN_CODEC_KEY_FILE, or create ${defaultCodecKeyFile()} with \`npx campaign keys codec\``,
+          `no payload key is configured: set CAMPAIGN_CODEC_KEYS or CAMPAIGN_CODEC_KEY_FILE, or create ${configured.defaultKeyFile} with \`npx campaign keys codec\``,
         );
       }
-      const given = process.env.CAMPAIGN_CODEC_TOKEN;
-      if (given !== undefined && given.length < 16) {
-        throw new CliError('CAMPAIGN_CODEC_TOKEN: must be at least 16 characters', BAD_INPUT);
-      }
+      const given = configured.token;
       const token = given ?? randomBytes(24).toString('hex');
       const running = await startCodecServer({
         codec,

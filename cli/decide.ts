@@ -2,13 +2,13 @@ import { createInterface } from 'node:readline/promises';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { Command } from 'commander';
 import { campaignView, notWaitingFor, pendingApproval } from '../client/campaign-view';
-import { connectClient } from '../client/connect';
 import { type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import type { Decision } from '../domain/decision';
 import { terminalText } from '../domain/escape';
+import { cliClient } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 interface DecideOptions {
@@ -32,7 +32,7 @@ async function prepare(
   if (!view.contentHash) throw new ClientError('not-sent', notWaitingFor(view, 'approval'));
   const contentHash = opts.contentHash ?? (await confirmContent(description, id));
   const decision = sealDecision(id, draft(opts.as, contentHash), {
-    keyDir: workerPaths().keyDir,
+    keyDir: settings().paths.keyDir,
     signaturesRequired: view.signaturesRequired ?? true,
   });
   return { description, decision };
@@ -67,7 +67,7 @@ async function confirmContent(description: WorkflowExecutionDescription, id: str
 
 /** Sends one decision through the `decide` Update and reports the workflow's receipt or refusal. */
 async function decide(id: string, opts: DecideOptions, draft: (approver: string, hash: string) => DecisionDraft) {
-  const client = await connectClient();
+  const client = await cliClient();
   const { description, decision } = await prepare(client, id, opts, draft);
   const receipt = await sendDecision(client, id, description.taskQueue, decision);
   if (opts.json) console.log(JSON.stringify(receipt));
@@ -135,7 +135,7 @@ export function registerDecisions(program: Command): void {
       if (!['approve', 'reject', 'request-changes'].includes(opts.decision)) {
         throw new CliError(`--decision: '${opts.decision}' is not approve, reject or request-changes`, BAD_INPUT);
       }
-      const client = await connectClient();
+      const client = await cliClient();
       const { decision } = await prepare(client, id, opts, draftFor(opts.decision as Kind, opts.note));
       if (!decision.signature)
         throw new ClientError('key', `${opts.as} has no signing key: \`npx campaign keys new --as ${opts.as}\``);

@@ -7,19 +7,21 @@ import type { Command } from 'commander';
 import { folderFor } from '../activities/folders';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
-import { temporalTarget, workflowUrl } from '../client/connect';
 import { startCampaign } from '../client/start';
-import { addCodecKey } from '../codec/codec-keys';
 import { startCodecServer } from '../codec/codec-server';
-import { campaignDataConverter, codecFromEnv, defaultCodecKeyFile } from '../codec/data-converter';
-import { PROJECT_ROOT, workerPaths } from '../config/paths';
+import { campaignDataConverter, codecFrom } from '../codec/data-converter';
+import { PROJECT_ROOT } from '../config/paths';
+import { type Settings, settings } from '../config/settings';
 import { provisionRosterKeys } from '../devserver/demo-keys';
+import { workflowUrl } from '../domain/workflow-url';
+import { addCodecKey } from '../keys/codec-keys';
 import { superviseWorker } from '../worker/supervisor';
 import { BAD_INPUT, CliError } from './errors';
 import { INBOX_QUERY } from './inbox';
 
 interface DevOptions {
   worker: boolean;
+  watch: boolean;
   encryption: boolean;
   codecPort: string;
   port: string;
@@ -35,6 +37,7 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run the Temporal dev server (UI on :8233) and a worker, restarted if it dies, until Ctrl-C')
     .option('--no-worker', 'start only the server')
+    .option('--no-watch', 'keep the worker as it started, instead of starting a new build when the code changes')
     .option('--no-encryption', 'keep payloads in clear text (no payload key, no codec server)')
     .option('--codec-port <port>', 'port of the codec server the UI decodes payloads through', '8234')
     .option('--port <port>', 'gRPC port', '7233')
@@ -49,14 +52,15 @@ export function registerDev(program: Command): void {
     .action(async (opts: DevOptions) => {
       // The banner is what a person reads here; worker chatter waits for LOG_LEVEL=info.
       const { rootLogger } = await import('../worker/logger');
-      if (!process.env.LOG_LEVEL) rootLogger.level = 'warn';
+      const base = settings();
+      rootLogger.level = base.logLevel ?? 'warn';
       const { startDevServer } = await import('../devserver/dev-server');
       const port = parsePort(opts.port, '--port');
       const uiPort = parsePort(opts.uiPort, '--ui-port');
       const sample = opts.sample ? readBriefFile(opts.sample) : undefined;
       if (sample) {
         // The sample brand requires signed decisions; the demo makes local keys so its approve command works.
-        const { dataDir, keyDir } = workerPaths();
+        const { dataDir, keyDir } = base.paths;
         const made = provisionRosterKeys(dataDir, keyDir);
         if (made.length > 0) {
           process.stderr.write(
@@ -68,7 +72,7 @@ export function registerDev(program: Command): void {
       const codecPort = parsePort(opts.codecPort, '--codec-port');
       await assertFree(port, '--port');
       await assertFree(uiPort, '--ui-port');
-      const codec = opts.encryption ? await localCodec(codecPort, uiPort) : null;
+      const codec = opts.encryption ? await localCodec(base, codecPort, uiPort) : null;
       process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);
       const server = await startDevServer({
         port,
@@ -80,29 +84,28 @@ export function registerDev(program: Command): void {
         throw err;
       });
       const address = server.address;
-      process.env.TEMPORAL_UI_URL ??= server.uiUrl;
+      const uiUrl = server.uiUrl ?? base.temporal.uiUrl;
       console.log(
         `Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(INBOX_QUERY)})`,
       );
+      const connection = await Connection.connect({ address });
+      const client = new Client({
+        connection,
+        namespace: server.namespace,
+        dataConverter: campaignDataConverter(codec?.codec ?? null),
+      });
       try {
         if (sample) {
-          const connection = await Connection.connect({ address });
-          const client = new Client({
-            connection,
-            namespace: server.namespace,
-            dataConverter: campaignDataConverter(codec?.codec ?? null),
-          });
-          const { id, running } = await sampleSlot(client, 'sample-green-tariff-launch');
-          if (!running) await startCampaign(client, sample, opts.requestedBy, id, temporalTarget().taskQueue);
-          await connection.close();
+          const { id, running } = await sampleSlot(client, base, 'sample-green-tariff-launch');
+          if (!running) await startCampaign(client, sample, opts.requestedBy, id, base.temporal.taskQueue);
           console.log(
             [
-              `${running ? 'sample campaign still running' : 'sample campaign started'}: ${workflowUrl(id)}`,
+              `${running ? 'sample campaign still running' : 'sample campaign started'}: ${workflowUrl(uiUrl, server.namespace, id)}`,
               'when it reaches the approval inbox (a few seconds):',
               '  npx campaign inbox',
               `  npx campaign approve ${id} --as jonas.weber      (shows the content and asks you to confirm)`,
               `  npx campaign status ${id}`,
-              modelBanner(),
+              modelBanner(base),
               codec
                 ? `payloads: encrypted (${codec.source}); the UI decodes them through the codec server on 127.0.0.1:${codecPort}`
                 : 'payloads: in clear text (--no-encryption)',
@@ -113,20 +116,35 @@ export function registerDev(program: Command): void {
         const stopped = new Promise<void>((done) => process.once('SIGINT', done).once('SIGTERM', done));
         if (opts.worker) {
           // A separate process, so a worker that crashes is started again while the server and the UI stay up.
+          const deploymentName = base.worker.deployment;
           const worker = superviseWorker({
             env: {
               TEMPORAL_ADDRESS: address,
               TEMPORAL_NAMESPACE: server.namespace,
+              TEMPORAL_UI_URL: uiUrl,
               LOG_LEVEL: rootLogger.level,
               // The worker finds the same key file; without encryption it must not, whatever lies in the key folder.
               ...(codec ? {} : { CAMPAIGN_CODEC_KEY_FILE: 'none' }),
             },
+            // Every campaign stays on the build it started on; older builds keep a worker while their campaigns run.
+            ...(deploymentName
+              ? {
+                  versions: {
+                    client,
+                    deploymentName,
+                    bundleDir: base.paths.bundleDir,
+                    encodeFailures: codec !== null,
+                  },
+                }
+              : {}),
+            watch: opts.watch,
           });
           await stopped;
           process.stderr.write('stopping the worker ...\n');
           await worker.stop();
         } else await stopped;
       } finally {
+        await connection.close();
         process.stderr.write('stopping Temporal dev server ...\n');
         await server.stop();
         await codec?.server.close();
@@ -138,14 +156,14 @@ export function registerDev(program: Command): void {
  * The payload codec of this machine's key file (made on first use, demo only) and a codec server for the local UI, on
  * a fresh token that only the UI's configuration carries.
  */
-async function localCodec(codecPort: number, uiPort: number) {
-  const explicit = process.env.CAMPAIGN_CODEC_KEYS || process.env.CAMPAIGN_CODEC_KEY_FILE;
-  const file = defaultCodecKeyFile();
+async function localCodec(base: Settings, codecPort: number, uiPort: number) {
+  const explicit = base.codec.inlineKeys || base.codec.keyFile;
+  const file = base.codec.defaultKeyFile;
   if (!explicit && !existsSync(file)) {
     addCodecKey(file);
     process.stderr.write(`made a local payload encryption key (demo only) in ${file}\n`);
   }
-  const codec = codecFromEnv();
+  const codec = codecFrom(base.codec);
   if (!codec)
     throw new CliError('CAMPAIGN_CODEC_KEY_FILE=none turns encryption off: use --no-encryption instead', BAD_INPUT);
   await assertFree(codecPort, '--codec-port');
@@ -162,9 +180,9 @@ async function localCodec(codecPort: number, uiPort: number) {
  * Where the sample campaign lives: the running one if there is one, else the first id in `base`, `base-2`, ... that
  * has never been used, here or in the outbox (a finished campaign's id is never run again).
  */
-async function sampleSlot(client: Client, base: string): Promise<{ id: string; running: boolean }> {
+async function sampleSlot(client: Client, base: Settings, prefix: string): Promise<{ id: string; running: boolean }> {
   for (let n = 1; ; n++) {
-    const id = n === 1 ? base : `${base}-${n}`;
+    const id = n === 1 ? prefix : `${prefix}-${n}`;
     const status = await client.workflow
       .getHandle(id)
       .describe()
@@ -173,14 +191,14 @@ async function sampleSlot(client: Client, base: string): Promise<{ id: string; r
         () => null,
       );
     // An id whose package is in the outbox (from an earlier database) would be refused at publishing.
-    const published = existsSync(join(workerPaths().outboxDir, folderFor(id)));
+    const published = existsSync(join(base.paths.outboxDir, folderFor(id)));
     if (status === null && !published) return { id, running: false };
     if (status === 'RUNNING') return { id, running: true };
   }
 }
 
-function modelBanner(): string {
-  const { provider, baseURL } = loadModelConfig(workerPaths().modelConfigFile);
+function modelBanner(base: Settings): string {
+  const { provider, baseURL } = loadModelConfig(base.paths.modelConfigFile, base.models);
   return provider === 'openai'
     ? `models: OpenAI provider${baseURL ? ` at ${baseURL}` : ''} (config/models.yaml)`
     : 'models: offline (deterministic, no API calls; set OPENAI_API_KEY or OPENAI_BASE_URL for real models)';

@@ -1,4 +1,6 @@
 import { ClientError } from '../client/errors';
+import { SettingsError } from '../config/settings';
+import { KeyError } from '../keys/key-error';
 
 /** A failure the user can fix: one line on stderr and a non-zero exit code (2 for bad input). */
 export class CliError extends Error {
@@ -36,6 +38,8 @@ export function exitCodeOf(err: ClientError): number {
 export function describeFailure(err: unknown): { message: string; exitCode: number } {
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (err instanceof ClientError) return { message: err.message, exitCode: exitCodeOf(err) };
+  if (err instanceof SettingsError) return { message: `settings: ${err.message}`, exitCode: BAD_INPUT };
+  if (err instanceof KeyError) return { message: err.message, exitCode: 1 };
   if (err instanceof Error && /Unknown encoding: binary\/encrypted/.test(err.message)) {
     return {
       message:

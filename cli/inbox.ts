@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { type CampaignView, campaignView } from '../client/campaign-view';
-import { connectClient, temporalTarget } from '../client/connect';
-import { ensureInboxSecret } from '../client/keys';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { terminalText } from '../domain/escape';
 import { inboxToken, personalInboxQuery } from '../domain/inbox';
 import { ROSTER_ID_CHARACTERS, rosterIdSchema } from '../domain/roster-id';
+import { ensureInboxSecret } from '../keys/inbox-secret';
+import { cliClient } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
@@ -26,17 +26,17 @@ export function registerInbox(program: Command): void {
       // A person's inbox is found by their opaque token: search attributes name nobody.
       const query = opts.as
         ? personalInboxQuery(
-            inboxToken(ensureInboxSecret(workerPaths().keyDir, process.env, { create: false }), opts.as),
+            inboxToken(ensureInboxSecret(settings().paths.keyDir, settings().inboxSecret, { create: false }), opts.as),
           )
         : INBOX_QUERY;
       if (opts.query) {
         console.log(query);
         process.stderr.write(
-          `save it as a view in the Temporal UI: ${process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233'}/namespaces/${temporalTarget().namespace}/workflows?query=${encodeURIComponent(query)}\n`,
+          `save it as a view in the Temporal UI: ${settings().temporal.uiUrl}/namespaces/${settings().temporal.namespace}/workflows?query=${encodeURIComponent(query)}\n`,
         );
         return;
       }
-      const client = await connectClient();
+      const client = await cliClient();
       const waiting: CampaignView[] = [];
       for await (const info of client.workflow.list({ query })) {
         const view = campaignView(info);

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createKeyPair } from '../client/keys';
-import { addCodecKey } from '../codec/codec-keys';
-import { defaultCodecKeyFile } from '../codec/data-converter';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { ROSTER_ID_CHARACTERS, rosterIdSchema } from '../domain/roster-id';
+import { addCodecKey } from '../keys/codec-keys';
+import { createKeyPair } from '../keys/signing-keys';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign keys new --as USER`: an Ed25519 key pair for signing decisions. */
@@ -15,7 +14,8 @@ export function registerKeys(program: Command): void {
     .description('create the payload encryption key file, or add a new current key to it (rotation)')
     .option('--file <path>', 'the key file (default: CAMPAIGN_CODEC_KEY_FILE, else codec-keys.yaml in the key folder)')
     .action((opts: { file?: string }) => {
-      const file = resolve(opts.file ?? process.env.CAMPAIGN_CODEC_KEY_FILE ?? defaultCodecKeyFile());
+      const { keyFile, defaultKeyFile } = settings().codec;
+      const file = resolve(opts.file ?? (keyFile && keyFile !== 'none' ? keyFile : defaultKeyFile));
       const id = addCodecKey(file);
       console.log(
         [
@@ -32,7 +32,7 @@ export function registerKeys(program: Command): void {
       if (!opts.as || !rosterIdSchema.safeParse(opts.as).success) {
         throw new CliError(`--as: required, a roster id (${ROSTER_ID_CHARACTERS})`, BAD_INPUT);
       }
-      const created = createKeyPair(workerPaths().keyDir, opts.as);
+      const created = createKeyPair(settings().paths.keyDir, opts.as);
       console.log(
         [
           `created signing key ${created.keyId} for ${opts.as}`,

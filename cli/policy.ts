@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { terminalText } from '../domain/escape';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { BAD_INPUT, CliError } from './errors';
@@ -13,7 +13,7 @@ export function registerPolicy(program: Command): void {
     .description('load a policy folder as a worker would; exit 1 with the problem if it does not load')
     .argument('[dir]', 'policy folder (default: CAMPAIGN_POLICY_DIR or policies/)')
     .action(async (dir: string | undefined) => {
-      const folder = resolve(dir ?? workerPaths().policyDir);
+      const folder = resolve(dir ?? settings().paths.policyDir);
       const engine = await load(folder);
       console.log(`${folder}: loads and validates against the schema, policy set ${engine.policySetHash}`);
     });
@@ -31,7 +31,7 @@ export function registerPolicy(program: Command): void {
       } catch {
         throw new CliError(`--context: not JSON: ${opts.context}`, BAD_INPUT);
       }
-      const engine = await load(resolve(opts.policies ?? workerPaths().policyDir));
+      const engine = await load(resolve(opts.policies ?? settings().paths.policyDir));
       const decision = engine.decide({ agent: opts.agent, tool: opts.tool, campaignId: 'explain', context });
       console.log(`${opts.agent} → ${opts.tool}: ${decision.kind.toUpperCase()}`);
       console.log(`  deciding policies: ${decision.policyIds.join(', ') || 'none'}`);
@@ -44,7 +44,7 @@ export function registerPolicy(program: Command): void {
     .option('--table <file>', 'the decision table (default: policies/decisions.yaml beside the policies)')
     .option('--policies <dir>', 'policy folder (default: CAMPAIGN_POLICY_DIR or policies/)')
     .action(async (opts: { table?: string; policies?: string }) => {
-      const dir = resolve(opts.policies ?? workerPaths().policyDir);
+      const dir = resolve(opts.policies ?? settings().paths.policyDir);
       const engine = await load(dir);
       const table = resolve(opts.table ?? `${dir}/decisions.yaml`);
       const { readFileSync } = await import('node:fs');
@@ -85,7 +85,7 @@ export function registerPolicy(program: Command): void {
       const { policyWhatIf } = await import('../audit/whatif');
       const { readStoredTrail, storedCampaigns } = await import('../activities/audit-store');
       const engine = await load(resolve(opts.policies));
-      const { auditDir } = workerPaths();
+      const { auditDir } = settings().paths;
       const ids = opts.query ? await idsFromQuery(opts.query) : storedCampaigns(auditDir);
       const trails = ids.map((campaignId) => ({ campaignId, events: readStoredTrail(auditDir, campaignId).events }));
       const result = policyWhatIf(trails, engine);
@@ -124,8 +124,8 @@ async function load(dir: string) {
 }
 
 async function idsFromQuery(query: string): Promise<string[]> {
-  const { connectClient } = await import('../client/connect');
-  const client = await connectClient();
+  const { cliClient } = await import('./context');
+  const client = await cliClient();
   const ids: string[] = [];
   for await (const info of client.workflow.list({ query }))
     if (info.type === CAMPAIGN_WORKFLOW_TYPE) ids.push(info.workflowId);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { workerPaths } from '../config/paths';
-import { prune, retentionFrom } from '../worker/retention';
+import { settings } from '../config/settings';
+import { prune } from '../worker/retention';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign prune`: removes model answers and outbox packages past their retention. */
@@ -13,7 +13,7 @@ export function registerPrune(program: Command): void {
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--json', 'print one JSON document on stdout')
     .action((opts: { cacheDays?: string; outboxDays?: string; dryRun?: boolean; json?: boolean }) => {
-      const retention = retentionFrom();
+      const retention = { ...settings().retention };
       for (const [flag, value, key] of [
         ['--cache-days', opts.cacheDays, 'cacheDays'],
         ['--outbox-days', opts.outboxDays, 'outboxDays'],
@@ -25,7 +25,7 @@ export function registerPrune(program: Command): void {
         }
         retention[key] = days;
       }
-      const { cacheDir, outboxDir } = workerPaths();
+      const { cacheDir, outboxDir } = settings().paths;
       const report = prune({ cacheDir, outboxDir }, retention, { dryRun: opts.dryRun ?? false });
       if (opts.json) {
         console.log(JSON.stringify({ ...report, dryRun: opts.dryRun ?? false, retention }));

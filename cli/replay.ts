@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
-import { connectClient } from '../client/connect';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
+import { cliClient } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 interface ReplayOptions {
@@ -38,11 +38,14 @@ export function registerReplay(program: Command): void {
       const { workflowBundle } = await import('../worker/workflow-bundle');
       const { installRuntime } = await import('../worker/runtime');
       const { rootLogger } = await import('../worker/logger');
-      rootLogger.level = process.env.LOG_LEVEL ?? 'warn';
+      rootLogger.level = settings().logLevel ?? 'warn';
       installRuntime();
       const histories = opts.file ? fromFile(opts.file, historyFromJSON) : await fromTemporal(id, opts.query);
-      const bundle = await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) });
-      const paths = workerPaths();
+      const { paths } = settings();
+      const bundle = await workflowBundle({
+        cacheDir: paths.bundleDir,
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
       const reports = [];
       let index = 0;
       for await (const history of histories) {
@@ -92,7 +95,7 @@ function fromFile(
 }
 
 async function* fromTemporal(id: string | undefined, query: string | undefined) {
-  const client = await connectClient();
+  const client = await cliClient();
   if (id) {
     yield await client.workflow.getHandle(id).fetchHistory();
     return;

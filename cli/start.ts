@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { readBriefFile } from '../client/brief-file';
-import { connectClient, temporalTarget } from '../client/connect';
 import { ClientError } from '../client/errors';
 import { newCampaignId, startCampaign } from '../client/start';
+import { settings } from '../config/settings';
+import { cliClient, uiLink } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign start BRIEF`: validates the brief, then starts its workflow. */
@@ -16,7 +17,7 @@ export function registerStart(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (file: string, opts: { requestedBy?: string; id?: string; json?: boolean }) => {
       const brief = readBriefFile(file);
-      const requestedBy = opts.requestedBy ?? process.env.CAMPAIGN_USER;
+      const requestedBy = opts.requestedBy ?? settings().user;
       if (!requestedBy) throw new CliError('--requested-by: required (or set CAMPAIGN_USER)', BAD_INPUT);
       if (opts.id !== undefined && !/^[A-Za-z0-9][\w.-]{0,199}$/.test(opts.id)) {
         throw new CliError(
@@ -24,21 +25,22 @@ export function registerStart(program: Command): void {
           BAD_INPUT,
         );
       }
-      const target = temporalTarget();
-      const client = await connectClient(target);
+      const { taskQueue } = settings().temporal;
+      const client = await cliClient();
       const id = opts.id ?? newCampaignId(brief);
-      const started = await startCampaign(client, brief, requestedBy, id, target.taskQueue).catch((err: unknown) => {
+      const started = await startCampaign(client, brief, requestedBy, id, taskQueue).catch((err: unknown) => {
         if (err instanceof ClientError && err.kind === 'already-started') {
           throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });
         }
         throw err;
       });
+      const url = uiLink(started.workflowId);
       if (opts.json) {
-        console.log(JSON.stringify(started));
+        console.log(JSON.stringify({ ...started, url }));
         return;
       }
       console.log(
-        `started ${started.workflowId}\n  follow: npx campaign status ${started.workflowId}\n  UI:     ${started.url}`,
+        `started ${started.workflowId}\n  follow: npx campaign status ${started.workflowId}\n  UI:     ${url}`,
       );
     });
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { campaignView } from '../client/campaign-view';
-import { connectClient, workflowUrl } from '../client/connect';
 import { describeCampaign } from '../client/describe';
 import type { CampaignResult } from '../domain/campaign';
 import { terminalText } from '../domain/escape';
 import { describeUsage } from '../domain/usage';
+import { cliClient, uiLink } from './context';
 
 /** `campaign status ID`: stage, approvals and outcome of one campaign. */
 export function registerStatus(program: Command): void {
@@ -14,7 +14,7 @@ export function registerStatus(program: Command): void {
     .argument('<id>', 'workflow id')
     .option('--json', 'print one JSON document on stdout')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const client = await connectClient();
+      const client = await cliClient();
       const handle = client.workflow.getHandle(id);
       const description = await describeCampaign(client, id);
       const view = campaignView(description);
@@ -38,7 +38,7 @@ export function registerStatus(program: Command): void {
             usageByStep: usage?.byStep ?? null,
             auditHead: result?.auditHead ?? null,
             failure,
-            url: workflowUrl(id),
+            url: uiLink(id),
           }),
         );
         return;
@@ -69,7 +69,7 @@ export function registerStatus(program: Command): void {
           `  rejected${outcome.rejectedBy ? ` by ${outcome.rejectedBy}` : ''}: ${terminalText(outcome.reason)}`,
         );
       if (failure) lines.push(`  ${view.status.toLowerCase()}: ${terminalText(failure)}`);
-      lines.push(`  UI: ${workflowUrl(id)}`);
+      lines.push(`  UI: ${uiLink(id)}`);
       console.log(lines.join('\n'));
     });
 }

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { BudgetDecision } from '../domain/budget-decision';
 import { signBudgetDecision } from '../domain/signatures';
+import { loadSecretKey } from '../keys/signing-keys';
 import { budgetDecisionUpdate } from '../workflows/messages';
 import { answeredInTime, DECIDE_TIMEOUT_MS, requirePollers } from './decide';
 import { ClientError } from './errors';
-import { loadSecretKey } from './keys';
 
 /** A budget decision as a person states it, before it is dated and signed. */
 export type BudgetDraft = BudgetDecision extends infer D

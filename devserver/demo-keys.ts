@@ -1,5 +1,5 @@
 import { createFileDataStore } from '../activities/data-store';
-import { provisionKeys } from '../client/keys';
+import { provisionKeys } from '../keys/signing-keys';
 
 /**
  * Signing keys for everyone in the roster who requests or decides, made locally in `keyDir` where missing: what the

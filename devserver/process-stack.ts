@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { workflowPollers } from '../client/pollers';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { type SupervisedWorker, superviseWorker } from '../worker/supervisor';
 import { provisionRosterKeys } from './demo-keys';
 import { type DevServer, startDevServer } from './dev-server';
@@ -39,7 +39,7 @@ export async function startProcessStack(
   const taskQueue = 'campaigns';
   const outboxDir = join(scratch, 'outbox');
   const keyDir = join(scratch, 'keys');
-  provisionRosterKeys(workerPaths().dataDir, keyDir);
+  provisionRosterKeys(settings().paths.dataDir, keyDir);
   const worker = superviseWorker({
     env: {
       TEMPORAL_ADDRESS: server.address,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { workerPaths } from '../config/paths';
+import { settings } from '../config/settings';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
@@ -30,23 +30,34 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
   const port = await freePort();
   const scratch = mkdtempSync(join(tmpdir(), 'campaign-stack-'));
   const keyDir = join(scratch, 'keys');
-  provisionRosterKeys(workerPaths().dataDir, keyDir);
+  const base = settings();
+  provisionRosterKeys(base.paths.dataDir, keyDir);
   const server = await startDevServer({ port, uiPort: port + 1, headless: true });
   try {
     const connection = await NativeConnection.connect({ address: server.address });
+    const notifyFile = join(scratch, 'notifications.jsonl');
     const deps = productionDeps({
-      ...workerPaths(),
-      outboxDir: join(scratch, 'outbox'),
-      cacheDir: join(scratch, 'cache'),
-      keyDir,
-      auditDir: join(scratch, 'audit'),
-      notifyFile: join(scratch, 'notifications.jsonl'),
+      ...base,
+      paths: {
+        ...base.paths,
+        outboxDir: join(scratch, 'outbox'),
+        cacheDir: join(scratch, 'cache'),
+        keyDir,
+        auditDir: join(scratch, 'audit'),
+        notifyFile,
+      },
+      notify: { file: notifyFile },
     });
     const worker = await createCampaignWorker({
       connection,
       namespace: 'default',
       deps,
-      workflows: { workflowBundle: await workflowBundle({ progress: (line) => process.stderr.write(`${line}\n`) }) },
+      workflows: {
+        workflowBundle: await workflowBundle({
+          cacheDir: base.paths.bundleDir,
+          progress: (line) => process.stderr.write(`${line}\n`),
+        }),
+      },
     });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
     try {

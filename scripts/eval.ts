@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
-import { PROJECT_ROOT, workerPaths } from '../config/paths';
+import { PROJECT_ROOT } from '../config/paths';
+import { settings } from '../config/settings';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
 import { type BriefEvaluation, evaluateBrief, renderTable } from '../eval/evaluate';
 
@@ -16,7 +17,7 @@ const outDir = resolve(process.env.EVAL_OUT_DIR ?? resolve(PROJECT_ROOT, 'eval-r
 const files = readdirSync(goldenDir)
   .filter((f) => /\.(ya?ml|json)$/.test(f))
   .sort();
-const { provider, baseURL } = loadModelConfig(workerPaths().modelConfigFile);
+const { provider, baseURL } = loadModelConfig(settings().paths.modelConfigFile, settings().models);
 process.stderr.write(
   `evaluating ${files.length} golden briefs on the ${provider} model${baseURL ? ` at ${baseURL}` : ''} ...\n`,
 );

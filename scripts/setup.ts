@@ -1,3 +1,4 @@
+import { settings } from '../config/settings';
 import { ensureBinary, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 import { ensureChromium } from '../devserver/chromium';
 import { workflowBundle } from '../worker/workflow-bundle';
@@ -14,6 +15,7 @@ try {
   // Both variants: clear failures, and encoded ones for workers that encrypt payloads (`npm start` does).
   for (const encodeFailures of [false, true]) {
     const bundle = await workflowBundle({
+      cacheDir: settings().paths.bundleDir,
       encodeFailures,
       progress: (line) => process.stderr.write(`[setup] ${line}\n`),
     });

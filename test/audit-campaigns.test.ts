@@ -11,9 +11,11 @@ import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { readPackage } from '../audit/package';
 import { replayCampaign } from '../audit/replay';
 import { policyWhatIf } from '../audit/whatif';
-import { KEYRING_FILE, readTrustedWorkerKeys } from '../client/keys';
-import { PROJECT_ROOT, workerPaths } from '../config/paths';
+import { PROJECT_ROOT } from '../config/paths';
+import { loadSettings } from '../config/settings';
 import type { CampaignResult } from '../domain/campaign';
+import { KEYRING_FILE } from '../keys/signing-keys';
+import { readTrustedWorkerKeys } from '../keys/worker-keys';
 import { loadPolicyEngine } from '../policies/engine';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { FakeOpenAI } from './support/fake-openai';
@@ -182,7 +184,7 @@ describe('the audit store outlives the workflow', () => {
 describe('evidence packs', () => {
   it('verify offline, and are rejected when any file is altered', async () => {
     const { id } = await published();
-    const paths = workerPaths({});
+    const { paths } = loadSettings({});
     const stored = readStoredTrail(env.auditDir, id);
     const dir = mkdtempSync(join(tmpdir(), 'pack-'));
     const files = writeEvidencePack(dir, {

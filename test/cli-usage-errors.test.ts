@@ -25,9 +25,9 @@ it.each([
   [['dev', '--port', 'seventy'], 2, "campaign: --port: 'seventy' is not a port"],
   [['worker', '--roles', 'models,gpu'], 2, "campaign: --roles: 'gpu' is not among workflows, models, publish, data"],
   [
-    ['worker', '--make-current'],
+    ['worker', '--deployment', 'none', '--make-current'],
     2,
-    'campaign: --build-id and --make-current need --deployment (or CAMPAIGN_DEPLOYMENT)',
+    'campaign: --build-id and --make-current need a worker deployment (none runs unversioned)',
   ],
   [['budget', 'some-campaign', '--as', 'jonas.weber'], 2, 'campaign: give exactly one of --raise EUR and --stop'],
   [
@@ -53,4 +53,13 @@ it('rejects an unknown command with a usage error', async () => {
   const run = await runCli(['publish-now']);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/unknown command 'publish-now'/);
+});
+
+it('names a setting that does not parse before doing anything, in one line', async () => {
+  const run = await runCli(['status', 'some-campaign'], { CAMPAIGN_MODEL_RATE: 'fast' });
+  expect(run).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'campaign: settings: CAMPAIGN_MODEL_RATE: must be a number above 0\n',
+  });
 });

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../codec/aes-gcm-codec';
-import { loadCodecKeys } from '../codec/codec-keys';
 import { type RunningCodecServer, startCodecServer } from '../codec/codec-server';
+import { loadSettings } from '../config/settings';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
 import { type DevServer, startDevServer } from '../devserver/dev-server';
 import { freePort } from '../devserver/free-port';
+import { loadCodecKeys } from '../keys/codec-keys';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { currentDetails, sendDecide, signedByCli } from './support/temporal-ui';
 
@@ -30,7 +31,7 @@ let browser: Browser;
 const codecLog: string[] = [];
 
 beforeAll(async () => {
-  const codec = new AesGcmCodec(loadCodecKeys({ CAMPAIGN_CODEC_KEYS: KEYS }, '/nonexistent') ?? fail());
+  const codec = new AesGcmCodec(loadCodecKeys(loadSettings({ CAMPAIGN_CODEC_KEYS: KEYS }).codec) ?? fail());
   const [port, uiPort] = [await freePort(), await freePort()];
   uiUrl = `http://localhost:${uiPort}`;
   codecServer = await startCodecServer({
@@ -155,7 +156,7 @@ describe('payloads encrypted with the codec', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toContain('x-namespace');
 
     // Rotation: a payload written under the earlier key still decodes now that another key is current.
-    const earlier = new AesGcmCodec(loadCodecKeys({ CAMPAIGN_CODEC_KEYS: EARLIER }, '') ?? fail());
+    const earlier = new AesGcmCodec(loadCodecKeys(loadSettings({ CAMPAIGN_CODEC_KEYS: EARLIER }).codec) ?? fail());
     const [sealed] = await earlier.encode([
       { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"hi"') },
     ]);

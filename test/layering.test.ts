@@ -19,6 +19,7 @@ const ROOMS = [
   'audit',
   'codec',
   'config',
+  'keys',
 ];
 
 interface Import {
@@ -85,6 +86,26 @@ describe('layering', () => {
   it('keeps the CLI a face: nothing outside cli/ imports it, and client/ knows no exit codes', () => {
     expect(imports.filter((i) => room(i.from) !== 'cli' && room(i.to) === 'cli')).toEqual([]);
     expect(imports.filter((i) => room(i.from) === 'client' && /^(cli|worker|devserver)\//.test(i.to))).toEqual([]);
+  });
+
+  it('keeps keys and settings below client and worker: keys/ and config/ import only domain, each other and libraries', () => {
+    const offending = imports.filter(
+      (i) =>
+        ['keys', 'config'].includes(room(i.from)) &&
+        /^(client|cli|worker|activities|codec|devserver|audit)\//.test(i.to),
+    );
+    expect(offending).toEqual([]);
+    // Activities cause effects and never reach up into the client library or the worker that hosts them.
+    expect(imports.filter((i) => room(i.from) === 'activities' && /^(client|cli|worker)\//.test(i.to))).toEqual([]);
+  });
+
+  it('reads the environment in one place: only config/settings.ts touches process.env among the runtime rooms', () => {
+    const runtime = files.filter((f) => !['scripts', 'bench', 'eval'].includes(room(f)) && f !== 'config/settings.ts');
+    const readers = runtime.filter((f) =>
+      /process\.env\.[A-Z_]+|process\.env\[/.test(readFileSync(resolve(PROJECT_ROOT, f), 'utf8')),
+    );
+    // PATH for finding binaries and the child processes' own environment are the operating system's, not settings.
+    expect(readers).toEqual(['devserver/binaries.ts']);
   });
 
   it('rebuilds the compiled CLI on a change to any folder it can load', () => {

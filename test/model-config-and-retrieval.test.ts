@@ -6,6 +6,7 @@ import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { loadPromptTemplates, renderPrompt } from '../activities/model-gateway/prompt-templates';
 import { retrieveFacts } from '../activities/retrieval';
 import { PROJECT_ROOT } from '../config/paths';
+import { loadSettings } from '../config/settings';
 import { GOOD_BRIEF } from './support/campaign-env';
 import { exampleData } from './support/offline-research';
 
@@ -18,23 +19,22 @@ describe('model configuration', () => {
     [{ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }, 'openai'],
     [{ OPENAI_API_KEY: '' }, 'offline'],
   ])('with %o the provider is %s', (env, provider) => {
-    expect(loadModelConfig(CONFIG, env).provider).toBe(provider);
+    expect(loadModelConfig(CONFIG, loadSettings(env).models).provider).toBe(provider);
   });
 
   it('lets OPENAI_MODEL and OPENAI_API_MODE override the file for every role', () => {
-    const config = loadModelConfig(CONFIG, {
-      OPENAI_BASE_URL: 'http://x/v1',
-      OPENAI_MODEL: 'llama3.1',
-      OPENAI_API_MODE: 'chat',
-    });
+    const config = loadModelConfig(
+      CONFIG,
+      loadSettings({ OPENAI_BASE_URL: 'http://x/v1', OPENAI_MODEL: 'llama3.1', OPENAI_API_MODE: 'chat' }).models,
+    );
     expect(config.api).toBe('chat');
     expect(Object.values(config.roles).map((r) => r.model)).toEqual(['llama3.1', 'llama3.1', 'llama3.1', 'llama3.1']);
     expect(config.roles.copywriter.temperature).toBe(0.7);
   });
 
   it('names a bad API mode and a bad file field', () => {
-    expect(() => loadModelConfig(CONFIG, { OPENAI_API_MODE: 'completions' })).toThrow(
-      'OPENAI_API_MODE: must be "responses" or "chat", not "completions"',
+    expect(() => loadSettings({ OPENAI_API_MODE: 'completions' })).toThrow(
+      'OPENAI_API_MODE: Invalid option: expected one of "responses"|"chat"',
     );
     const file = join(mkdtempSync(join(tmpdir(), 'models-')), 'models.yaml');
     writeFileSync(file, readFileSync(CONFIG, 'utf8').replace('temperature: 0.7', 'temperature: 7'));

@@ -10,6 +10,7 @@ import { createOpenAIProvider } from '../activities/model-gateway/openai-provide
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache } from '../activities/model-gateway/response-cache';
 import { PROJECT_ROOT } from '../config/paths';
+import { loadSettings } from '../config/settings';
 import { researchSelectionSchema } from '../domain/agent-outputs';
 import { Failure } from '../domain/failures';
 import { FakeOpenAI, type ScriptedReply } from './support/fake-openai';
@@ -32,7 +33,10 @@ function gateway(mode: 'responses' | 'chat' = 'responses', timeoutSeconds = 5, m
     OPENAI_API_MODE: mode,
     ...(model ? { OPENAI_MODEL: model } : {}),
   };
-  const config = { ...loadModelConfig(resolve(PROJECT_ROOT, 'config/models.yaml'), env), timeoutSeconds };
+  const config = {
+    ...loadModelConfig(resolve(PROJECT_ROOT, 'config/models.yaml'), loadSettings(env).models),
+    timeoutSeconds,
+  };
   return createModelGateway({
     config,
     templates: loadPromptTemplates(resolve(PROJECT_ROOT, 'prompts')),

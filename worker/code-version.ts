@@ -3,12 +3,19 @@ import type { CodeVersion } from '../activities/deps';
 import { PROJECT_ROOT } from '../config/paths';
 import { sourceHash } from './workflow-bundle';
 
-let known: CodeVersion | undefined;
+let revision: string | null | undefined;
 
-/** The code this worker runs: the workflow bundle's source hash and, in a git checkout, the revision. */
-export function codeVersion(): CodeVersion {
-  if (known) return known;
-  let revision: string | null = null;
+/**
+ * The code this worker runs: the build of its workflow bundle (today's sources' hash unless it runs an older build)
+ * and, in a git checkout, the revision of the rest.
+ */
+export function codeVersion(buildId: string = sourceHash()): CodeVersion {
+  return { buildId, revision: gitRevision() };
+}
+
+function gitRevision(): string | null {
+  if (revision !== undefined) return revision;
+  revision = null;
   try {
     revision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
@@ -16,6 +23,5 @@ export function codeVersion(): CodeVersion {
   } catch {
     // Not a checkout (a packaged deployment): the build id alone names the code.
   }
-  known = { buildId: sourceHash(), revision };
-  return known;
+  return revision;
 }

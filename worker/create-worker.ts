@@ -5,6 +5,7 @@ import { type ActivityDeps, createActivities } from '../activities';
 import { createFileAuditStore } from '../activities/audit-store';
 import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
+import type { CodeVersion } from '../activities/deps';
 import { governedActivities } from '../activities/governed';
 import { createModelGateway } from '../activities/model-gateway/gateway';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
@@ -13,20 +14,31 @@ import { createOpenAIProvider } from '../activities/model-gateway/openai-provide
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
 import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
 import { fileNotifier, webhookNotifier } from '../activities/notifier';
-import { ensureInboxSecret, ensureWorkerKey, KEYRING_FILE } from '../client/keys';
 import { campaignDataConverter } from '../codec/data-converter';
-import type { WorkerPaths } from '../config/paths';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, type Settings } from '../config/settings';
 import { cedarSchemaText } from '../domain/policy-context';
 import { roleQueue, TASK_QUEUE, WORKER_ROLES, type WorkerRole } from '../domain/task-queue';
+import { ensureInboxSecret } from '../keys/inbox-secret';
+import { KEYRING_FILE } from '../keys/signing-keys';
+import { ensureWorkerKey } from '../keys/worker-keys';
 import { loadPolicyEngine } from '../policies/engine';
 import { codeVersion } from './code-version';
 
 /** The workflow code: a prebuilt bundle (see `workflow-bundle.ts`), or the source path, which bundles at every start. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
 
-/** Real activity collaborators from the configured folders; a broken policy file throws here (fail closed). */
-export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
-  const config = loadModelConfig(paths.modelConfigFile, env);
+/** The slices of the settings that activity collaborators are made from. */
+export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inboxSecret'> & {
+  temporal: Pick<Settings['temporal'], 'uiUrl'>;
+};
+
+/**
+ * Real activity collaborators from the configured folders, for the code `code` names; a broken policy file throws
+ * here (fail closed).
+ */
+export function productionDeps(settings: DepsSettings, code: CodeVersion = codeVersion()): ActivityDeps {
+  const { paths, notify } = settings;
+  const config = loadModelConfig(paths.modelConfigFile, settings.models);
   const data = createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) });
   const audit = createFileAuditStore(paths.auditDir, ensureWorkerKey(paths.keyDir));
   return {
@@ -43,37 +55,15 @@ export function productionDeps(paths: WorkerPaths, env: NodeJS.ProcessEnv = proc
     }),
     outboxDir: paths.outboxDir,
     audit,
-    inboxSecret: ensureInboxSecret(paths.keyDir, env),
-    notifier: env.CAMPAIGN_NOTIFY_WEBHOOK
-      ? webhookNotifier(env.CAMPAIGN_NOTIFY_WEBHOOK, env.CAMPAIGN_NOTIFY_WEBHOOK_TOKEN)
-      : fileNotifier(paths.notifyFile),
-    code: codeVersion(),
+    inboxSecret: ensureInboxSecret(paths.keyDir, settings.inboxSecret),
+    notifier: notify.webhook ? webhookNotifier(notify.webhook, notify.webhookToken) : fileNotifier(notify.file),
+    uiUrl: settings.temporal.uiUrl,
+    code,
   };
 }
 
-/** Workflows kept in the worker's cache by default: enough for a busy inbox, and a bound on the worker's memory. */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
-
 /** How busy model-bound work may get: concurrent model activities per worker, and calls per second on the queue. */
-export interface ModelLimits {
-  /** Model activities one worker runs at once (`CAMPAIGN_MODEL_CONCURRENCY`, default 8). */
-  concurrency: number;
-  /** Model activities started per second across the whole models queue (`CAMPAIGN_MODEL_RATE`); none by default. */
-  perSecond?: number;
-}
-
-/** The model limits from the environment. */
-export function modelLimits(env: NodeJS.ProcessEnv = process.env): ModelLimits {
-  const concurrency = Number(env.CAMPAIGN_MODEL_CONCURRENCY ?? 8);
-  const perSecond = env.CAMPAIGN_MODEL_RATE === undefined ? undefined : Number(env.CAMPAIGN_MODEL_RATE);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error(`CAMPAIGN_MODEL_CONCURRENCY: '${env.CAMPAIGN_MODEL_CONCURRENCY}' is not a whole number above 0`);
-  }
-  if (perSecond !== undefined && !(perSecond > 0)) {
-    throw new Error(`CAMPAIGN_MODEL_RATE: '${env.CAMPAIGN_MODEL_RATE}' is not a number above 0`);
-  }
-  return { concurrency, ...(perSecond ? { perSecond } : {}) };
-}
+export type ModelLimits = Settings['worker']['models'];
 
 /**
  * The workers of one process, one per role (each role polls its own task queue); run and stopped together. A
@@ -137,7 +127,7 @@ export async function createCampaignWorker(options: {
   identity?: string;
   /**
    * Workflows kept in memory between tasks; an evicted campaign is replayed from its history when its next task
-   * comes (a decision at the gate). Default {@link DEFAULT_MAX_CACHED_WORKFLOWS}, or `CAMPAIGN_MAX_CACHED_WORKFLOWS`.
+   * comes (a decision at the gate). {@link DEFAULT_MAX_CACHED_WORKFLOWS} unless given (`CAMPAIGN_MAX_CACHED_WORKFLOWS`).
    */
   maxCachedWorkflows?: number;
   /**
@@ -147,16 +137,15 @@ export async function createCampaignWorker(options: {
   governance?: boolean;
   /** Encrypts payloads (see `codec/`); none by default. */
   codec?: PayloadCodec | null;
-  /** Limits on the models role; from the environment by default. */
+  /** Limits on the models role (the settings' `CAMPAIGN_MODEL_*`); 8 at once and no rate limit unless given. */
   models?: ModelLimits;
   /** Versioned workers: campaigns stay on the build they started on. Unversioned by default. */
   deployment?: DeploymentVersion;
 }): Promise<CampaignWorkers> {
   const { connection, namespace, deps, workflows, taskQueue = TASK_QUEUE, identity, deployment } = options;
   const roles = options.roles ?? WORKER_ROLES;
-  const maxCachedWorkflows =
-    options.maxCachedWorkflows ?? (Number(process.env.CAMPAIGN_MAX_CACHED_WORKFLOWS) || DEFAULT_MAX_CACHED_WORKFLOWS);
-  const limits = options.models ?? modelLimits();
+  const maxCachedWorkflows = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
+  const limits = options.models ?? { concurrency: 8 };
   const activities = createActivities(deps);
   const shared = {
     connection,

@@ -1,8 +1,45 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import type { DeploymentVersion } from './create-worker';
 
+export type { DeploymentVersion };
+
 const { RoutingConfigUpdateState } = proto.temporal.api.enums.v1;
+
+/** A worker deployment as the server sees it: its current build (null before the first) and every build it knows. */
+export interface DeploymentState {
+  current: string | null;
+  builds: string[];
+}
+
+/** The deployment's current build and known builds; a deployment the server has never seen has neither. */
+export async function describeDeployment(client: Client, deploymentName: string): Promise<DeploymentState> {
+  try {
+    const { workerDeploymentInfo } = await client.workflowService.describeWorkerDeployment({
+      namespace: client.options.namespace,
+      deploymentName,
+    });
+    return {
+      current: workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId || null,
+      builds: (workerDeploymentInfo?.versionSummaries ?? []).flatMap((v) =>
+        v.deploymentVersion?.buildId ? [v.deploymentVersion.buildId] : [],
+      ),
+    };
+  } catch (err) {
+    // NOT_FOUND: no worker of the deployment has polled yet.
+    if ((err as { code?: number }).code === 5) return { current: null, builds: [] };
+    throw err;
+  }
+}
+
+/** How many campaigns still run pinned to `version`: its workers are needed until this is 0. */
+export async function runningOn(client: Client, version: DeploymentVersion): Promise<number> {
+  const query =
+    `WorkflowType = "${CAMPAIGN_WORKFLOW_TYPE}" AND ExecutionStatus = "Running" AND ` +
+    `TemporalWorkerDeploymentVersion = "${version.deploymentName}:${version.buildId}"`;
+  return (await client.workflow.count(query)).count;
+}
 
 /**
  * Makes `version` the current version of its worker deployment, so new campaigns start on it while running ones stay

@@ -1,8 +1,8 @@
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import pino from 'pino';
 
-/** The process-wide pino logger; JSON lines on stderr, level from `LOG_LEVEL`. */
-export const rootLogger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+/** The process-wide pino logger; JSON lines on stderr at `info`, until an entry point sets the settings' `LOG_LEVEL`. */
+export const rootLogger = pino({ level: 'info' }, pino.destination(2));
 
 /** Adapts pino to Temporal's logger, so workflow and activity logs carry their ids as pino fields. */
 export function temporalLogger(base = rootLogger): Logger {

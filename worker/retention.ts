@@ -1,28 +1,11 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Settings } from '../config/settings';
 
 const DAY_MS = 86_400_000;
 
-/** How long kept data stays: model answers in the response cache, and published packages in the outbox. */
-export interface Retention {
-  cacheDays: number;
-  outboxDays: number;
-}
-
-/** The retention settings: `CAMPAIGN_CACHE_RETENTION_DAYS` (default 30) and `CAMPAIGN_OUTBOX_RETENTION_DAYS` (365). */
-export function retentionFrom(env: NodeJS.ProcessEnv = process.env): Retention {
-  const days = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: '${raw}' is not a number of days`);
-    return value;
-  };
-  return {
-    cacheDays: days('CAMPAIGN_CACHE_RETENTION_DAYS', 30),
-    outboxDays: days('CAMPAIGN_OUTBOX_RETENTION_DAYS', 365),
-  };
-}
+/** How long kept data stays, in days: model answers in the response cache, and published packages in the outbox. */
+export type Retention = Settings['retention'];
 
 /** What a prune removed (or, in a dry run, would remove). */
 export interface PruneReport {

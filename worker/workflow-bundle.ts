@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Logger } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
@@ -10,32 +10,29 @@ export const WORKFLOWS_PATH = resolve(PROJECT_ROOT, 'workflows', 'index.ts');
 
 /** Folders whose files end up in the workflow bundle; a change to any of them means a new bundle. */
 const BUNDLED_FOLDERS = ['workflows', 'domain'];
-/** Bundles kept in the cache folder, newest first; older ones are removed. */
-const KEEP = 4;
-
-/** Where bundles are cached, unless `CAMPAIGN_BUNDLE_DIR` says otherwise. */
-export function bundleCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.CAMPAIGN_BUNDLE_DIR ?? resolve(PROJECT_ROOT, '.data', 'workflow-bundles'));
-}
+/** Bundles kept in the cache folder, last used first; older ones are removed. */
+const KEEP = 8;
 
 /**
  * The workflow bundle for today's sources: built once with webpack (seconds to a minute on 2 cores), then cached under
  * a hash of the workflow and domain sources and the lock file, so a worker starts in about a second.
  */
-export async function workflowBundle(
-  options: {
-    cacheDir?: string;
-    logger?: Logger;
-    progress?: (line: string) => void;
-    /** For workers that encrypt payloads: failure messages and stacks travel as encoded (encrypted) payloads. */
-    encodeFailures?: boolean;
-  } = {},
-): Promise<{ codePath: string }> {
-  const dir = options.cacheDir ?? bundleCacheDir();
-  const codePath = join(dir, `workflows-${sourceHash()}${options.encodeFailures ? '-encoded' : ''}.js`);
+export async function workflowBundle(options: {
+  /** The bundle cache (the settings' `paths.bundleDir`). */
+  cacheDir: string;
+  logger?: Logger;
+  progress?: (line: string) => void;
+  /** For workers that encrypt payloads: failure messages and stacks travel as encoded (encrypted) payloads. */
+  encodeFailures?: boolean;
+}): Promise<WorkflowBuild> {
+  const dir = options.cacheDir;
+  const buildId = sourceHash();
+  const codePath = bundlePath(dir, buildId, options.encodeFailures ?? false);
   try {
-    statSync(codePath);
-    return { codePath };
+    // Used now: the cache keeps the bundles last used, which include those of builds still running campaigns.
+    const now = new Date();
+    utimesSync(codePath, now, now);
+    return { codePath, buildId };
   } catch {
     // Not built yet for these sources.
   }
@@ -55,7 +52,18 @@ export async function workflowBundle(
   renameSync(partial, codePath);
   prune(dir, codePath);
   options.progress?.(`workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${codePath}`);
-  return { codePath };
+  return { codePath, buildId };
+}
+
+/** A workflow bundle in the cache, and the build (the hash of its sources) it was made from. */
+export interface WorkflowBuild {
+  codePath: string;
+  buildId: string;
+}
+
+/** Where the cache keeps the bundle of `buildId` (the variant that encodes failures, or not). */
+export function bundlePath(cacheDir: string, buildId: string, encodeFailures: boolean): string {
+  return join(cacheDir, `workflows-${buildId}${encodeFailures ? '-encoded' : ''}.js`);
 }
 
 /** SHA-256 over the bundled sources (path and content), this recipe, and the lock file that pins the SDK. */

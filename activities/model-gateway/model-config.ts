@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import type { ModelSettings } from '../../config/settings';
 import { describeProblem } from '../../domain/problems';
 import { MODEL_AGENTS, type ModelAgent } from '../../domain/steps';
 
@@ -46,18 +47,14 @@ export type ModelConfig = Omit<z.infer<typeof modelConfigSchema>, 'roles'> & {
 };
 
 /**
- * Reads `config/models.yaml` and applies the environment: the OpenAI provider whenever `OPENAI_API_KEY` or
- * `OPENAI_BASE_URL` is set, else the offline model; `OPENAI_MODEL` and `OPENAI_API_MODE` override the file.
+ * Reads `config/models.yaml` and applies the model settings: the OpenAI provider whenever an API key or a base URL is
+ * set, else the offline model; a model and an API mode given there override the file.
  */
-export function loadModelConfig(file: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
+export function loadModelConfig(file: string, settings: ModelSettings): ModelConfig {
   const parsed = modelConfigSchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${describeProblem(parsed.error, 'file', 'dotted')}`);
   const config = parsed.data;
-  const mode = env.OPENAI_API_MODE;
-  if (mode !== undefined && mode !== 'responses' && mode !== 'chat') {
-    throw new Error(`OPENAI_API_MODE: must be "responses" or "chat", not "${mode}"`);
-  }
-  const model = env.OPENAI_MODEL;
+  const { apiMode: mode, model } = settings;
   const roles = Object.fromEntries(
     MODEL_AGENTS.map((agent) => {
       const settings = config.roles[agent] ?? config.roles.default;
@@ -68,9 +65,9 @@ export function loadModelConfig(file: string, env: NodeJS.ProcessEnv = process.e
     ...config,
     api: mode ?? config.api,
     roles,
-    provider: env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : 'offline',
-    baseURL: env.OPENAI_BASE_URL || undefined,
-    apiKey: env.OPENAI_API_KEY || undefined,
+    provider: settings.apiKey || settings.baseURL ? 'openai' : 'offline',
+    baseURL: settings.baseURL || undefined,
+    apiKey: settings.apiKey || undefined,
   };
 }
 

@@ -11,7 +11,8 @@ import { type DecisionDraft, sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
 import { campaignDataConverter } from '../../codec/data-converter';
-import { PROJECT_ROOT, workerPaths } from '../../config/paths';
+import { PROJECT_ROOT } from '../../config/paths';
+import { loadSettings } from '../../config/settings';
 import { provisionRosterKeys } from '../../devserver/demo-keys';
 import type { Brief } from '../../domain/brief';
 import type { Decision, DecisionReceipt } from '../../domain/decision';
@@ -67,7 +68,13 @@ export class CampaignEnv {
     const address = options.address ?? inject('temporalAddress');
     const codec = options.codec ?? null;
     const bundlePath = codec
-      ? (await workflowBundle({ encodeFailures: true, logger: quietLogger })).codePath
+      ? (
+          await workflowBundle({
+            cacheDir: loadSettings({}).paths.bundleDir,
+            encodeFailures: true,
+            logger: quietLogger,
+          })
+        ).codePath
       : inject('workflowBundlePath');
     const connection = await Connection.connect({ address });
     const client = new Client({ connection, dataConverter: campaignDataConverter(codec) });
@@ -76,20 +83,21 @@ export class CampaignEnv {
 
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
   deps(overrides: { policyDir?: string; dataDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
-    const defaults = workerPaths({});
-    return productionDeps(
-      {
-        ...defaults,
+    const base = loadSettings(overrides.modelEnv ?? {});
+    return productionDeps({
+      ...base,
+      paths: {
+        ...base.paths,
         outboxDir: this.outboxDir,
         cacheDir: this.cacheDir,
         keyDir: this.keyDir,
         auditDir: this.auditDir,
         notifyFile: this.notifyFile,
-        policyDir: overrides.policyDir ?? defaults.policyDir,
-        dataDir: overrides.dataDir ?? defaults.dataDir,
+        policyDir: overrides.policyDir ?? base.paths.policyDir,
+        dataDir: overrides.dataDir ?? base.paths.dataDir,
       },
-      overrides.modelEnv ?? {},
-    );
+      notify: { file: this.notifyFile },
+    });
   }
 
   /** Starts workers (all roles unless told) on this env's task queue; they run until {@link stopWorker} or {@link close}. */
