@@ -4,9 +4,6 @@ import { CONSENT_PURPOSES } from './consent';
 import { CONTROL_CHARACTERS } from './escape';
 import { describeProblem } from './problems';
 
-// Kept for importers from before the rule had its own room.
-export { describeProblem } from './problems';
-
 /** Free text of a brief: trimmed, bounded, and without control characters or bidirectional overrides. */
 const text = (min: number, max: number) =>
   z
