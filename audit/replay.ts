@@ -10,7 +10,11 @@ import { readPackage } from './package';
 export interface ReplayReport {
   workflowId: string;
   runId: string;
-  /** Today's workflow code makes the same decisions as the history; else the first divergence. */
+  /** The build that ran the campaign (pinned campaigns), or null for an unversioned one. */
+  recordedBy: string | null;
+  /** The workflow code replayed: the recording build's own bundle when the cache has it, else today's. */
+  replayedOn: 'its own build' | "today's code";
+  /** That code makes the same decisions as the history; else the first divergence. */
   deterministic: boolean;
   divergence: string | null;
   /** What the history was compared with: the audit store, or (for campaigns before it) the workflow's own result. */
@@ -21,18 +25,28 @@ export interface ReplayReport {
   seal: 'matches' | 'differs' | 'no package';
 }
 
-/** Replays `history` against `workflowBundle` and checks it against the audit store and the outbox seal. */
+/**
+ * Replays `history` and checks it against the audit store and the outbox seal. A pinned campaign is replayed on its
+ * own build's bundle when `bundleOf` finds it (a build only ever runs its own campaigns), else on today's code.
+ */
 export async function replayCampaign(
   history: temporal.api.history.v1.IHistory,
-  options: { workflowBundle: { codePath: string }; auditDir: string; outboxDir: string },
+  options: {
+    workflowBundle: { codePath: string };
+    bundleOf?: (buildId: string) => { codePath: string } | null;
+    auditDir: string;
+    outboxDir: string;
+  },
 ): Promise<ReplayReport> {
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const workflowId =
     started?.workflowId ?? history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? 'unknown';
   const runId = started?.originalExecutionRunId ?? '';
+  const recordedBy = recordingBuild(history);
+  const own = recordedBy ? (options.bundleOf?.(recordedBy) ?? null) : null;
   let divergence: string | null = null;
   try {
-    await Worker.runReplayHistory({ workflowBundle: options.workflowBundle }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: own ?? options.workflowBundle }, history, workflowId);
   } catch (err) {
     divergence = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'replay failed';
   }
@@ -45,6 +59,8 @@ export async function replayCampaign(
   return {
     workflowId,
     runId,
+    recordedBy,
+    replayedOn: own ? 'its own build' : "today's code",
     deterministic: divergence === null,
     divergence,
     comparedWith,
@@ -52,6 +68,15 @@ export async function replayCampaign(
     mismatch,
     seal: sealVerdict(pkg, trail, runId),
   };
+}
+
+/** The build whose worker completed the campaign's workflow tasks, when it ran pinned to one. */
+export function recordingBuild(history: temporal.api.history.v1.IHistory): string | null {
+  for (const event of history.events ?? []) {
+    const build = event.workflowTaskCompletedEventAttributes?.deploymentVersion?.buildId;
+    if (build) return build;
+  }
+  return null;
 }
 
 function sealVerdict(pkg: OutboxPackage | null, trail: readonly AuditEvent[], runId: string): ReplayReport['seal'] {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
 import { settings } from '../config/settings';
@@ -35,7 +35,7 @@ export function registerReplay(program: Command): void {
       // Loaded here: the worker SDK (for replay) costs every other command a second.
       const { historyFromJSON } = await import('@temporalio/common/lib/proto-utils.js');
       const { replayCampaign } = await import('../audit/replay');
-      const { workflowBundle } = await import('../worker/workflow-bundle');
+      const { bundlePath, workflowBundle } = await import('../worker/workflow-bundle');
       const { installRuntime } = await import('../worker/runtime');
       const { rootLogger } = await import('../worker/logger');
       rootLogger.level = settings().logLevel ?? 'warn';
@@ -51,12 +51,19 @@ export function registerReplay(program: Command): void {
       for await (const history of histories) {
         const report = await replayCampaign(history, {
           workflowBundle: bundle,
+          bundleOf: (buildId) => {
+            const codePath = bundlePath(paths.bundleDir, buildId, false);
+            return existsSync(codePath) ? { codePath } : null;
+          },
           auditDir: paths.auditDir,
           outboxDir: paths.outboxDir,
         });
         reports.push(report);
         index += 1;
         const verdict = [
+          report.recordedBy
+            ? `build ${report.recordedBy}, replayed on ${report.replayedOn === 'its own build' ? 'its own bundle' : "today's code (its bundle is not cached here)"}`
+            : "unversioned, replayed on today's code",
           report.deterministic ? 'deterministic' : `NOT deterministic (${report.divergence})`,
           report.comparedWith === 'nothing'
             ? 'no trail to compare'

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import type { CodecSettings } from '../config/settings';
+import { describeProblem } from '../domain/problems';
 import { KeyError } from './key-error';
 import { assertPrivate } from './private-files';
 
@@ -53,8 +54,7 @@ export function readKeyFile(file: string): CodecKeys {
   if (!assertPrivate(file)) throw new KeyError(`codec key file ${file} does not exist (CAMPAIGN_CODEC_KEY_FILE)`);
   const parsed = keyFileSchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new KeyError(`codec key file ${file}: ${issue?.path.join('.') || 'file'}: ${issue?.message}`);
+    throw new KeyError(`codec key file ${file}: ${describeProblem(parsed.error, 'file', 'dotted')}`);
   }
   return keysFrom(Object.entries(parsed.data.keys), parsed.data.current, file);
 }

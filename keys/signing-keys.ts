@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { keyringSchema } from '../domain/knowledge';
+import { describeProblem } from '../domain/problems';
 import { keyIdOf, publicKeyOf } from '../domain/signatures';
 import { KeyError } from './key-error';
 import { assertPrivate, exists } from './private-files';
@@ -60,7 +61,8 @@ export function loadSecretKey(dir: string, person: string): string | undefined {
 function readKeyring(path: string): Record<string, string> {
   if (!exists(path)) return {};
   const parsed = keyringSchema.safeParse(parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new KeyError(`${path} is not a keyring: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new KeyError(`${path} is not a keyring: ${describeProblem(parsed.error, 'file', 'dotted')}`);
   return parsed.data.keys;
 }
 

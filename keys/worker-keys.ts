@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import { describeProblem } from '../domain/problems';
 import { keyIdOf, publicKeyOf } from '../domain/signatures';
 import { KeyError } from './key-error';
 import { exists } from './private-files';
@@ -45,7 +46,8 @@ export function readTrustedWorkerKeys(dir: string): Record<string, string> {
 export function readTrustFile(file: string): Record<string, string> {
   if (!exists(file)) return {};
   const parsed = workerKeysSchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new KeyError(`${file} is not a list of worker keys: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new KeyError(`${file} is not a list of worker keys: ${describeProblem(parsed.error, 'file', 'dotted')}`);
   return parsed.data.keys;
 }
 

@@ -74,7 +74,7 @@ describe('replay audits', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ replayed: 1, failed: 0 });
     expect(run.stderr).toMatch(
-      /\[1\] fixture-campaign-high-risk-changes-v7: deterministic; consistent with the workflow result/,
+      /\[1\] fixture-campaign-high-risk-changes-v7: unversioned, replayed on today's code; deterministic; consistent with the workflow result/,
     );
   });
 

@@ -117,6 +117,8 @@ export function superviseWorker(options: SupervisorOptions): SupervisedWorker {
         draining.delete(message.buildId);
         void stopProcess(old.process, graceMs);
       }
+      // Older builds with campaigns still on them need their workers now, not at the next look.
+      void reconcile();
     });
     watchExit(slot);
   };
