@@ -1,91 +1,66 @@
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuditEvent } from '../domain/audit';
 import { type Brief, campaignBudget } from '../domain/brief';
 import { type BudgetDecision, type BudgetStatus, budgetDecisionSchema } from '../domain/budget-decision';
 import { Failure } from '../domain/failures';
 import { budgetSignatureRefusal } from '../domain/signatures';
-import type { AuditStore } from './audit-store';
+import type { GovernanceStore } from '../store/governance-store';
+import type { CampaignRunRef, Spend } from '../store/spend-ledger';
 import type { DataStore } from './data-store';
-import { folderFor } from './folders';
 
-/** Which campaign run a model call is for, from the activity's own info. */
-export interface CampaignRunRef {
-  campaignId: string;
-  runId: string;
-}
+export type { CampaignRunRef };
 
-/** What one model call may cost at most, before it is made. */
-export interface CallEstimate {
-  costEur: number;
-  tokens: number;
-}
+/** What one model call may cost at most, before it is made, or what it cost. */
+export type CallEstimate = Spend;
 
 /**
- * Keeps model spend within each campaign's budget. The spend is the gateway's own ledger, written after every call,
- * never what a workflow reports; the limit is the brand's, lowered by the brief, raised only by a signed approver
- * decision in the campaign's stored trail.
+ * Keeps model spend within each campaign's budget. The spend is the gateway's own ledger in the shared store, never
+ * what a workflow reports; the limit is the brand's, lowered by the brief, raised only by a signed approver decision
+ * in the campaign's stored trail. A call is reserved at its worst case before it is made, atomically across machines.
  */
 export interface BudgetGuard {
-  /** Throws a non-retryable `BudgetExceeded` failure when `estimate` would take the campaign over its budget. */
-  reserve(run: CampaignRunRef, brief: Brief, step: string, estimate: CallEstimate): void;
-  /** Books what a call cost. */
-  record(run: CampaignRunRef, spent: CallEstimate): void;
+  /**
+   * Reserves `estimate` for a call and returns the reservation; throws a non-retryable `BudgetExceeded` failure when
+   * it would take the campaign over its budget.
+   */
+  reserve(run: CampaignRunRef, brief: Brief, step: string, estimate: CallEstimate): Promise<string>;
+  /** Books what the reserved call cost. */
+  record(run: CampaignRunRef, reservation: string, step: string, spent: CallEstimate): Promise<void>;
+  /** Gives the reservation back: the call failed before it cost anything. */
+  release(run: CampaignRunRef, reservation: string, step: string): Promise<void>;
 }
 
-/** A {@link BudgetGuard} with its ledger in `<dir>/<campaign>.spend.jsonl`, beside the audit store's trails. */
-export function createBudgetGuard(dir: string, data: DataStore, audit: AuditStore): BudgetGuard {
-  mkdirSync(dir, { recursive: true });
-  const ledger = (id: string) => join(dir, `${folderFor(id)}.spend.jsonl`);
-  const spent = (run: CampaignRunRef): CallEstimate => {
-    let text = '';
-    try {
-      text = readFileSync(ledger(run.campaignId), 'utf8');
-    } catch {
-      return { costEur: 0, tokens: 0 };
-    }
-    return text
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as CallEstimate & { runId: string })
-      .filter((e) => e.runId === run.runId)
-      .reduce((sum, e) => ({ costEur: sum.costEur + e.costEur, tokens: sum.tokens + e.tokens }), {
-        costEur: 0,
-        tokens: 0,
-      });
-  };
+/** A {@link BudgetGuard} on the store's ledger and trail. */
+export function createBudgetGuard(store: Pick<GovernanceStore, 'ledger' | 'trail'>, data: DataStore): BudgetGuard {
   return {
-    reserve(run, brief, step, estimate) {
+    async reserve(run, brief, step, estimate) {
       const base = campaignBudget(brief, data.governance(brief.brand).budget);
-      const raised = raisedLimit(run, audit.read(run.campaignId).events, data, brief.brand);
+      const raises = await store.trail.eventsOf(run.campaignId, run.runId, 'budget', 'raise');
+      const raised = raisedLimit(run, raises, data, brief.brand);
       const limit = {
-        maxCostEur: Math.max(base.maxCostEur, raised ?? 0),
-        maxTokens: raised === null ? base.maxTokens : Number.POSITIVE_INFINITY,
+        costEur: Math.max(base.maxCostEur, raised ?? 0),
+        tokens: raised === null ? base.maxTokens : Number.POSITIVE_INFINITY,
       };
-      const so = spent(run);
-      if (so.costEur + estimate.costEur <= limit.maxCostEur && so.tokens + estimate.tokens <= limit.maxTokens) return;
+      const reservation = await store.ledger.reserve(run, step, estimate, limit);
+      if (reservation.kind === 'reserved') return reservation.id;
+      const so = reservation.spent;
       const status: BudgetStatus = {
         step,
         spentEur: so.costEur,
-        limitEur: limit.maxCostEur,
+        limitEur: limit.costEur,
         neededEur: estimate.costEur,
         spentTokens: so.tokens,
-        limitTokens: Number.isFinite(limit.maxTokens) ? limit.maxTokens : -1,
+        limitTokens: Number.isFinite(limit.tokens) ? limit.tokens : -1,
       };
       throw ApplicationFailure.create({
-        message: `the ${step} step's next model call could cost €${estimate.costEur.toFixed(4)}; with €${so.costEur.toFixed(4)} spent that would exceed the budget of €${limit.maxCostEur.toFixed(4)}`,
+        message: `the ${step} step's next model call could cost €${estimate.costEur.toFixed(4)}; with €${so.costEur.toFixed(4)} spent that would exceed the budget of €${limit.costEur.toFixed(4)}`,
         type: Failure.BudgetExceeded,
         nonRetryable: true,
         details: [status],
       });
     },
-    record(run, cost) {
-      appendFileSync(
-        ledger(run.campaignId),
-        `${JSON.stringify({ runId: run.runId, at: new Date().toISOString(), ...cost })}\n`,
-      );
-    },
+    record: (run, reservation, step, spent) => store.ledger.settle(run, reservation, step, spent),
+    release: (run, reservation, step) => store.ledger.release(run, reservation, step),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PolicyEngine } from '../policies/engine';
-import type { AuditStore } from './audit-store';
+import type { GovernanceStore } from '../store/governance-store';
 import type { DataStore } from './data-store';
 import type { ModelGateway } from './model-gateway/gateway';
 import type { Notifier } from './notifier';
@@ -11,8 +11,10 @@ export interface ActivityDeps {
   models: ModelGateway;
   /** Folder the publisher writes approved packages to. */
   outboxDir: string;
-  /** Where audit events go as the campaign runs; outlives the workflow's history. */
-  audit: AuditStore;
+  /** Everything that governs, shared by every worker machine: audit trail, spend, publications, facts. */
+  store: GovernanceStore;
+  /** Who this worker is, as the publish registry records it (host and process). */
+  identity: string;
   /** Where reminders go when an approval waits past its SLA. */
   notifier: Notifier;
   /** Base of the Temporal UI links that reminders carry. */

@@ -7,9 +7,10 @@ import type {
   Next,
 } from '@temporalio/worker';
 import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
+import { openGovernedCall } from '../domain/governed-call';
 import { Failure } from '../domain/failures';
-import { AuditStoreRefusal } from './audit-store';
 import type { ActivityDeps } from './deps';
+import { appendTo } from './recorder';
 import { grantFor } from './tool-grants';
 
 /**
@@ -35,15 +36,15 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
     const grant = grantFor(activityType);
     if (!grant) throw denied(`activity ${activityType} has no tool grant, so no policy can permit it`);
     const campaignId = workflowExecution?.workflowId ?? 'unknown';
-    this.record(campaignId, workflowExecution?.runId ?? 'unknown', input);
+    await appendTo(this.deps.store, workflowExecution, openCall(input));
     const call = {
       campaignId,
       runId: workflowExecution?.runId ?? 'unknown',
       workflowType: workflowType ?? 'unknown',
       data: this.deps.data,
-      audit: this.deps.audit,
+      store: this.deps.store,
     };
-    const { context, notes } = grant.context(input.args[0], call);
+    const { context, notes } = await grant.context(input.args[0], call);
     const policyIds: string[] = [];
     for (const tool of grant.tools) {
       const decision = this.deps.policies.decide({ agent: grant.agent, tool, campaignId, context });
@@ -71,27 +72,13 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
     };
     return { output: await next(input), policy };
   }
+}
 
-  /**
-   * Appends the audit events the workflow sent along (`audit` in the input) to the store, under the campaign id of
-   * the activity's own info, and takes them out of the input. A retried activity sends the same events again; the store
-   * skips those it has. An event that does not continue the stored chain stops the activity for good.
-   */
-  private record(campaignId: string, runId: string, input: ActivityExecuteInput): void {
-    const arg = input.args[0] as { audit?: AuditEvent[] } | undefined;
-    if (!arg || typeof arg !== 'object' || !Array.isArray(arg.audit)) return;
-    const { audit, ...rest } = arg;
-    (input.args as unknown[])[0] = rest;
-    try {
-      this.deps.audit.append(campaignId, runId, audit);
-    } catch (err) {
-      if (err instanceof AuditStoreRefusal) {
-        log.warn('audit store refused events', { reason: err.message });
-        throw ApplicationFailure.nonRetryable(`the audit store refused: ${err.message}`, Failure.AuditRefused);
-      }
-      throw err;
-    }
-  }
+/** Takes the audit events out of the activity's argument (see `openGovernedCall`) and leaves it its input alone. */
+function openCall(input: ActivityExecuteInput): AuditEvent[] {
+  const opened = openGovernedCall(input.args[0]);
+  (input.args as unknown[])[0] = opened.input;
+  return opened.audit;
 }
 
 function denied(message: string): ApplicationFailure {

@@ -1,4 +1,4 @@
-import type { Governed } from '../domain/audit';
+import type { Governed, GovernedCall } from '../domain/audit';
 import { createCopywriter } from './copywriter';
 import type { ActivityDeps } from './deps';
 import { createNotifierActivity } from './notifier';
@@ -20,7 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCopywriter(deps),
     ...createReviewer(deps),
     ...createPublisher(deps),
-    ...createRecorder(),
+    ...createRecorder(deps),
     ...createNotifierActivity(deps),
   };
 }
@@ -31,6 +31,6 @@ export type Activities = ReturnType<typeof createActivities>;
 /** The activities as workflow code calls them: through the governance interceptor, each result in its envelope. */
 export type GovernedActivities = {
   [A in keyof Activities]: (
-    input: Parameters<Activities[A]>[0],
+    input: Parameters<Activities[A]>[0] | GovernedCall<Parameters<Activities[A]>[0]>,
   ) => Promise<Governed<Awaited<ReturnType<Activities[A]>>>>;
 };

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Failure } from '../domain/failures';
@@ -14,11 +14,12 @@ const AI_MARKING: Record<string, string> = {
 };
 
 /** The publisher agent: the only role that may call asset.publish. */
-export function createPublisher({ outboxDir }: ActivityDeps) {
+export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
   return {
     /**
      * Writes the approved package to the outbox. The campaign comes from the activity's own info, never from its
-     * input; a retry of the same run rewrites the same package, and any other run of the id is refused.
+     * input. The id is claimed in the shared publish registry first: a retry of the same run and content rewrites the
+     * same package, and any other run or content is refused, on whatever machine it runs.
      */
     async publishCampaign(input: PublishInput): Promise<Published> {
       const { workflowExecution } = Context.current().info;
@@ -50,32 +51,22 @@ export function createPublisher({ outboxDir }: ActivityDeps) {
           Failure.InvalidData,
         );
       }
+      const claim = await store.publications.claim(campaignId, {
+        runId,
+        contentHash: approval.contentHash,
+        publishedBy: identity,
+      });
+      if (claim.kind === 'taken') {
+        const by = claim.by.runId === runId ? 'this run, with other content' : `run ${claim.by.runId}`;
+        throw denied(`campaign ${campaignId} was already published by ${by}; a campaign id publishes once`);
+      }
       mkdirSync(dir, { recursive: true });
       const outboxPath = join(dir, 'package.json');
-      const earlier = publishedRun(outboxPath);
-      if (earlier && earlier !== runId) {
-        throw denied(`campaign ${campaignId} was already published by run ${earlier}; a campaign id publishes once`);
-      }
       writeFileSync(`${outboxPath}.partial`, `${JSON.stringify(pkg, null, 2)}\n`);
       renameSync(`${outboxPath}.partial`, outboxPath);
       return { outboxPath, packageHash: hashOf(pkg) };
     },
   };
-}
-
-/** The run that wrote the package at `path`, if there is one; a package without a run id counts as another run. */
-function publishedRun(path: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return (JSON.parse(text) as Partial<OutboxPackage>).seal?.runId ?? 'an earlier version';
-  } catch {
-    return 'an unreadable package';
-  }
 }
 
 function denied(message: string): ApplicationFailure {

@@ -7,7 +7,7 @@ import {
   type SupportActivity,
   type Tool,
 } from '../domain/steps';
-import type { AuditStore } from './audit-store';
+import type { GovernanceStore } from '../store/governance-store';
 import type { DataStore } from './data-store';
 import type { Activities } from './index';
 import { publishEvidence } from './publish-evidence';
@@ -21,8 +21,8 @@ export interface GrantCall {
   runId: string;
   workflowType: string;
   data: DataStore;
-  /** The campaign's stored trail, already holding the events this call brought. */
-  audit: AuditStore;
+  /** The governance store, whose facts already count the events this call brought. */
+  store: Pick<GovernanceStore, 'facts'>;
 }
 
 /** The agent role and tools behind one activity type, and how to build the context the policy sees. */
@@ -30,39 +30,34 @@ export interface ToolGrant {
   agent: Agent;
   tools: readonly Tool[];
   /** The policy context for this call, and notes on discounted evidence for a denial message. */
-  context(input: unknown, call: GrantCall): { context: PolicyContext; notes: string[] };
+  context(input: unknown, call: GrantCall): Promise<{ context: PolicyContext; notes: string[] }>;
 }
 
 /** Policy context per activity beyond what every call gets; publishing adds the evidence for its approval. */
 const CONTEXT: Partial<Record<StepActivity, ToolGrant['context']>> = {
-  publishCampaign: (input, call) => {
+  publishCampaign: async (input, call) => {
     // Established here, outside the workflow, so a caller that makes up approvals or content is refused.
     const { problems, ...evidence } = publishEvidence(input, call.campaignId, call.data);
-    const base = campaignContext(input, call);
+    const base = await campaignContext(input, call);
     return { context: { ...base.context, ...evidence }, notes: [...base.notes, ...problems] };
   },
 };
 
 /**
  * What every call's policies see: the calling workflow's type; the brief's channels, consent purpose and the risk its
- * segment carries (when the input holds a brief that validates); and, from the campaign's stored trail, the kinds of
- * personal data kept from the models, the spend so far against the budget, and the flagged injections.
+ * segment carries (when the input holds a brief that validates); and, from the run's facts in the store (one row, kept
+ * current as events and spend are recorded), the kinds of personal data kept from the models, the spend so far
+ * against the budget, and the flagged injections.
  */
-function campaignContext(input: unknown, call: GrantCall): { context: PolicyContext; notes: string[] } {
-  const events = call.audit.read(call.campaignId).events.filter((e) => e.runId === call.runId);
-  const dataClasses = [
-    ...new Set(
-      events.flatMap((e) =>
-        Object.entries(e.privacy?.redacted ?? {}).flatMap(([kind, n]) => ((n ?? 0) > 0 ? [kind] : [])),
-      ),
-    ),
-  ];
-  const spentCents = Math.round(events.reduce((sum, e) => sum + (e.usage?.costEur ?? 0), 0) * 100);
-  const injectionsFlagged = events.reduce(
-    (sum, e) => sum + ((e.detail as { injections?: unknown[] })?.injections?.length ?? 0),
-    0,
-  );
-  const context: PolicyContext = { workflowType: call.workflowType, dataClasses, spentCents, injectionsFlagged };
+async function campaignContext(input: unknown, call: GrantCall): Promise<{ context: PolicyContext; notes: string[] }> {
+  const facts = await call.store.facts(call.campaignId, call.runId);
+  const spentCents = Math.round(facts.spentEur * 100);
+  const context: PolicyContext = {
+    workflowType: call.workflowType,
+    dataClasses: [...facts.dataClasses],
+    spentCents,
+    injectionsFlagged: facts.injectionsFlagged,
+  };
   const notes: string[] = [];
   const brief = briefSchema.safeParse((input as { brief?: unknown } | null)?.brief);
   if (brief.success) {

@@ -1,6 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { AuditEvent, PolicyRecord } from '../domain/audit';
+import { openGovernedCall } from '../domain/governed-call';
 import type { CampaignResult } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import { noteOf } from '../domain/signatures';
@@ -261,9 +262,7 @@ function unwrap(raw: unknown): { output: unknown; policy: PolicyRecord | undefin
 }
 
 function withoutAudit(input: unknown): unknown {
-  if (!input || typeof input !== 'object' || !('audit' in input)) return input;
-  const { audit: _, ...rest } = input as Record<string, unknown>;
-  return rest;
+  return openGovernedCall(input).input;
 }
 
 /** A history event's id as a number, whether protobuf gives a number, a Long or a plain `{ low, high }`. */

@@ -1,8 +1,8 @@
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { readStoredTrail } from '../activities/audit-store';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxPackage } from '../domain/outbox-package';
+import type { AuditTrail } from '../store/audit-trail';
 import { compareHistoryWithTrail, type Mismatch, workflowResult } from './history-audit';
 import { readPackage } from './package';
 
@@ -34,7 +34,8 @@ export async function replayCampaign(
   options: {
     workflowBundle: { codePath: string };
     bundleOf?: (buildId: string) => { codePath: string } | null;
-    auditDir: string;
+    /** The governance store's trail; without one, a history is compared with the workflow's own result. */
+    trail?: Pick<AuditTrail, 'read'>;
     outboxDir: string;
   },
 ): Promise<ReplayReport> {
@@ -50,7 +51,8 @@ export async function replayCampaign(
   } catch (err) {
     divergence = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'replay failed';
   }
-  const stored = readStoredTrail(options.auditDir, workflowId).events.filter((e) => !runId || e.runId === runId);
+  const all = options.trail ? (await options.trail.read(workflowId)).events : [];
+  const stored = all.filter((e) => !runId || e.runId === runId);
   const result = workflowResult(history.events ?? []);
   const trail: AuditEvent[] = stored.length > 0 ? stored : (result?.audit ?? []);
   const comparedWith = stored.length > 0 ? 'audit store' : result ? 'workflow result' : 'nothing';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { settings } from '../config/settings';
+import { openWorkerStore } from '../store/open-store';
 import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
 import { WORKFLOWS_PATH, workflowBundle } from '../worker/workflow-bundle';
@@ -27,10 +28,8 @@ if (mode === 'bare') {
   });
 } else {
   const scratch = process.env.BENCH_SCRATCH ?? '/tmp';
-  const deps = productionDeps({
-    ...base,
-    paths: { ...base.paths, outboxDir: join(scratch, `outbox-${mode}`), cacheDir: join(scratch, `cache-${mode}`) },
-  });
+  const store = await openWorkerStore(base);
+  const deps = productionDeps({ ...base, paths: { ...base.paths, outboxDir: join(scratch, `outbox-${mode}`) } }, store);
   worker = await createCampaignWorker({
     connection,
     namespace,

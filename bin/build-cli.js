@@ -22,6 +22,7 @@ const SOURCE_DIRS = [
   'devserver',
   'eval',
   'keys',
+  'store',
 ];
 const DIST = join(ROOT, 'dist');
 

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readStoredTrail } from '../activities/audit-store';
 import { createFileDataStore } from '../activities/data-store';
 import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
@@ -11,7 +10,9 @@ import type { AuditEvent } from '../domain/audit';
 import type { TrailCheck } from '../domain/audit-verify';
 import { verifyTrail } from '../domain/audit-verify';
 import { KEYRING_FILE } from '../keys/signing-keys';
-import { readTrustedWorkerKeys, readTrustFile } from '../keys/worker-keys';
+import { readTrustFile } from '../keys/worker-keys';
+import type { GovernanceStore } from '../store/governance-store';
+import { withStore } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The options of `campaign audit`. */
@@ -23,26 +24,26 @@ export interface AuditOptions {
 }
 
 /** The live evidence for a campaign: its stored trail, checkpoint, package and roster, and the trusted worker keys. */
-function liveEvidence(campaignId: string, trustFile?: string): CampaignEvidence {
-  const { paths } = settings();
-  const { events, checkpoint } = readStoredTrail(paths.auditDir, campaignId);
-  if (events.length === 0) throw new CliError(`no audit trail for '${campaignId}' in ${paths.auditDir}`);
+async function liveEvidence(store: GovernanceStore, campaignId: string, trustFile?: string): Promise<CampaignEvidence> {
+  const { paths, database } = settings();
+  const { events, checkpoint } = await store.trail.read(campaignId);
+  if (events.length === 0) throw new CliError(`no audit trail for '${campaignId}' in the governance store`);
   const roster = createFileDataStore(paths.dataDir, { keyringFile: resolve(paths.keyDir, KEYRING_FILE) }).roster();
   return {
     campaignId,
     events,
     checkpoint,
-    trustedKeys: trustFile ? readTrustFile(trustFile) : readTrustedWorkerKeys(paths.keyDir),
-    trustSource: trustFile ?? `${paths.keyDir}/worker-keys.yaml`,
+    trustedKeys: readTrustFile(trustFile ?? database.workerKeysFile),
+    trustSource: trustFile ?? database.workerKeysFile,
     pkg: readPackage(paths.outboxDir, campaignId),
     roster,
   };
 }
 
-export function report(campaignId: string, opts: AuditOptions): void {
+export async function report(campaignId: string, opts: AuditOptions): Promise<void> {
   if (opts.format !== 'md' && opts.format !== 'json')
     throw new CliError(`--format: '${opts.format}' is not md or json`, BAD_INPUT);
-  const evidence = liveEvidence(campaignId, opts.trust);
+  const evidence = await withStore((store) => liveEvidence(store, campaignId, opts.trust));
   const verification = verifyTrail(evidence.events, {
     campaignId,
     checkpoint: evidence.checkpoint,
@@ -57,7 +58,7 @@ export function report(campaignId: string, opts: AuditOptions): void {
   } else process.stdout.write(text);
 }
 
-export function verify(target: string, opts: AuditOptions): void {
+export async function verify(target: string, opts: AuditOptions): Promise<void> {
   const trust = opts.trust ? { keys: readTrustFile(opts.trust), source: opts.trust } : undefined;
   let checks: TrailCheck[];
   let what: string;
@@ -69,7 +70,7 @@ export function verify(target: string, opts: AuditOptions): void {
     checks = verifyTrail(readTrailFile(target)).checks;
   } else {
     what = `campaign ${target}`;
-    checks = verifyEvidence(liveEvidence(target, opts.trust));
+    checks = verifyEvidence(await withStore((store) => liveEvidence(store, target, opts.trust)));
   }
   const ok = checks.every((c) => c.ok);
   if (opts.json) console.log(JSON.stringify({ target: what, ok, checks }));
@@ -93,7 +94,7 @@ function readTrailFile(path: string): AuditEvent[] {
 export async function exportPack(campaignId: string, opts: AuditOptions): Promise<void> {
   if (!opts.out) throw new CliError('--out: required, the folder for the evidence pack', BAD_INPUT);
   const { paths } = settings();
-  const evidence = liveEvidence(campaignId);
+  const evidence = await withStore((store) => liveEvidence(store, campaignId));
   const { cliClient } = await import('./context');
   const { codeVersion } = await import('../worker/code-version');
   // The history, while Temporal still keeps it; the pack is complete without it, and says so.

@@ -2,27 +2,34 @@ import type { Command } from 'commander';
 import type { AuditOptions } from './audit-actions';
 import { BAD_INPUT, CliError } from './errors';
 
-/** `campaign audit ID`, `campaign audit verify FILE|DIR|ID`, `campaign audit export ID --out DIR`. */
+/**
+ * `campaign audit ID`, `campaign audit verify FILE|DIR|ID`, `campaign audit export ID --out DIR`,
+ * `campaign audit import DIR`.
+ */
 export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description(
-      'audit a campaign from the audit store: report (ID), verify (verify FILE|DIR|ID), evidence pack (export ID)',
+      'audit a campaign from the governance store: report (ID), verify (verify FILE|DIR|ID), evidence pack (export ID), import file trails (import DIR)',
     )
-    .argument('<id-or-verb>', 'a campaign id, or verify / export')
-    .argument('[target]', 'what to verify or export')
+    .argument('<id-or-verb>', 'a campaign id, or verify / export / import')
+    .argument('[target]', 'what to verify, export or import')
     .option('--format <format>', 'md or json', 'md')
     .option('--out <path>', 'report: write to this file; export: the pack folder')
     .option(
       '--trust <file>',
-      'verify: the worker keys you trust (YAML `keys:`), instead of those found beside the data',
+      'verify, import: the worker keys you trust (YAML `keys:`), instead of the deployment list (CAMPAIGN_WORKER_KEYS_FILE)',
     )
-    .option('--json', 'verify: print the checks as one JSON document')
+    .option('--json', 'verify, import: print one JSON document')
     .action(async (first: string, target: string | undefined, opts: AuditOptions) => {
       // Loaded here: the audit store, Cedar and the history tools are not for every command.
       const actions = await import('./audit-actions');
       if (first === 'verify') return actions.verify(required(target, 'verify'), opts);
       if (first === 'export') return actions.exportPack(required(target, 'export'), opts);
+      if (first === 'import') {
+        const { importTrails } = await import('./audit-import');
+        return importTrails(required(target, 'import'), opts);
+      }
       return actions.report(first, opts);
     });
 }

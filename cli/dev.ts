@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
+import pg from 'pg';
 import { folderFor } from '../activities/folders';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
@@ -24,6 +25,7 @@ interface DevOptions {
   watch: boolean;
   encryption: boolean;
   codecPort: string;
+  pgPort: string;
   port: string;
   uiPort: string;
   db: string;
@@ -40,6 +42,7 @@ export function registerDev(program: Command): void {
     .option('--no-watch', 'keep the worker as it started, instead of starting a new build when the code changes')
     .option('--no-encryption', 'keep payloads in clear text (no payload key, no codec server)')
     .option('--codec-port <port>', 'port of the codec server the UI decodes payloads through', '8234')
+    .option('--pg-port <port>', 'port of the local PostgreSQL server (unless CAMPAIGN_DATABASE_URL names one)', '54329')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal UI port', '8233')
     .option(
@@ -70,9 +73,17 @@ export function registerDev(program: Command): void {
         }
       }
       const codecPort = parsePort(opts.codecPort, '--codec-port');
+      const pgPort = parsePort(opts.pgPort, '--pg-port');
       await assertFree(port, '--port');
       await assertFree(uiPort, '--ui-port');
-      const codec = opts.encryption ? await localCodec(base, codecPort, uiPort) : null;
+      if (!base.database.url) await assertFree(pgPort, '--pg-port');
+      const store = await localStore(base, pgPort);
+      const codec = opts.encryption
+        ? await localCodec(base, codecPort, uiPort).catch(async (err: unknown) => {
+            await store.stop();
+            throw err;
+          })
+        : null;
       process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);
       const server = await startDevServer({
         port,
@@ -81,6 +92,7 @@ export function registerDev(program: Command): void {
         ...(codec ? { uiCodecEndpoint: codec.server.endpoint } : {}),
       }).catch(async (err: unknown) => {
         await codec?.server.close();
+        await store.stop();
         throw err;
       });
       const address = server.address;
@@ -96,7 +108,7 @@ export function registerDev(program: Command): void {
       });
       try {
         if (sample) {
-          const { id, running } = await sampleSlot(client, base, 'sample-green-tariff-launch');
+          const { id, running } = await sampleSlot(client, base, store.url, 'sample-green-tariff-launch');
           if (!running) await startCampaign(client, sample, opts.requestedBy, id, base.temporal.taskQueue);
           console.log(
             [
@@ -123,6 +135,9 @@ export function registerDev(program: Command): void {
               TEMPORAL_NAMESPACE: server.namespace,
               TEMPORAL_UI_URL: uiUrl,
               LOG_LEVEL: rootLogger.level,
+              CAMPAIGN_DATABASE_URL: store.url,
+              // The local stack makes its worker's checkpoint key and trusts it; a production worker never does.
+              CAMPAIGN_DEMO: '1',
               // The worker finds the same key file; without encryption it must not, whatever lies in the key folder.
               ...(codec ? {} : { CAMPAIGN_CODEC_KEY_FILE: 'none' }),
             },
@@ -148,6 +163,7 @@ export function registerDev(program: Command): void {
         process.stderr.write('stopping Temporal dev server ...\n');
         await server.stop();
         await codec?.server.close();
+        await store.stop();
       }
     });
 }
@@ -180,7 +196,29 @@ async function localCodec(base: Settings, codecPort: number, uiPort: number) {
  * Where the sample campaign lives: the running one if there is one, else the first id in `base`, `base-2`, ... that
  * has never been used, here or in the outbox (a finished campaign's id is never run again).
  */
-async function sampleSlot(client: Client, base: Settings, prefix: string): Promise<{ id: string; running: boolean }> {
+async function sampleSlot(
+  client: Client,
+  base: Settings,
+  storeUrl: string,
+  prefix: string,
+): Promise<{ id: string; running: boolean }> {
+  const pool = new pg.Pool({ connectionString: storeUrl, max: 1 });
+  try {
+    return await freeSlot(client, base, prefix, async (id) => {
+      const bound = await pool.query('SELECT 1 FROM governance.run_bindings WHERE campaign_id = $1', [id]);
+      return (bound.rowCount ?? 0) > 0;
+    });
+  } finally {
+    await pool.end();
+  }
+}
+
+async function freeSlot(
+  client: Client,
+  base: Settings,
+  prefix: string,
+  inStore: (id: string) => Promise<boolean>,
+): Promise<{ id: string; running: boolean }> {
   for (let n = 1; ; n++) {
     const id = n === 1 ? prefix : `${prefix}-${n}`;
     const status = await client.workflow
@@ -191,10 +229,19 @@ async function sampleSlot(client: Client, base: Settings, prefix: string): Promi
         () => null,
       );
     // An id whose package is in the outbox (from an earlier database) would be refused at publishing.
-    const published = existsSync(join(base.paths.outboxDir, folderFor(id)));
+    // An id the governance store knows (from an earlier Temporal database) would be refused as another run's.
+    const published = existsSync(join(base.paths.outboxDir, folderFor(id))) || (await inStore(id));
     if (status === null && !published) return { id, running: false };
     if (status === 'RUNNING') return { id, running: true };
   }
+}
+
+/** The governance store: `CAMPAIGN_DATABASE_URL` when set, else a local PostgreSQL server under `.data/`. */
+async function localStore(base: Settings, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  if (base.database.url) return { url: base.database.url, stop: async () => undefined };
+  const { startLocalStore } = await import('../devserver/local-store');
+  process.stderr.write(`starting PostgreSQL on 127.0.0.1:${port} (data ${base.database.localDir}) ...\n`);
+  return startLocalStore({ dataDir: base.database.localDir, port, urlFile: base.database.localUrlFile });
 }
 
 function modelBanner(base: Settings): string {

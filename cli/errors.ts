@@ -1,6 +1,7 @@
 import { ClientError } from '../client/errors';
 import { SettingsError } from '../config/settings';
 import { KeyError } from '../keys/key-error';
+import { DatabaseError } from '../store/database-error';
 
 /** A failure the user can fix: one line on stderr and a non-zero exit code (2 for bad input). */
 export class CliError extends Error {
@@ -40,6 +41,7 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
   if (err instanceof ClientError) return { message: err.message, exitCode: exitCodeOf(err) };
   if (err instanceof SettingsError) return { message: `settings: ${err.message}`, exitCode: BAD_INPUT };
   if (err instanceof KeyError) return { message: err.message, exitCode: 1 };
+  if (err instanceof DatabaseError) return { message: err.message, exitCode: 1 };
   if (err instanceof Error && /Unknown encoding: binary\/encrypted/.test(err.message)) {
     return {
       message:

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit';
 import { registerBudget } from './budget';
 import { registerCodecServer } from './codec-server';
+import { registerDb } from './db';
 import { registerDecisions } from './decide';
 import { registerDev } from './dev';
 import { describeFailure } from './errors';
@@ -32,6 +33,7 @@ for (const register of [
   registerReplay,
   registerPolicy,
   registerPrune,
+  registerDb,
 ]) {
   register(program);
 }

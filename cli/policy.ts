@@ -83,11 +83,14 @@ export function registerPolicy(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (opts: { policies: string; query?: string; json?: boolean }) => {
       const { policyWhatIf } = await import('../audit/whatif');
-      const { readStoredTrail, storedCampaigns } = await import('../activities/audit-store');
+      const { withStore } = await import('./context');
       const engine = await load(resolve(opts.policies));
-      const { auditDir } = settings().paths;
-      const ids = opts.query ? await idsFromQuery(opts.query) : storedCampaigns(auditDir);
-      const trails = ids.map((campaignId) => ({ campaignId, events: readStoredTrail(auditDir, campaignId).events }));
+      const trails = await withStore(async (store) => {
+        const ids = opts.query ? await idsFromQuery(opts.query) : await store.trail.campaigns();
+        return Promise.all(
+          ids.map(async (campaignId) => ({ campaignId, events: (await store.trail.read(campaignId)).events })),
+        );
+      });
       const result = policyWhatIf(trails, engine);
       if (opts.json) {
         console.log(JSON.stringify(result));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { settings } from '../config/settings';
 import { prune } from '../worker/retention';
+import { withStore } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign prune`: removes model answers and outbox packages past their retention. */
@@ -12,7 +13,7 @@ export function registerPrune(program: Command): void {
     .option('--outbox-days <days>', 'keep outbox packages this long (default CAMPAIGN_OUTBOX_RETENTION_DAYS or 365)')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--json', 'print one JSON document on stdout')
-    .action((opts: { cacheDays?: string; outboxDays?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (opts: { cacheDays?: string; outboxDays?: string; dryRun?: boolean; json?: boolean }) => {
       const retention = { ...settings().retention };
       for (const [flag, value, key] of [
         ['--cache-days', opts.cacheDays, 'cacheDays'],
@@ -25,15 +26,17 @@ export function registerPrune(program: Command): void {
         }
         retention[key] = days;
       }
-      const { cacheDir, outboxDir } = settings().paths;
-      const report = prune({ cacheDir, outboxDir }, retention, { dryRun: opts.dryRun ?? false });
+      const { outboxDir } = settings().paths;
+      const report = await withStore((store) =>
+        prune({ outboxDir, cache: store.cache }, retention, { dryRun: opts.dryRun ?? false }),
+      );
       if (opts.json) {
         console.log(JSON.stringify({ ...report, dryRun: opts.dryRun ?? false, retention }));
         return;
       }
       const verb = opts.dryRun ? 'would remove' : 'removed';
       console.log(
-        `${verb} ${report.cache.length} cached model answer(s) older than ${retention.cacheDays} days (${cacheDir})`,
+        `${verb} ${report.cache} cached model answer(s) older than ${retention.cacheDays} days (in the governance store)`,
       );
       console.log(
         `${verb} ${report.outbox.length} outbox package(s) older than ${retention.outboxDays} days (${outboxDir})`,

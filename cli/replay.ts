@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
+import { firstLineOf } from '../client/errors';
 import { settings } from '../config/settings';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { cliClient } from './context';
@@ -46,33 +47,45 @@ export function registerReplay(program: Command): void {
         cacheDir: paths.bundleDir,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
+      // Replay works offline too: without a reachable store, each history is compared with its own result.
+      const { openReadingStore } = await import('../store/open-store');
+      const store = await openReadingStore(settings()).catch((err: unknown) => {
+        process.stderr.write(
+          `no governance store (${firstLineOf(err)}): histories are compared with their own results\n`,
+        );
+        return null;
+      });
       const reports = [];
       let index = 0;
-      for await (const history of histories) {
-        const report = await replayCampaign(history, {
-          workflowBundle: bundle,
-          bundleOf: (buildId) => {
-            const codePath = bundlePath(paths.bundleDir, buildId, false);
-            return existsSync(codePath) ? { codePath } : null;
-          },
-          auditDir: paths.auditDir,
-          outboxDir: paths.outboxDir,
-        });
-        reports.push(report);
-        index += 1;
-        const verdict = [
-          report.recordedBy
-            ? `build ${report.recordedBy}, replayed on ${report.replayedOn === 'its own build' ? 'its own bundle' : "today's code (its bundle is not cached here)"}`
-            : "unversioned, replayed on today's code",
-          report.deterministic ? 'deterministic' : `NOT deterministic (${report.divergence})`,
-          report.comparedWith === 'nothing'
-            ? 'no trail to compare'
-            : report.consistent
-              ? `consistent with the ${report.comparedWith}`
-              : `NOT consistent with the ${report.comparedWith}: history event ${report.mismatch?.historyEvent ?? '-'}, audit event ${report.mismatch?.auditEvent ?? '-'}: ${report.mismatch?.problem}`,
-          `seal ${report.seal}`,
-        ].join('; ');
-        process.stderr.write(`[${index}] ${report.workflowId}: ${verdict}\n`);
+      try {
+        for await (const history of histories) {
+          const report = await replayCampaign(history, {
+            workflowBundle: bundle,
+            bundleOf: (buildId) => {
+              const codePath = bundlePath(paths.bundleDir, buildId, false);
+              return existsSync(codePath) ? { codePath } : null;
+            },
+            ...(store ? { trail: store.trail } : {}),
+            outboxDir: paths.outboxDir,
+          });
+          reports.push(report);
+          index += 1;
+          const verdict = [
+            report.recordedBy
+              ? `build ${report.recordedBy}, replayed on ${report.replayedOn === 'its own build' ? 'its own bundle' : "today's code (its bundle is not cached here)"}`
+              : "unversioned, replayed on today's code",
+            report.deterministic ? 'deterministic' : `NOT deterministic (${report.divergence})`,
+            report.comparedWith === 'nothing'
+              ? 'no trail to compare'
+              : report.consistent
+                ? `consistent with the ${report.comparedWith}`
+                : `NOT consistent with the ${report.comparedWith}: history event ${report.mismatch?.historyEvent ?? '-'}, audit event ${report.mismatch?.auditEvent ?? '-'}: ${report.mismatch?.problem}`,
+            `seal ${report.seal}`,
+          ].join('; ');
+          process.stderr.write(`[${index}] ${report.workflowId}: ${verdict}\n`);
+        }
+      } finally {
+        await store?.close();
       }
       if (reports.length === 0) throw new CliError('replay: no campaign history found');
       const failed = reports.filter(

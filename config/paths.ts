@@ -27,12 +27,8 @@ export interface WorkerPaths {
   policyDir: string;
   promptDir: string;
   modelConfigFile: string;
-  /** Durable model-response cache, so a retried activity does not pay twice. */
-  cacheDir: string;
   /** Signing keys made with `campaign keys new`: `private/<id>.key` and the public keyring the worker reads. */
   keyDir: string;
-  /** The audit store: one append-only file per campaign and its signed checkpoint. */
-  auditDir: string;
   /** Where reminders are appended when no webhook is configured. */
   notifyFile: string;
 }

@@ -33,10 +33,8 @@ export const settingsSchema = z.object({
   CAMPAIGN_POLICY_DIR: optional(path),
   CAMPAIGN_OUTBOX_DIR: optional(path),
   CAMPAIGN_KEY_DIR: optional(path),
-  CAMPAIGN_AUDIT_DIR: optional(path),
   CAMPAIGN_MODEL_CONFIG: optional(path),
   CAMPAIGN_PROMPT_DIR: optional(path),
-  CAMPAIGN_CACHE_DIR: optional(path),
   CAMPAIGN_BUNDLE_DIR: optional(path),
   CAMPAIGN_NOTIFY_FILE: optional(path),
   CAMPAIGN_NOTIFY_WEBHOOK: optional(url),
@@ -57,6 +55,12 @@ export const settingsSchema = z.object({
   OPENAI_BASE_URL: optional(url),
   OPENAI_API_MODE: optional(z.enum(['responses', 'chat'])),
   OPENAI_MODEL: optional(z.string()),
+  CAMPAIGN_DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  CAMPAIGN_DATABASE_OWNER_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  CAMPAIGN_LOCAL_DATABASE_DIR: optional(path),
+  CAMPAIGN_WORKER_KEY_FILE: optional(path),
+  CAMPAIGN_WORKER_KEYS_FILE: optional(path),
+  CAMPAIGN_DEMO: optional(z.enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })),
   TEMPORAL_CLI_PATH: optional(path),
   TEMPORAL_TEST_SERVER_PATH: optional(path),
   CHROMIUM_PATH: optional(path),
@@ -71,6 +75,13 @@ export const ENVCONFIG_SETTINGS = [
   'TEMPORAL_PROFILE',
   'TEMPORAL_CONFIG_FILE',
 ] as const;
+
+/** Settings earlier versions read, and what took their place. */
+const RETIRED: Record<string, string> = {
+  CAMPAIGN_AUDIT_DIR:
+    'the audit trail is in the governance store now (CAMPAIGN_DATABASE_URL); move old trails in with `npx campaign audit import DIR`',
+  CAMPAIGN_CACHE_DIR: 'paid model answers are cached in the governance store now',
+};
 
 /** Every setting's name, for the documentation check. */
 export const SETTING_NAMES: readonly string[] = [...ENVCONFIG_SETTINGS, ...Object.keys(settingsSchema.shape)];
@@ -112,8 +123,25 @@ export interface CodecSettings {
   token?: string;
 }
 
+/** Where the governance store is, and the keys that vouch for what workers write there. */
+export interface DatabaseSettings {
+  /** The worker role's URL; unset: the local stack's, read from {@link DatabaseSettings.localUrlFile}. */
+  url?: string;
+  /** The owner role's URL, for migrations only (operators). */
+  ownerUrl?: string;
+  /** Where `campaign dev` keeps its PostgreSQL server's data, and the file beside it with its worker URL. */
+  localDir: string;
+  localUrlFile: string;
+  /** This worker's checkpoint signing key, and the deployment's trust list of worker keys. */
+  workerKeyFile: string;
+  workerKeysFile: string;
+}
+
 /** Every setting, parsed once and handed out in slices. */
 export interface Settings {
+  database: DatabaseSettings;
+  /** The demo stack (`npm start`): local keys are made and trusted on first use. Never in production. */
+  demo: boolean;
   temporal: TemporalSettings;
   paths: WorkerPaths & { bundleDir: string };
   worker: WorkerSettings;
@@ -128,6 +156,8 @@ export interface Settings {
   user?: string;
   /** Binaries to use instead of those on PATH or in the cache. */
   tools: { temporalCli?: string; temporalTestServer?: string; chromium?: string };
+  /** `CAMPAIGN_*` variables that are not settings (a typo, or one retired), each with what to do; ignored otherwise. */
+  warnings: string[];
 }
 
 /** A setting that does not parse: one line naming the variable and the problem. */
@@ -153,14 +183,22 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     policyDir: at(s.CAMPAIGN_POLICY_DIR, 'policies'),
     promptDir: at(s.CAMPAIGN_PROMPT_DIR, 'prompts'),
     modelConfigFile: at(s.CAMPAIGN_MODEL_CONFIG, 'config', 'models.yaml'),
-    cacheDir: at(s.CAMPAIGN_CACHE_DIR, '.data', 'model-cache'),
     keyDir,
-    auditDir: at(s.CAMPAIGN_AUDIT_DIR, '.data', 'audit'),
     notifyFile: at(s.CAMPAIGN_NOTIFY_FILE, '.data', 'notifications.jsonl'),
     bundleDir: at(s.CAMPAIGN_BUNDLE_DIR, '.data', 'workflow-bundles'),
   };
   const taskQueue = s.CAMPAIGN_TASK_QUEUE ?? TASK_QUEUE;
+  const localDir = at(s.CAMPAIGN_LOCAL_DATABASE_DIR, '.data', 'postgres');
   return {
+    database: {
+      url: s.CAMPAIGN_DATABASE_URL,
+      ownerUrl: s.CAMPAIGN_DATABASE_OWNER_URL,
+      localDir,
+      localUrlFile: `${localDir}.url`,
+      workerKeyFile: resolve(s.CAMPAIGN_WORKER_KEY_FILE ?? resolve(keyDir, 'worker', 'worker.key')),
+      workerKeysFile: resolve(s.CAMPAIGN_WORKER_KEYS_FILE ?? resolve(keyDir, 'worker-keys.yaml')),
+    },
+    demo: s.CAMPAIGN_DEMO === '1' || s.CAMPAIGN_DEMO === 'true',
     temporal: { ...temporalConnection(env), taskQueue, uiUrl: s.TEMPORAL_UI_URL ?? 'http://localhost:8233' },
     paths,
     worker: {
@@ -201,6 +239,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       temporalTestServer: s.TEMPORAL_TEST_SERVER_PATH,
       chromium: s.CHROMIUM_PATH,
     },
+    warnings: Object.keys(env)
+      .filter(
+        (name) => name.startsWith('CAMPAIGN_') && !(name in settingsSchema.shape) && unset(env[name]) !== undefined,
+      )
+      .sort()
+      .map(
+        (name) =>
+          `${name} is not a setting and is ignored${RETIRED[name] ? `: ${RETIRED[name]}` : ' (see docs/configuration.md)'}`,
+      ),
   };
 }
 
@@ -228,6 +275,9 @@ let current: Settings | undefined;
 
 /** This process's settings, parsed from its environment on first use (never at import), then kept. */
 export function settings(): Settings {
-  current ??= loadSettings(process.env);
+  if (!current) {
+    current = loadSettings(process.env);
+    for (const warning of current.warnings) process.stderr.write(`settings: ${warning}\n`);
+  }
   return current;
 }

@@ -8,6 +8,8 @@ import { type SupervisedWorker, superviseWorker } from '../worker/supervisor';
 import { provisionRosterKeys } from './demo-keys';
 import { type DevServer, startDevServer } from './dev-server';
 import { freePort } from './free-port';
+import { startLocalStore } from './local-store';
+import type { LocalPostgres } from './postgres';
 
 /** A private dev server and a supervised `campaign worker` process on it, for the soak, fault and bench commands. */
 export interface ProcessStack {
@@ -20,6 +22,10 @@ export interface ProcessStack {
   /** Signing keys for the example roster, made for this stack; the worker reads their public keys. */
   readonly keyDir: string;
   readonly worker: SupervisedWorker;
+  /** The governance store's PostgreSQL server, which the fault test kills and restarts. */
+  readonly postgres: LocalPostgres;
+  /** The worker role's URL of the store. */
+  readonly databaseUrl: string;
   /** Waits until the worker process running now polls the task queue. */
   workerReady(timeoutMs?: number): Promise<void>;
   /** Stops the server and starts it again on the same port and database; campaigns survive. */
@@ -40,15 +46,16 @@ export async function startProcessStack(
   const outboxDir = join(scratch, 'outbox');
   const keyDir = join(scratch, 'keys');
   provisionRosterKeys(settings().paths.dataDir, keyDir);
+  const local = await startLocalStore({ dataDir: join(scratch, 'postgres'), port: await freePort() });
   const worker = superviseWorker({
     env: {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: 'default',
       CAMPAIGN_TASK_QUEUE: taskQueue,
       CAMPAIGN_OUTBOX_DIR: outboxDir,
-      CAMPAIGN_CACHE_DIR: join(scratch, 'model-cache'),
       CAMPAIGN_KEY_DIR: keyDir,
-      CAMPAIGN_AUDIT_DIR: join(scratch, 'audit'),
+      CAMPAIGN_DATABASE_URL: local.url,
+      CAMPAIGN_DEMO: '1',
       OPENAI_API_KEY: '',
       OPENAI_BASE_URL: '',
       LOG_LEVEL: 'error',
@@ -67,6 +74,8 @@ export async function startProcessStack(
     outboxDir,
     keyDir,
     worker,
+    postgres: local.postgres,
+    databaseUrl: local.url,
     async workerReady(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
@@ -85,6 +94,7 @@ export async function startProcessStack(
       await worker.stop();
       await client.connection.close();
       await server.stop();
+      await local.stop();
       rmSync(scratch, { recursive: true, force: true });
     },
   };

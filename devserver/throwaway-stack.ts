@@ -5,12 +5,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { settings } from '../config/settings';
 import { TASK_QUEUE } from '../domain/task-queue';
+import { openWorkerStore } from '../store/open-store';
 import { createCampaignWorker, productionDeps } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
 import { workflowBundle } from '../worker/workflow-bundle';
 import { provisionRosterKeys } from './demo-keys';
 import { startDevServer } from './dev-server';
 import { freePort } from './free-port';
+import { startLocalStore } from './local-store';
 
 /** What a throwaway stack hands the function it runs. */
 export interface ThrowawayStack {
@@ -33,21 +35,30 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
   const base = settings();
   provisionRosterKeys(base.paths.dataDir, keyDir);
   const server = await startDevServer({ port, uiPort: port + 1, headless: true });
+  const local = await startLocalStore({ dataDir: join(scratch, 'postgres'), port: await freePort() });
   try {
+    const database = {
+      ...base.database,
+      url: local.url,
+      workerKeyFile: join(keyDir, 'worker', 'worker.key'),
+      workerKeysFile: join(keyDir, 'worker-keys.yaml'),
+    };
+    const store = await openWorkerStore({ database, demo: true });
     const connection = await NativeConnection.connect({ address: server.address });
     const notifyFile = join(scratch, 'notifications.jsonl');
-    const deps = productionDeps({
-      ...base,
-      paths: {
-        ...base.paths,
-        outboxDir: join(scratch, 'outbox'),
-        cacheDir: join(scratch, 'cache'),
-        keyDir,
-        auditDir: join(scratch, 'audit'),
-        notifyFile,
+    const deps = productionDeps(
+      {
+        ...base,
+        paths: {
+          ...base.paths,
+          outboxDir: join(scratch, 'outbox'),
+          keyDir,
+          notifyFile,
+        },
+        notify: { file: notifyFile },
       },
-      notify: { file: notifyFile },
-    });
+      store,
+    );
     const worker = await createCampaignWorker({
       connection,
       namespace: 'default',
@@ -65,8 +76,10 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
     } finally {
       await client.connection.close();
       await connection.close();
+      await store.close();
     }
   } finally {
+    await local.stop();
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }

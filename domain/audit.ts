@@ -31,6 +31,16 @@ export interface Governed<T> {
   policy: PolicyRecord;
 }
 
+/**
+ * What a governed activity is called with when audit events ride along: its own input, and the events the store does
+ * not have yet. The governance interceptor opens it in one place, records the events under the activity's own run, and
+ * hands the activity its input alone.
+ */
+export interface GovernedCall<I> {
+  input: I;
+  audit: AuditEvent[];
+}
+
 /** One link of the hash-chained audit trail. */
 export interface AuditEvent {
   seq: number;

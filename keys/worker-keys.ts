@@ -1,45 +1,52 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { describeProblem } from '../domain/problems';
 import { keyIdOf, publicKeyOf } from '../domain/signatures';
 import { KeyError } from './key-error';
-import { exists } from './private-files';
-
-/** The trust list of worker keys that sign audit checkpoints: key id → public key. */
-export const WORKER_KEYS_FILE = 'worker-keys.yaml';
+import { assertPrivate, exists } from './private-files';
 
 /**
- * The worker's signing key for audit checkpoints, made on first use in `<dir>/worker/worker.key` (mode 600), with
- * its public key added to `<dir>/worker-keys.yaml`, the list an auditor trusts.
+ * This worker's signing key for audit checkpoints (hex), from `keyFile`, made there on first use (mode 600). Its public
+ * key must be in the deployment's trust list `trustFile`, which every machine and every auditor shares: with `demo`
+ * (the local stack) it is added there, otherwise a worker whose key the list does not hold refuses to start, because
+ * nothing it signed would verify anywhere else.
  */
-export function ensureWorkerKey(dir: string): string {
-  const path = join(dir, 'worker', 'worker.key');
-  if (!exists(path)) {
-    mkdirSync(join(dir, 'worker'), { recursive: true, mode: 0o700 });
-    writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+export function ensureWorkerKey(keyFile: string, trustFile: string, options: { demo: boolean }): string {
+  if (!exists(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   }
-  const secret = readFileSync(path, 'utf8').trim();
+  assertPrivate(keyFile);
+  const secret = readFileSync(keyFile, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(secret)) throw new KeyError(`${keyFile} does not hold an Ed25519 key`);
   const publicKey = publicKeyOf(secret);
-  const trusted = readTrustedWorkerKeys(dir);
   const keyId = keyIdOf(publicKey);
-  if (trusted[keyId] !== publicKey) {
-    const file = join(dir, WORKER_KEYS_FILE);
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(
-      partial,
-      `# Worker keys that sign audit checkpoints: key id -> Ed25519 public key. An auditor trusts these.\n${stringify({ keys: { ...trusted, [keyId]: publicKey } })}`,
+  const trusted = readTrustFile(trustFile);
+  if (trusted[keyId] === publicKey) return secret;
+  if (!options.demo) {
+    throw new KeyError(
+      `this worker's checkpoint key ${keyId} is not in the trust list ${trustFile}: add "${keyId}: ${publicKey}" ` +
+        'under keys there (every machine and auditor needs the same list), or point CAMPAIGN_WORKER_KEYS_FILE at it',
     );
-    renameSync(partial, file);
   }
+  mkdirSync(dirname(trustFile), { recursive: true });
+  const partial = `${trustFile}.${process.pid}.partial`;
+  writeFileSync(
+    partial,
+    `# Worker keys that sign audit checkpoints: key id -> Ed25519 public key. An auditor trusts these.\n${stringify({ keys: { ...trusted, [keyId]: publicKey } })}`,
+  );
+  renameSync(partial, trustFile);
   return secret;
 }
 
-/** The trusted worker keys in `dir` (key id → public key), or none. */
-export function readTrustedWorkerKeys(dir: string): Record<string, string> {
-  return readTrustFile(join(dir, WORKER_KEYS_FILE));
+/** The public half of a worker key file, as a trust list entry: for `campaign keys worker`. */
+export function workerKeyEntry(keyFile: string): { keyId: string; publicKey: string } {
+  if (!assertPrivate(keyFile)) throw new KeyError(`no worker key at ${keyFile}`);
+  const publicKey = publicKeyOf(readFileSync(keyFile, 'utf8').trim());
+  return { keyId: keyIdOf(publicKey), publicKey };
 }
 
 /** A trust file of worker keys (key id → public key). */

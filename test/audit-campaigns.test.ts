@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readStoredTrail } from '../activities/audit-store';
 import { createFileDataStore } from '../activities/data-store';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { readPackage } from '../audit/package';
@@ -15,7 +14,7 @@ import { PROJECT_ROOT } from '../config/paths';
 import { loadSettings } from '../config/settings';
 import type { CampaignResult } from '../domain/campaign';
 import { KEYRING_FILE } from '../keys/signing-keys';
-import { readTrustedWorkerKeys } from '../keys/worker-keys';
+import { readTrustFile } from '../keys/worker-keys';
 import { loadPolicyEngine } from '../policies/engine';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { FakeOpenAI } from './support/fake-openai';
@@ -35,7 +34,7 @@ const fixture = (file: string): History => historyFromJSON(JSON.parse(readFileSy
 const bundle = () => ({ codePath: inject('workflowBundlePath') });
 const empty = () => mkdtempSync(join(tmpdir(), 'audit-empty-'));
 const asAuditor = () => ({
-  CAMPAIGN_AUDIT_DIR: env.auditDir,
+  CAMPAIGN_DATABASE_URL: env.databaseUrl,
   CAMPAIGN_OUTBOX_DIR: env.outboxDir,
   CAMPAIGN_KEY_DIR: env.keyDir,
 });
@@ -54,7 +53,6 @@ describe('replay audits', () => {
     async (file) => {
       const report = await replayCampaign(fixture(file), {
         workflowBundle: bundle(),
-        auditDir: empty(),
         outboxDir: empty(),
       });
       expect(report).toMatchObject({
@@ -68,7 +66,6 @@ describe('replay audits', () => {
 
   it('runs through the CLI for a file, with one JSON document and exit 0', async () => {
     const run = await runCli(['replay', '--file', join(FIXTURES, 'campaign-high-risk-changes-v7.json'), '--json'], {
-      CAMPAIGN_AUDIT_DIR: empty(),
       CAMPAIGN_OUTBOX_DIR: empty(),
     });
     expect(run.code).toBe(0);
@@ -92,7 +89,7 @@ describe('replay audits', () => {
     const history = tamper(
       fixture(tamper === tamperBudget ? 'campaign-budget-raise-v9.json' : 'campaign-high-risk-changes-v7.json'),
     );
-    const report = await replayCampaign(history, { workflowBundle: bundle(), auditDir: empty(), outboxDir: empty() });
+    const report = await replayCampaign(history, { workflowBundle: bundle(), outboxDir: empty() });
     expect(report.deterministic && report.consistent).toBe(false);
     const said = `${report.divergence ?? ''} ${report.mismatch?.historyEvent ?? ''} ${report.mismatch?.auditEvent ?? ''}`;
     expect(`${said} ${report.mismatch?.problem ?? ''}`).toMatch(named);
@@ -114,7 +111,7 @@ describe('the audit store outlives the workflow', () => {
     await campaigns.decide(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
     const result = (await handle.result()) as CampaignResult;
     expect(fake.calls('variant_set')).toHaveLength(2);
-    const stored = readStoredTrail(campaigns.auditDir, handle.workflowId).events;
+    const stored = (await campaigns.store.trail.read(handle.workflowId)).events;
     expect(stored.map((e) => e.hash)).toEqual(result.audit.map((e) => e.hash));
     await campaigns.close();
     await fake.close();
@@ -126,12 +123,12 @@ describe('the audit store outlives the workflow', () => {
     const handle = await campaigns.start();
     const hash = await campaigns.awaitApproval(handle);
     // The review's event is not in the store yet: it rides with the next activity, on another worker.
-    expect(readStoredTrail(campaigns.auditDir, handle.workflowId).events.map((e) => e.step)).not.toContain('review');
+    expect((await campaigns.store.trail.read(handle.workflowId)).events.map((e) => e.step)).not.toContain('review');
     await campaigns.stopWorker(first);
     await campaigns.startWorker();
     await campaigns.decide(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
     const result = (await handle.result()) as CampaignResult;
-    const stored = readStoredTrail(campaigns.auditDir, handle.workflowId).events;
+    const stored = (await campaigns.store.trail.read(handle.workflowId)).events;
     expect(stored.map((e) => `${e.seq}:${e.hash}`)).toEqual(result.audit.map((e) => `${e.seq}:${e.hash}`));
     await campaigns.close();
   });
@@ -185,13 +182,13 @@ describe('evidence packs', () => {
   it('verify offline, and are rejected when any file is altered', async () => {
     const { id } = await published();
     const { paths } = loadSettings({});
-    const stored = readStoredTrail(env.auditDir, id);
+    const stored = await env.store.trail.read(id);
     const dir = mkdtempSync(join(tmpdir(), 'pack-'));
     const files = writeEvidencePack(dir, {
       campaignId: id,
       events: stored.events,
       checkpoint: stored.checkpoint,
-      trustedWorkerKeys: readTrustedWorkerKeys(env.keyDir),
+      trustedWorkerKeys: readTrustFile(join(env.keyDir, 'worker-keys.yaml')),
       history: await env.client.workflow.getHandle(id).fetchHistory(),
       policyDir: paths.policyDir,
       promptDir: paths.promptDir,
@@ -200,7 +197,7 @@ describe('evidence packs', () => {
       pkg: readPackage(env.outboxDir, id),
       code: { buildId: 'test', revision: null },
     });
-    const trust = { keys: readTrustedWorkerKeys(env.keyDir), source: 'the test' };
+    const trust = { keys: readTrustFile(join(env.keyDir, 'worker-keys.yaml')), source: 'the test' };
     const checks = verifyEvidencePack(dir, trust);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual(
@@ -267,10 +264,12 @@ describe('policy what-if', () => {
       join(proposed, 'agent-tools.cedar'),
       `${readFileSync(resolve(PROJECT_ROOT, 'policies/agent-tools.cedar'), 'utf8')}\n@id("freeze-publishing")\nforbid (principal, action == Action::"asset.publish", resource);\n`,
     );
-    const trails = [a.id, rejectedHandle.workflowId].map((campaignId) => ({
-      campaignId,
-      events: readStoredTrail(env.auditDir, campaignId).events,
-    }));
+    const trails = await Promise.all(
+      [a.id, rejectedHandle.workflowId].map(async (campaignId) => ({
+        campaignId,
+        events: (await env.store.trail.read(campaignId)).events,
+      })),
+    );
     const result = policyWhatIf(trails, loadPolicyEngine(proposed));
     expect(result.changed.map((c) => `${c.campaignId}:${c.step}:${c.tool}`)).toEqual([`${a.id}:publish:asset.publish`]);
     expect(result.changed[0]?.reasons.join(' ')).toMatch(/forbidden by agent-tools#freeze-publishing/);

@@ -1,9 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import { AuditStoreRefusal, createFileAuditStore } from '../activities/audit-store';
 import { workflowResult } from '../audit/history-audit';
 import type { AuditEvent } from '../domain/audit';
 import { type Checkpoint, signCheckpoint } from '../domain/audit-anchor';
@@ -115,65 +113,5 @@ describe('trail verification', () => {
     );
     const result = verifyTrail(trail, { ...anchors, checkpoint: forged });
     expect(result.checks.find((c) => c.name === 'checkpoint')?.detail).toMatch(/not a trusted worker key/);
-  });
-});
-
-describe('the file audit store', () => {
-  const dir = () => mkdtempSync(join(tmpdir(), 'audit-store-'));
-
-  it('appends a chain once, however often it is handed the same events, and signs its head', () => {
-    const store = createFileAuditStore(dir(), WORKER_SECRET);
-    expect(store.append(campaignId, runId, trail.slice(0, 4)).appended).toBe(4);
-    expect(store.append(campaignId, runId, trail.slice(0, 6)).appended).toBe(2);
-    expect(store.append(campaignId, runId, trail).appended).toBe(trail.length - 6);
-    expect(store.append(campaignId, runId, trail).appended).toBe(0);
-    const stored = store.read(campaignId);
-    expect(stored.events.map((e) => e.hash)).toEqual(trail.map((e) => e.hash));
-    expect(verifyTrail(stored.events, { campaignId, checkpoint: stored.checkpoint, trustedKeys: trusted }).ok).toBe(
-      true,
-    );
-    expect(store.campaigns()).toEqual([campaignId]);
-  });
-
-  it.each([
-    [
-      'an event that differs from the stored one',
-      (t: AuditEvent[]) => [{ ...(t[1] as AuditEvent), hash: 'f'.repeat(64) }],
-      /event 2 differs from the stored event 2/,
-    ],
-    ['a gap', (t: AuditEvent[]) => [t[5] as AuditEvent], /event 6 comes before event 4/],
-    [
-      'an event whose hash does not cover it',
-      (t: AuditEvent[]) => [{ ...(t[3] as AuditEvent), action: 'approve' }],
-      /event 4 does not match its own hash/,
-    ],
-    [
-      'an event that does not continue the chain',
-      (t: AuditEvent[]) => [{ ...(t[4] as AuditEvent), seq: 4 }],
-      /event 4 does not continue the chain/,
-    ],
-    [
-      "another campaign's event",
-      (t: AuditEvent[]) => [{ ...(t[3] as AuditEvent), workflowId: 'other' }],
-      /belongs to other/,
-    ],
-    [
-      "another run's event",
-      (t: AuditEvent[]) => [{ ...(t[3] as AuditEvent), runId: 'other-run' }],
-      /belongs to .* run other-run/,
-    ],
-  ])('refuses %s and writes nothing', (_label, make, message) => {
-    const store = createFileAuditStore(dir(), WORKER_SECRET);
-    store.append(campaignId, runId, trail.slice(0, 3));
-    expect(() => store.append(campaignId, runId, make(trail))).toThrow(AuditStoreRefusal);
-    expect(() => store.append(campaignId, runId, make(trail))).toThrow(message);
-    expect(store.read(campaignId).events).toHaveLength(3);
-  });
-
-  it('refuses any event from another run of the same campaign id once a trail exists', () => {
-    const store = createFileAuditStore(dir(), WORKER_SECRET);
-    store.append(campaignId, runId, trail.slice(0, 3));
-    const rogue = reseal(trail.slice(0, 3).map((e) => ({ ...e, runId: 'rogue-run' })));
-    expect(() => store.append(campaignId, 'rogue-run', rogue)).toThrow(/trail belongs to run .*, not rogue-run/);
   });
 });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFileAuditStore } from '../activities/audit-store';
 import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
 import { type BudgetDraft, sealBudgetDecision } from '../client/budget';
@@ -15,6 +14,7 @@ import type { BudgetDecision, BudgetStatus } from '../domain/budget-decision';
 import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
 import { KEYRING_FILE } from '../keys/signing-keys';
+import type { GovernanceStore } from '../store/governance-store';
 import type { AuditEntry } from '../workflows/audit-chain';
 import { auditTrailQuery, budgetDecisionUpdate, campaignStateQuery } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
@@ -99,8 +99,8 @@ describe('the model budget', () => {
       'review_advice',
     ]);
     // The raise reached the audit store before the call it paid for.
-    const stored = readFileSync(join(env.auditDir, `${handle.workflowId}.jsonl`), 'utf8');
-    expect(stored).toContain('"step":"budget"');
+    const stored = (await env.store.trail.read(handle.workflowId)).events;
+    expect(stored.map((e) => e.step)).toContain('budget');
     await handle.terminate('test done');
   });
 
@@ -125,13 +125,12 @@ describe('the model budget', () => {
     expect(fake.calls('creative_brief')).toHaveLength(0);
   });
 
-  it('counts only raises signed by an approver of the brand for this campaign run, whatever a workflow stores', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'budget-guard-'));
+  it('counts only raises signed by an approver of the brand for this campaign run, whatever a workflow stores', async () => {
     const data = createFileDataStore(resolve(PROJECT_ROOT, 'examples'), {
       keyringFile: join(env.keyDir, KEYRING_FILE),
     });
-    const audit = createFileAuditStore(dir, randomBytes(32).toString('hex'));
-    const guard = createBudgetGuard(dir, data, audit);
+    const audit = env.store;
+    const guard = createBudgetGuard(audit, data);
     const run = { campaignId: 'campaign-forged', runId: 'run-1' };
     const dated = (draft: BudgetDraft, campaignId = run.campaignId) =>
       sealBudgetDecision(campaignId, draft, { keyDir: env.keyDir, signaturesRequired: true });
@@ -148,15 +147,16 @@ describe('the model budget', () => {
     });
     const brief = { ...GOOD_BRIEF, budget: { maxCostEur: 0.01 } };
     const call = { costEur: 0.5, tokens: 1000 };
-    const over = () => {
+    const over = async () => {
       try {
-        guard.reserve(run, brief, 'copywriter', call);
+        const reservation = await guard.reserve(run, brief, 'copywriter', call);
+        await guard.release(run, reservation, 'copywriter');
         return null;
       } catch (err) {
         return (err as { type?: string }).type;
       }
     };
-    expect(over()).toBe(Failure.BudgetExceeded);
+    expect(await over()).toBe(Failure.BudgetExceeded);
     // A workflow that writes its own raises into the trail: unsigned, signed for another campaign, by the requester.
     const raise = { decision: 'raise' as const, maxCostEur: 5 };
     const { signature: _, ...unsigned } = dated({ ...raise, approver: 'jonas.weber' });
@@ -166,23 +166,25 @@ describe('the model budget', () => {
       dated({ ...raise, approver: 'lena.vogel' }),
       { ...dated({ ...raise, approver: 'jonas.weber' }), maxCostEur: 50 },
     ];
-    appendEvents(audit, run, forged.map(raiseEvent));
-    expect(over()).toBe(Failure.BudgetExceeded);
+    await appendEvents(audit, run, forged.map(raiseEvent));
+    expect(await over()).toBe(Failure.BudgetExceeded);
     // The same raise, signed by an approver for this campaign, counts.
-    appendEvents(audit, run, [raiseEvent(dated({ ...raise, approver: 'jonas.weber' }))]);
-    expect(over()).toBeNull();
+    await appendEvents(audit, run, [raiseEvent(dated({ ...raise, approver: 'jonas.weber' }))]);
+    expect(await over()).toBeNull();
     // In another run of the same campaign id it does not.
-    expect(() => guard.reserve({ ...run, runId: 'run-2' }, brief, 'copywriter', call)).toThrow(/exceed the budget/);
+    await expect(guard.reserve({ ...run, runId: 'run-2' }, brief, 'copywriter', call)).rejects.toThrow(
+      /exceed the budget/,
+    );
   });
 });
 
 /** Appends events as a workflow's chain would, continuing what the store holds. */
-function appendEvents(
-  audit: ReturnType<typeof createFileAuditStore>,
+async function appendEvents(
+  audit: GovernanceStore,
   run: { campaignId: string; runId: string },
   drafts: AuditEntry[],
-): void {
-  let prev = audit.read(run.campaignId).events.at(-1);
+): Promise<void> {
+  let prev = (await audit.trail.read(run.campaignId)).events.at(-1);
   const events: AuditEvent[] = [];
   for (const draft of drafts) {
     const body = {
@@ -197,5 +199,5 @@ function appendEvents(
     events.push(event);
     prev = event;
   }
-  audit.append(run.campaignId, run.runId, events);
+  await audit.trail.append(run.campaignId, run.runId, events);
 }

@@ -30,14 +30,14 @@ const bundleDir = join(scratch, 'bundles');
 mkdirSync(bundleDir);
 copyFileSync(inject('workflowBundlePath'), join(bundleDir, basename(inject('workflowBundlePath'))));
 const port = await freePort();
+const pgPort = await freePort();
 const env = {
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
   CAMPAIGN_BUNDLE_DIR: bundleDir,
   CAMPAIGN_KEY_DIR: keyDir,
   CAMPAIGN_OUTBOX_DIR: join(scratch, 'outbox'),
-  CAMPAIGN_AUDIT_DIR: join(scratch, 'audit'),
-  CAMPAIGN_CACHE_DIR: join(scratch, 'cache'),
+  CAMPAIGN_LOCAL_DATABASE_DIR: join(scratch, 'postgres'),
   CAMPAIGN_NOTIFY_FILE: join(scratch, 'notifications.jsonl'),
   LOG_LEVEL: 'warn',
 };
@@ -58,6 +58,8 @@ async function startDev(): Promise<NonNullable<typeof dev>> {
       String(await freePort()),
       '--db',
       join(scratch, 'temporal.sqlite'),
+      '--pg-port',
+      String(pgPort),
     ],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -2,7 +2,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ActivityFailure, type ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStoredTrail } from '../activities/audit-store';
 import { PROJECT_ROOT } from '../config/paths';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { Failure } from '../domain/failures';
@@ -76,7 +75,7 @@ describe('governance', () => {
     expect((cause as Error).message).toMatch(
       /^orchestrator may not call roster\.read: forbidden by consent#email-needs-email-consent/,
     );
-    const stored = readStoredTrail(env.auditDir, workflowId).events;
+    const stored = (await env.store.trail.read(workflowId)).events;
     expect(stored.map((e) => `${e.step}:${e.outcome}`)).toEqual(['start:ok', 'plan:failed']);
     await env.stopWorker(worker);
   });

@@ -20,6 +20,7 @@ const ROOMS = [
   'codec',
   'config',
   'keys',
+  'store',
 ];
 
 interface Import {

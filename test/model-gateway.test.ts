@@ -1,5 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -8,23 +7,39 @@ import { createModelGateway, type ModelGateway } from '../activities/model-gatew
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
-import { createFileResponseCache } from '../activities/model-gateway/response-cache';
+import type { ResponseCache } from '../activities/model-gateway/response-cache';
 import { PROJECT_ROOT } from '../config/paths';
 import { loadSettings } from '../config/settings';
 import { researchSelectionSchema } from '../domain/agent-outputs';
 import { Failure } from '../domain/failures';
+import { type GovernanceStore, openGovernanceStore } from '../store/governance-store';
 import { FakeOpenAI, type ScriptedReply } from './support/fake-openai';
 import { quietLogger } from './support/quiet-logger';
+import { freshDatabase } from './support/test-database';
 
 const SECRET = 'sk-test-never-print-me';
 let fake: FakeOpenAI;
+let store: GovernanceStore;
 let replies: ScriptedReply[] = [];
 beforeAll(async () => {
   fake = await FakeOpenAI.start(
     (_request, _n) => replies.shift() ?? { status: 500, error: { message: 'script exhausted' } },
   );
+  store = await openGovernanceStore(await freshDatabase(), 'a'.repeat(64));
 });
-afterAll(() => fake?.close());
+afterAll(async () => {
+  await fake?.close();
+  await store?.close();
+});
+
+/** The store's response cache as a gateway of its own sees it: answers cached by another gateway here are not found. */
+function ownCache(): ResponseCache {
+  const own = randomBytes(6).toString('hex');
+  return {
+    get: (key) => store.cache.get({ ...key, promptHash: `${own}:${key.promptHash}` }),
+    put: (key, reply) => store.cache.put({ ...key, promptHash: `${own}:${key.promptHash}` }, reply),
+  };
+}
 
 function gateway(mode: 'responses' | 'chat' = 'responses', timeoutSeconds = 5, model?: string): ModelGateway {
   const env = {
@@ -41,7 +56,7 @@ function gateway(mode: 'responses' | 'chat' = 'responses', timeoutSeconds = 5, m
     config,
     templates: loadPromptTemplates(resolve(PROJECT_ROOT, 'prompts')),
     provider: createOpenAIProvider(config),
-    cache: createFileResponseCache(mkdtempSync(resolve(tmpdir(), 'gateway-cache-'))),
+    cache: ownCache(),
   });
 }
 

@@ -60,6 +60,18 @@ describe('settings', () => {
     expect(() => loadSettings(env)).toThrow(new SettingsError(message));
   });
 
+  it('name a CAMPAIGN_ variable that is not a setting: a typo, or one an earlier version read', () => {
+    const { warnings } = loadSettings({
+      CAMPAIGN_DATABSE_URL: 'postgres://x',
+      CAMPAIGN_AUDIT_DIR: '/old',
+      CAMPAIGN_TASK_QUEUE: 'q',
+    });
+    expect(warnings).toEqual([
+      'CAMPAIGN_AUDIT_DIR is not a setting and is ignored: the audit trail is in the governance store now (CAMPAIGN_DATABASE_URL); move old trails in with `npx campaign audit import DIR`',
+      'CAMPAIGN_DATABSE_URL is not a setting and is ignored (see docs/configuration.md)',
+    ]);
+  });
+
   it('never echo a value in a refusal: a malformed secret is named, not shown', () => {
     const secret = 'not-hex-but-a-secret-value-0123456789';
     expect(() => loadSettings({ CAMPAIGN_INBOX_SECRET: secret })).toThrow(/CAMPAIGN_INBOX_SECRET/);

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../config/paths';
 import { provisionRosterKeys } from '../devserver/demo-keys';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
+import { freshDatabase } from './support/test-database';
 
 // The worker as operators run it (`campaign worker`, its own process), at debug level: what it logs about campaigns
 // names them by workflow and run id, and never carries their brief text or personal data.
@@ -31,8 +32,8 @@ beforeAll(async () => {
       CAMPAIGN_KEY_DIR: keyDir,
       CAMPAIGN_CODEC_KEY_FILE: 'none',
       CAMPAIGN_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'logs-outbox-')),
-      CAMPAIGN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'logs-audit-')),
-      CAMPAIGN_CACHE_DIR: mkdtempSync(join(tmpdir(), 'logs-cache-')),
+      CAMPAIGN_DATABASE_URL: await freshDatabase(),
+      CAMPAIGN_DEMO: '1',
       CAMPAIGN_NOTIFY_FILE: join(mkdtempSync(join(tmpdir(), 'logs-notify-')), 'n.jsonl'),
       LOG_LEVEL: 'debug',
     },
@@ -79,8 +80,8 @@ it('logs campaigns by workflow and run id, and no brief text or personal data, a
   const { runId } = await handle.describe();
   await expect.poll(() => output.includes(denied), { timeout: 10_000 }).toBe(true);
   expect(output).toContain(runId);
-  // The denial is logged, with its reasons, by the activity that was refused.
-  expect(output).toMatch(/"msg":"tool call denied"/);
+  // The denial is logged, with its reasons, by the activity that was refused (pino writes it asynchronously).
+  await expect.poll(() => /"msg":"tool call denied"/.test(output), { timeout: 10_000 }).toBe(true);
   expect(output).toMatch(/"workflowId":"logs-/);
   for (const secret of ['LOGCANARY-OBJECTIVE', 'LOGCANARY-MESSAGE', 'log.canary@example.de', GOOD_BRIEF.campaign]) {
     expect({ secret, logged: output.includes(secret) }).toEqual({ secret, logged: false });

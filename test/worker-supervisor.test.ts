@@ -11,6 +11,7 @@ import { provisionRosterKeys } from '../devserver/demo-keys';
 import { superviseWorker } from '../worker/supervisor';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
+import { freshDatabase } from './support/test-database';
 
 const taskQueue = `supervised-${Math.random().toString(36).slice(2, 10)}`;
 const keyDir = mkdtempSync(join(tmpdir(), 'supervised-keys-'));
@@ -22,9 +23,9 @@ const supervised = superviseWorker({
     TEMPORAL_NAMESPACE: 'default',
     CAMPAIGN_TASK_QUEUE: taskQueue,
     CAMPAIGN_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'supervised-outbox-')),
-    CAMPAIGN_CACHE_DIR: mkdtempSync(join(tmpdir(), 'supervised-cache-')),
     CAMPAIGN_KEY_DIR: keyDir,
-    CAMPAIGN_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'supervised-audit-')),
+    CAMPAIGN_DATABASE_URL: await freshDatabase(),
+    CAMPAIGN_DEMO: '1',
     OPENAI_API_KEY: '',
     OPENAI_BASE_URL: '',
     LOG_LEVEL: 'error',

@@ -1,8 +1,8 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
-import { createFileAuditStore } from '../activities/audit-store';
 import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
 import type { CodeVersion } from '../activities/deps';
@@ -12,7 +12,7 @@ import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { createOfflineProvider } from '../activities/model-gateway/offline-provider';
 import { createOpenAIProvider } from '../activities/model-gateway/openai-provider';
 import { loadPromptTemplates } from '../activities/model-gateway/prompt-templates';
-import { createFileResponseCache, NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
+import { NO_RESPONSE_CACHE } from '../activities/model-gateway/response-cache';
 import { fileNotifier, webhookNotifier } from '../activities/notifier';
 import { campaignDataConverter } from '../codec/data-converter';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, type Settings } from '../config/settings';
@@ -20,8 +20,8 @@ import { cedarSchemaText } from '../domain/policy-context';
 import { roleQueue, TASK_QUEUE, WORKER_ROLES, type WorkerRole } from '../domain/task-queue';
 import { ensureInboxSecret } from '../keys/inbox-secret';
 import { KEYRING_FILE } from '../keys/signing-keys';
-import { ensureWorkerKey } from '../keys/worker-keys';
 import { loadPolicyEngine } from '../policies/engine';
+import type { GovernanceStore } from '../store/governance-store';
 import { codeVersion } from './code-version';
 
 /** The workflow code: a prebuilt bundle (see `workflow-bundle.ts`), or the source path, which bundles at every start. */
@@ -33,14 +33,17 @@ export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inbox
 };
 
 /**
- * Real activity collaborators from the configured folders, for the code `code` names; a broken policy file throws
- * here (fail closed).
+ * Real activity collaborators from the configured folders and the shared governance `store`, for the code `code`
+ * names; a broken policy file throws here (fail closed).
  */
-export function productionDeps(settings: DepsSettings, code: CodeVersion = codeVersion()): ActivityDeps {
+export function productionDeps(
+  settings: DepsSettings,
+  store: GovernanceStore,
+  code: CodeVersion = codeVersion(),
+): ActivityDeps {
   const { paths, notify } = settings;
   const config = loadModelConfig(paths.modelConfigFile, settings.models);
   const data = createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) });
-  const audit = createFileAuditStore(paths.auditDir, ensureWorkerKey(paths.keyDir));
   return {
     data,
     // Validated against the schema generated from the step catalogue: a policy that does not validate stops the worker.
@@ -50,11 +53,12 @@ export function productionDeps(settings: DepsSettings, code: CodeVersion = codeV
       templates: loadPromptTemplates(paths.promptDir),
       provider: config.provider === 'openai' ? createOpenAIProvider(config) : createOfflineProvider(),
       // Only paid answers are worth keeping: the offline model is deterministic and free.
-      cache: config.provider === 'openai' ? createFileResponseCache(paths.cacheDir) : NO_RESPONSE_CACHE,
-      budget: createBudgetGuard(paths.auditDir, data, audit),
+      cache: config.provider === 'openai' ? store.cache : NO_RESPONSE_CACHE,
+      budget: createBudgetGuard(store, data),
     }),
     outboxDir: paths.outboxDir,
-    audit,
+    store,
+    identity: `${hostname()}/${process.pid}`,
     inboxSecret: ensureInboxSecret(paths.keyDir, settings.inboxSecret),
     notifier: notify.webhook ? webhookNotifier(notify.webhook, notify.webhookToken) : fileNotifier(notify.file),
     uiUrl: settings.temporal.uiUrl,

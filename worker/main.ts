@@ -4,6 +4,10 @@ import { firstLineOf } from '../client/errors';
 import { codecFrom } from '../codec/data-converter';
 import type { Settings } from '../config/settings';
 import type { WorkerRole } from '../domain/task-queue';
+import { KeyError } from '../keys/key-error';
+import { DatabaseError } from '../store/database-error';
+import { agreeWithDeployment, DeploymentMismatch } from '../store/deployment-facts';
+import { openWorkerStore } from '../store/open-store';
 import { codeVersion } from './code-version';
 import { createCampaignWorker, productionDeps } from './create-worker';
 import { type DeploymentVersion, describeDeployment, makeCurrentVersion } from './deployment';
@@ -52,7 +56,19 @@ export async function runWorker(settings: Settings, choice: WorkerChoice): Promi
   const deployment: DeploymentVersion | null = settings.worker.deployment
     ? { deploymentName: settings.worker.deployment, buildId }
     : null;
-  const deps = productionDeps(settings, codeVersion(buildId));
+  const store = await openWorkerStore(settings).catch((err: unknown) => {
+    throw err instanceof DatabaseError || err instanceof KeyError
+      ? new WorkerStartError(err.message, { cause: err })
+      : err;
+  });
+  let deps: ReturnType<typeof productionDeps>;
+  try {
+    deps = productionDeps(settings, store, codeVersion(buildId));
+    await agreeWithDeployment(store, { inboxSecret: deps.inboxSecret, codec: settings.codec });
+  } catch (err) {
+    await store.close();
+    throw err instanceof DeploymentMismatch ? new WorkerStartError(err.message, { cause: err }) : err;
+  }
   const connection = await NativeConnection.connect({ ...connectionOptions, address }).catch((err: unknown) => {
     throw new WorkerStartError(
       `cannot reach Temporal at ${address}: start it with \`npx campaign dev --no-worker\` or set TEMPORAL_ADDRESS (${firstLineOf(err)})`,
@@ -99,6 +115,7 @@ export async function runWorker(settings: Settings, choice: WorkerChoice): Promi
     await running;
   } finally {
     await connection.close();
+    await store.close();
   }
 }
 

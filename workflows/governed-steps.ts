@@ -1,7 +1,7 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
 import type { NotifyInput } from '../activities/notifier';
-import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
+import type { AuditEvent, Governed, GovernedCall, PolicyRecord } from '../domain/audit';
 import { STEPS, type StepActivity, type StepName, type StepProfile } from '../domain/steps';
 import { roleQueue, type WorkerRole } from '../domain/task-queue';
 import type { CampaignPatches } from './patches';
@@ -58,9 +58,9 @@ export async function sendReminder(
   return { sent: output.sent, policy };
 }
 
-/** Hands the audit store events no later step will carry: the governance interceptor appends them. */
+/** Hands the audit store events no later step will carry: the recorder activity appends them. */
 export async function storeAudit(events: AuditEvent[]): Promise<void> {
-  await local.recordAudit({ audit: events });
+  await local.recordAudit({ events });
 }
 
 /**
@@ -77,8 +77,10 @@ export async function runActivity<S extends StepName>(
     ? proxyOn(profile, roleQueue(workflowInfo().taskQueue, ROLE_OF[profile]))
     : proxies[profile];
   const call = (options.local ? local : scheduled)[activity] as (input: unknown) => Promise<unknown>;
-  // The audit events not yet stored ride along; the governance interceptor hands them to the store and removes them.
-  return unwrap(await call(options.audit ? { ...input, audit: options.audit } : input)) as StepResult<StepOutput<S>>;
+  // The audit events not yet stored ride in a declared envelope; the governance interceptor records them and hands
+  // the activity its input alone.
+  const sent: GovernedCall<StepInput<S>> | StepInput<S> = options.audit ? { input, audit: options.audit } : input;
+  return unwrap(await call(sent)) as StepResult<StepOutput<S>>;
 }
 
 /**

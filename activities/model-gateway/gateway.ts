@@ -61,9 +61,10 @@ export function createModelGateway(deps: {
       activityId: ctx.info.activityId,
       promptHash: hashOf({ prompt, settings, schemaName: call.schemaName, provider: provider.name }),
     };
-    const hit = cache.get(key);
+    const hit = await cache.get(key);
     if (hit) return { reply: hit, cached: true };
     const run = { campaignId: key.workflowId, runId: key.runId };
+    let reservation: string | undefined;
     if (budget && provider.name !== 'offline') {
       if (!call.brief) throw new Error(`a ${call.role} model call without a brief cannot be kept within a budget`);
       // Reserved before the call: the prompt's tokens (about three characters each) and every output token allowed.
@@ -74,7 +75,7 @@ export function createModelGateway(deps: {
         tokens - settings.maxOutputTokens,
         settings.maxOutputTokens,
       );
-      budget.reserve(run, call.brief, call.role, { costEur, tokens });
+      reservation = await budget.reserve(run, call.brief, call.role, { costEur, tokens });
     }
     const heartbeat = setInterval(() => ctx.heartbeat({ waitingFor: call.role }), HEARTBEAT_EVERY_MS);
     try {
@@ -89,19 +90,22 @@ export function createModelGateway(deps: {
       try {
         reply = await provider.complete(request, signal);
       } catch (err) {
+        // A call the provider answered with an error is given back; one that timed out or was cancelled may have been
+        // billed, so its reservation keeps counting until it expires.
+        if (budget && reservation && !signal.aborted) await budget.release(run, reservation, call.role);
         // Cancellation is not a model failure: rethrow Temporal's own reason so the activity ends as cancelled.
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
         throw err;
       }
-      cache.put(key, reply);
-      if (budget && provider.name !== 'offline') {
+      await cache.put(key, reply);
+      if (budget && reservation) {
         const { costEur } = priceOf(
           config,
           { requested: settings.model, answered: reply.model },
           reply.inputTokens,
           reply.outputTokens,
         );
-        budget.record(run, { costEur, tokens: reply.inputTokens + reply.outputTokens });
+        await budget.record(run, reservation, call.role, { costEur, tokens: reply.inputTokens + reply.outputTokens });
       }
       return { reply, cached: false };
     } finally {

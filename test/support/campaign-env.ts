@@ -12,11 +12,13 @@ import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
 import { campaignDataConverter } from '../../codec/data-converter';
 import { PROJECT_ROOT } from '../../config/paths';
-import { loadSettings } from '../../config/settings';
+import { type DatabaseSettings, loadSettings } from '../../config/settings';
 import { provisionRosterKeys } from '../../devserver/demo-keys';
 import type { Brief } from '../../domain/brief';
 import type { Decision, DecisionReceipt } from '../../domain/decision';
 import type { WorkerRole } from '../../domain/task-queue';
+import type { GovernanceStore } from '../../store/governance-store';
+import { openWorkerStore } from '../../store/open-store';
 import {
   type CampaignWorkers,
   createCampaignWorker,
@@ -27,6 +29,7 @@ import { workflowBundle } from '../../worker/workflow-bundle';
 import type { campaignWorkflow } from '../../workflows';
 import { decideUpdate } from '../../workflows/messages';
 import { quietLogger } from './quiet-logger';
+import { freshDatabase } from './test-database';
 
 /** Which roles a test's workers take on, and as which build. */
 interface WorkerChoice {
@@ -42,13 +45,8 @@ export const GOOD_BRIEF: Brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/b
 export class CampaignEnv {
   readonly taskQueue = `test-${Math.random().toString(36).slice(2, 10)}`;
   readonly outboxDir = mkdtempSync(join(tmpdir(), 'campaign-outbox-'));
-  readonly cacheDir = mkdtempSync(join(tmpdir(), 'campaign-model-cache-'));
-  /** Signing keys for everyone in the example roster who decides; the workers here read their public keys. */
-  readonly keyDir = mkdtempSync(join(tmpdir(), 'campaign-keys-'));
   /** Where the workers here append reminders. */
   readonly notifyFile = join(mkdtempSync(join(tmpdir(), 'campaign-notify-')), 'notifications.jsonl');
-  /** The audit store the workers here append to. */
-  readonly auditDir = mkdtempSync(join(tmpdir(), 'campaign-audit-'));
   private readonly workers: { worker: CampaignWorkers; running: Promise<void>; connection: NativeConnection }[] = [];
 
   private constructor(
@@ -56,6 +54,11 @@ export class CampaignEnv {
     private readonly address: string,
     private readonly codec: PayloadCodec | null,
     private readonly bundlePath: string,
+    /** This env's own governance database (the worker role's URL), and the store on it the workers here share. */
+    readonly databaseUrl: string,
+    readonly store: GovernanceStore,
+    /** Signing keys for everyone in the example roster who decides, and the workers' checkpoint key and trust list. */
+    readonly keyDir: string,
   ) {
     provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), this.keyDir);
   }
@@ -78,26 +81,30 @@ export class CampaignEnv {
       : inject('workflowBundlePath');
     const connection = await Connection.connect({ address });
     const client = new Client({ connection, dataConverter: campaignDataConverter(codec) });
-    return new CampaignEnv(client, address, codec, bundlePath);
+    const databaseUrl = await freshDatabase();
+    const keyDir = mkdtempSync(join(tmpdir(), 'campaign-keys-'));
+    const store = await openWorkerStore({ database: CampaignEnv.databaseSettings(databaseUrl, keyDir), demo: true });
+    return new CampaignEnv(client, address, codec, bundlePath, databaseUrl, store, keyDir);
   }
 
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
   deps(overrides: { policyDir?: string; dataDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
     const base = loadSettings(overrides.modelEnv ?? {});
-    return productionDeps({
-      ...base,
-      paths: {
-        ...base.paths,
-        outboxDir: this.outboxDir,
-        cacheDir: this.cacheDir,
-        keyDir: this.keyDir,
-        auditDir: this.auditDir,
-        notifyFile: this.notifyFile,
-        policyDir: overrides.policyDir ?? base.paths.policyDir,
-        dataDir: overrides.dataDir ?? base.paths.dataDir,
+    return productionDeps(
+      {
+        ...base,
+        paths: {
+          ...base.paths,
+          outboxDir: this.outboxDir,
+          keyDir: this.keyDir,
+          notifyFile: this.notifyFile,
+          policyDir: overrides.policyDir ?? base.paths.policyDir,
+          dataDir: overrides.dataDir ?? base.paths.dataDir,
+        },
+        notify: { file: this.notifyFile },
       },
-      notify: { file: this.notifyFile },
-    });
+      this.store,
+    );
   }
 
   /** Starts workers (all roles unless told) on this env's task queue; they run until {@link stopWorker} or {@link close}. */
@@ -161,6 +168,27 @@ export class CampaignEnv {
   async close(): Promise<void> {
     for (const { worker } of [...this.workers]) await this.stopWorker(worker);
     await this.client.connection.close();
+    await this.store.close();
+  }
+
+  /** The settings of this env's store: its database, and the checkpoint key and trust list in its key folder. */
+  static databaseSettings(url: string, keyDir: string): DatabaseSettings {
+    const base = loadSettings({}).database;
+    return {
+      ...base,
+      url,
+      workerKeyFile: join(keyDir, 'worker', 'worker.key'),
+      workerKeysFile: join(keyDir, 'worker-keys.yaml'),
+    };
+  }
+
+  /** The environment a CLI run or a worker process needs to see this env's data: its store, keys and outbox. */
+  cliEnv(): Record<string, string> {
+    return {
+      CAMPAIGN_DATABASE_URL: this.databaseUrl,
+      CAMPAIGN_KEY_DIR: this.keyDir,
+      CAMPAIGN_OUTBOX_DIR: this.outboxDir,
+    };
   }
 
   /** A copy of the policy folder without the files named, for deny-by-default tests. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../config/paths';
@@ -10,6 +10,8 @@ import { PROJECT_ROOT } from '../../config/paths';
  */
 export function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'campaign-copy-'));
+  // Others may enter (not list) it: the local PostgreSQL server runs as its own system user when tests run as root.
+  chmodSync(root, 0o711);
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
     cwd: PROJECT_ROOT,
   })
