@@ -4,6 +4,7 @@ import { settings } from '../config/settings';
 import { ROSTER_ID_CHARACTERS, rosterIdSchema } from '../domain/roster-id';
 import { addCodecKey } from '../keys/codec-keys';
 import { createKeyPair } from '../keys/signing-keys';
+import { ensureWorkerKeyFile, workerKeyEntry } from '../keys/worker-keys';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign keys new --as USER`: an Ed25519 key pair for signing decisions. */
@@ -22,6 +23,19 @@ export function registerKeys(program: Command): void {
           `new current payload key '${id}' in ${file} (earlier keys kept, so older payloads still decrypt)`,
           '  every worker, client and codec server of the namespace needs this file: restart them to use the new key',
         ].join('\n'),
+      );
+    });
+  keys
+    .command('worker')
+    .description("make this machine's checkpoint signing key (if there is none) and print its trust list entry")
+    .action(() => {
+      const { workerKeyFile, workerKeysFile } = settings().database;
+      const made = ensureWorkerKeyFile(workerKeyFile);
+      const { keyId, publicKey } = workerKeyEntry(workerKeyFile);
+      console.log(`  ${keyId}: ${publicKey}`);
+      process.stderr.write(
+        `${made ? 'made' : 'found'} this worker's checkpoint key in ${workerKeyFile} (keep it secret, one per machine); ` +
+          `add the line above under \`keys:\` in the deployment's trust list (here: ${workerKeysFile}) on every machine and for every auditor\n`,
       );
     });
   keys

@@ -15,10 +15,7 @@ import { assertPrivate, exists } from './private-files';
  * nothing it signed would verify anywhere else.
  */
 export function ensureWorkerKey(keyFile: string, trustFile: string, options: { demo: boolean }): string {
-  if (!exists(keyFile)) {
-    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
-    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  }
+  ensureWorkerKeyFile(keyFile);
   assertPrivate(keyFile);
   const secret = readFileSync(keyFile, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(secret)) throw new KeyError(`${keyFile} does not hold an Ed25519 key`);
@@ -40,6 +37,19 @@ export function ensureWorkerKey(keyFile: string, trustFile: string, options: { d
   );
   renameSync(partial, trustFile);
   return secret;
+}
+
+/** Makes a worker key at `keyFile` (mode 600) unless one is there; true when it made one. */
+export function ensureWorkerKeyFile(keyFile: string): boolean {
+  if (exists(keyFile)) return false;
+  mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch {
+    // Another process made it first.
+    return false;
+  }
 }
 
 /** The public half of a worker key file, as a trust list entry: for `campaign keys worker`. */

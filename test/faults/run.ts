@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { readBriefFile } from '../../client/brief-file';
 import { sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
@@ -16,8 +17,10 @@ import { campaignScript } from '../support/scripted-model';
 /**
  * `npm run test:faults`: campaigns under the faults a production deployment meets, each on a real worker process and a
  * private dev server: the worker killed with SIGKILL at random moments (at least ten times), the server restarted with
- * its database while 50 campaigns wait at the gate, and the model server answering 429, 500 and not at all for a
- * while. Every campaign must publish exactly once, with an intact audit trail and no step recorded twice.
+ * its database while 50 campaigns wait at the gate, the governance store's PostgreSQL server killed with SIGKILL and
+ * started again while campaigns run, and the model server answering 429, 500 and not at all for a while. Every
+ * campaign must publish exactly once, with an intact audit trail, no step recorded twice, and the store holding
+ * exactly the trail each campaign ended with.
  */
 const brief = readBriefFile(resolve(PROJECT_ROOT, 'examples/briefs/green-tariff-launch.yaml'));
 const STEPS = ['start', 'plan', 'research', 'brief', 'variants', 'review', 'approval', 'publish'];
@@ -27,6 +30,7 @@ const started = Date.now();
 
 await workerKills();
 await serverRestart();
+await databaseKills();
 await modelOutage();
 
 say(
@@ -68,6 +72,7 @@ async function workerKills(): Promise<void> {
   say(`worker kills: ${kills} SIGKILLs, ${stack.worker.restarts} restarts, ${results.length} campaigns`);
   if (stack.worker.restarts < 10) problems.push(`only ${stack.worker.restarts} worker restarts`);
   checkPublishedOnce(stack, results, 'worker kills');
+  await checkStore(stack, results, 'worker kills');
   await stack.stop();
 }
 
@@ -93,7 +98,61 @@ async function serverRestart(): Promise<void> {
   });
   say(`server restart: ${results.length} campaigns decided after the restart`);
   checkPublishedOnce(stack, results, 'server restart');
+  await checkStore(stack, results, 'server restart');
   await stack.stop();
+}
+
+/** PostgreSQL (the governance store) is killed with SIGKILL at random moments while 30 campaigns run, and restarted. */
+async function databaseKills(): Promise<void> {
+  const stack = await startProcessStack({ report: say });
+  const KILLS = 4;
+  let kills = 0;
+  const killer = (async () => {
+    while (kills < KILLS) {
+      await new Promise((r) => setTimeout(r, 1000 + Math.random() * 4000));
+      await stack.postgres.kill();
+      kills += 1;
+      say(`database kills: PostgreSQL killed (${kills}/${KILLS}); down for a moment ...`);
+      await new Promise((r) => setTimeout(r, 500 + Math.random() * 2500));
+      await stack.postgres.restart();
+    }
+  })();
+  say(`database kills: 30 campaigns while PostgreSQL is killed ${KILLS} times ...`);
+  const driven = await withConcurrency(30, 6, (i) =>
+    driveCampaign(stack.client, {
+      brief,
+      workflowId: `db-kill-${i}`,
+      taskQueue: stack.taskQueue,
+      keyDir: stack.keyDir,
+      gateTimeoutMs: 900_000,
+    }),
+  );
+  await killer;
+  const results = driven.map((d) => d.result);
+  checkPublishedOnce(stack, results, 'database kills');
+  await checkStore(stack, results, 'database kills');
+  await stack.stop();
+}
+
+/** The store holds each campaign's trail exactly as the campaign ended with it: nothing missing, nothing twice. */
+async function checkStore(stack: ProcessStack, results: CampaignResult[], phase: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+  try {
+    for (const result of results) {
+      const id = result.audit[0]?.workflowId ?? '?';
+      const rows = await pool.query<{ seq: number; hash: string }>(
+        'SELECT seq, hash FROM governance.audit_events WHERE campaign_id = $1 ORDER BY seq',
+        [id],
+      );
+      const stored = rows.rows.map((r) => `${r.seq}:${r.hash}`).join(',');
+      const ended = result.audit.map((e) => `${e.seq}:${e.hash}`).join(',');
+      if (stored !== ended)
+        problems.push(`${phase}: ${id}: the store holds ${rows.rowCount} events, the campaign ${result.audit.length}`);
+    }
+  } finally {
+    await pool.end();
+  }
+  say(`${phase}: the store holds every campaign's trail exactly, ${problems.length} problems so far`);
 }
 
 /** The model server answers 429, 500 and nothing at all (timeouts) for the first 20 seconds. */
