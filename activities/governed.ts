@@ -81,6 +81,23 @@ function openCall(input: ActivityExecuteInput): AuditEvent[] {
   return opened.audit;
 }
 
+/**
+ * For the benchmark only, to measure what governance costs: opens each call's envelope (the activity gets its input)
+ * and drops its audit events, the recorder's included, with no store, no policy and no envelope around the result.
+ * Nothing else may use it.
+ */
+export function ungovernedActivities(): ActivityInterceptorsFactory {
+  return (ctx) => ({
+    inbound: {
+      execute: async (input, next) => {
+        openCall(input);
+        if (ctx.info.activityType === 'recordAudit') return { recorded: 0 };
+        return next(input);
+      },
+    },
+  });
+}
+
 function denied(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, Failure.PolicyDenied);
 }

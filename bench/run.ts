@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -17,17 +17,23 @@ import { driveCampaign, withConcurrency } from '../devserver/campaign-load';
 import { provisionRosterKeys } from '../devserver/demo-keys';
 import { startDevServer } from '../devserver/dev-server';
 import { freePort } from '../devserver/free-port';
+import { startLocalStore } from '../devserver/local-store';
 import { processStats } from '../devserver/proc-stats';
 import { verifyAuditChain } from '../domain/audit-verify';
 import type { PendingApproval } from '../domain/campaign';
+import { openWorkerStore } from '../store/open-store';
+import { productionDeps } from '../worker/create-worker';
 import { rootLogger } from '../worker/logger';
 import { installRuntime } from '../worker/runtime';
 import { workflowBundle } from '../worker/workflow-bundle';
 import { campaignStateQuery, decideUpdate } from '../workflows/messages';
+import { governedCallMs } from './governed-call';
 import { type GoalCheck, median, quantile, verdict } from './measure';
 import { milestones } from './milestones';
 
 const { temporal } = proto;
+/** The last commit whose bench results were measured with the file store. */
+const FILE_STORE_COMMIT = '142361c';
 
 /**
  * `npm run bench`: every figure measured in this run against its baseline on a private dev server (SQLite file, WAL),
@@ -52,11 +58,21 @@ const bareBundle = join(scratch, 'bare-workflow.js');
 writeFileSync(bareBundle, bare.code);
 const port = await freePort();
 const server = await startDevServer({ port, uiPort: port + 1, headless: true, dbFilename: join(scratch, 'db.sqlite') });
+// The governance store every worker shares, as in production: a PostgreSQL server of the bench's own.
+const local = await startLocalStore({ dataDir: join(scratch, 'postgres'), port: await freePort() });
 const client = new Client({ connection: await Connection.connect({ address: server.address }) });
 const workers: ChildProcess[] = [];
 let serial = 0;
 
-type Variant = 'governed' | 'ungoverned' | 'bare';
+type Variant = 'governed' | 'fileStore' | 'ungoverned' | 'bare';
+
+// The last release with the file store, extracted from git, run as a variant of its own: the baseline that says
+// whether the governance store made campaigns slower, on this machine and in this run.
+const release = join(scratch, 'file-store-release');
+mkdirSync(release);
+execFileSync('sh', ['-c', `git archive ${FILE_STORE_COMMIT} | tar -x -C ${release}`], { cwd: PROJECT_ROOT });
+symlinkSync(resolve(PROJECT_ROOT, 'node_modules'), join(release, 'node_modules'));
+symlinkSync(resolve(PROJECT_ROOT, '.temporal'), join(release, '.temporal'));
 
 /** Starts a worker process and resolves once it polls; returns it with the seconds that took. */
 async function startWorker(command: string[], taskQueue: string): Promise<{ child: ChildProcess; seconds: number }> {
@@ -69,9 +85,12 @@ async function startWorker(command: string[], taskQueue: string): Promise<{ chil
       TEMPORAL_NAMESPACE: 'default',
       CAMPAIGN_TASK_QUEUE: taskQueue,
       CAMPAIGN_OUTBOX_DIR: join(scratch, 'outbox'),
-      CAMPAIGN_CACHE_DIR: join(scratch, 'cache'),
       CAMPAIGN_KEY_DIR: keyDir,
+      CAMPAIGN_DATABASE_URL: local.url,
+      CAMPAIGN_DEMO: '1',
+      // The file-store release reads these; this build ignores them (and says so only through `settings()`).
       CAMPAIGN_AUDIT_DIR: join(scratch, 'audit'),
+      CAMPAIGN_CACHE_DIR: join(scratch, 'cache'),
       BENCH_SCRATCH: scratch,
       BENCH_BARE_BUNDLE: bareBundle,
       OPENAI_API_KEY: '',
@@ -97,7 +116,10 @@ async function stopWorker(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const benchWorker = (mode: string) => ['--import', 'tsx', resolve(PROJECT_ROOT, 'bench/worker.ts'), mode];
+const benchWorker = (mode: string) =>
+  mode === 'fileStore'
+    ? ['--import', 'tsx', join(release, 'bench/worker.ts'), 'governed']
+    : ['--import', 'tsx', resolve(PROJECT_ROOT, 'bench/worker.ts'), mode];
 
 /** Drives one campaign (or bare workflow) from start to its result, the client waiting at the gate by Update. */
 async function drive(variant: Variant, taskQueue: string): Promise<string> {
@@ -114,7 +136,7 @@ async function drive(variant: Variant, taskQueue: string): Promise<string> {
 }
 
 // --- throughput, worker and server CPU: interleaved rounds of the three variants --------------------------------
-const variants: Variant[] = ['governed', 'ungoverned', 'bare'];
+const variants: Variant[] = ['governed', 'fileStore', 'ungoverned', 'bare'];
 const running = new Map<Variant, { child: ChildProcess; taskQueue: string }>();
 for (const variant of variants) {
   const taskQueue = `bench-${variant}`;
@@ -124,6 +146,7 @@ for (const variant of variants) {
 }
 const throughput: Record<Variant, { c10: number[]; c1: number[]; workerCpuMs: number[]; serverCpuMs: number[] }> = {
   governed: { c10: [], c1: [], workerCpuMs: [], serverCpuMs: [] },
+  fileStore: { c10: [], c1: [], workerCpuMs: [], serverCpuMs: [] },
   ungoverned: { c10: [], c1: [], workerCpuMs: [], serverCpuMs: [] },
   bare: { c10: [], c1: [], workerCpuMs: [], serverCpuMs: [] },
 };
@@ -152,6 +175,29 @@ for (let round = 1; round <= ROUNDS; round++) {
     );
   }
 }
+
+// --- the governed call against the length of the campaign's trail -----------------------------------------------
+say('governed call: the interceptor on a campaign with 10 and with 200 events, facts by key against a rescan ...');
+const callStore = await openWorkerStore({
+  database: {
+    ...settings().database,
+    url: local.url,
+    workerKeyFile: join(keyDir, 'worker', 'worker.key'),
+    workerKeysFile: join(keyDir, 'worker-keys.yaml'),
+  },
+  demo: true,
+});
+const callDeps = productionDeps({ ...settings(), paths: { ...settings().paths, keyDir } }, callStore);
+const governedCall: Record<string, { p50: number; p95: number }> = {};
+for (const trailLength of [10, 200]) {
+  governedCall[`facts${trailLength}`] = await governedCallMs(callDeps, brief, { trailLength, calls: 200 });
+  governedCall[`rescan${trailLength}`] = await governedCallMs(callDeps, brief, {
+    trailLength,
+    calls: 200,
+    rescan: true,
+  });
+}
+await callStore.close();
 
 // --- approval latency, gate notice, events and bytes: sequential governed campaigns --------------------------------
 say('approval latency and gate notice (30 sequential campaigns, waiting by Update and by 100 ms polling) ...');
@@ -263,6 +309,7 @@ for (let i = 0; i < 5; i++) {
 
 await client.connection.close();
 await server.stop();
+await local.stop();
 rmSync(scratch, { recursive: true, force: true });
 
 // --- results -------------------------------------------------------------------------------------------------------
@@ -278,6 +325,7 @@ const results = {
   },
   campaignsPerSecond: {
     governed: { c10: m('governed', 'c10'), c1: m('governed', 'c1') },
+    fileStore: { c10: m('fileStore', 'c10'), c1: m('fileStore', 'c1') },
     ungoverned: { c10: m('ungoverned', 'c10'), c1: m('ungoverned', 'c1') },
     bare: { c10: m('bare', 'c10'), c1: m('bare', 'c1') },
   },
@@ -285,6 +333,8 @@ const results = {
   governedVsUngoverned: m('governed', 'c10') / m('ungoverned', 'c10'),
   workerCpuMsPerCampaign: m('governed', 'workerCpuMs'),
   workerCpuMsPerCampaignBare: m('bare', 'workerCpuMs'),
+  workerCpuMsPerCampaignFileStore: m('fileStore', 'workerCpuMs'),
+  governedVsFileStore: m('governed', 'c10') / m('fileStore', 'c10'),
   workerCpuMsPerCampaignUngoverned: m('ungoverned', 'workerCpuMs'),
   serverCpuMsPerCampaign: m('governed', 'serverCpuMs'),
   serverCpuMsPerCampaignBare: m('bare', 'serverCpuMs'),
@@ -309,6 +359,7 @@ const results = {
   workerStartSecondsUnbundledTsx: unbundled.seconds,
   cliSeconds: median(cli.compiled),
   cliSecondsTsx: median(cli.tsx),
+  governedCallMs: governedCall,
 };
 const goals: GoalCheck[] = [
   { name: 'governed / bare at 10 concurrent', value: results.governedVsBare, unit: '', goal: 0.9, kind: 'min' },
@@ -332,6 +383,28 @@ const goals: GoalCheck[] = [
   { name: 'worker start', value: results.workerStartSeconds, unit: 's', goal: 3, kind: 'max' },
   { name: 'CLI command (status)', value: results.cliSeconds, unit: 's', goal: 0.5, kind: 'max' },
   { name: 'approval to completed, p95', value: results.approvalToCompletedMs.p95, unit: 'ms', goal: 100, kind: 'max' },
+  {
+    // The call on a long trail may cost at most a quarter more than on a short one: it reads one row either way.
+    name: 'governed call, 200 events / 10 events',
+    value: (governedCall.facts200?.p50 ?? Number.NaN) / (governedCall.facts10?.p50 ?? Number.NaN),
+    unit: '',
+    goal: 1.25,
+    kind: 'max',
+  },
+  {
+    name: 'governed / file store at 10 concurrent',
+    value: results.governedVsFileStore,
+    unit: '',
+    goal: 0.95,
+    kind: 'min',
+  },
+  {
+    name: 'worker CPU per campaign / file store',
+    value: results.workerCpuMsPerCampaign / results.workerCpuMsPerCampaignFileStore,
+    unit: '',
+    goal: 1.05,
+    kind: 'max',
+  },
 ];
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const table = [
@@ -351,6 +424,8 @@ const table = [
   `| CLI command (\`status\`) | ${fmt(results.cliSeconds, 2)} s compiled | ${fmt(results.cliSecondsTsx, 2)} s with the TypeScript loader | ≤ 0.5 s | ${verdict(goals[7] as GoalCheck)} |`,
   `| approval accepted → publish started | p50 ${fmt(results.approvalToPublishStartedMs.p50, 0)} ms, p95 ${fmt(results.approvalToPublishStartedMs.p95, 0)} ms | | | |`,
   `| approval accepted → completed | p50 ${fmt(results.approvalToCompletedMs.p50, 0)} ms, p95 ${fmt(results.approvalToCompletedMs.p95, 0)} ms | | p95 ≤ 100 ms | ${verdict(goals[8] as GoalCheck)} |`,
+  `| governed call (interceptor), trail of 10 → 200 events | p50 ${fmt(governedCall.facts10?.p50 ?? Number.NaN, 2)} → ${fmt(governedCall.facts200?.p50 ?? Number.NaN, 2)} ms (facts by key) | p50 ${fmt(governedCall.rescan10?.p50 ?? Number.NaN, 2)} → ${fmt(governedCall.rescan200?.p50 ?? Number.NaN, 2)} ms rescanning the trail, as the file store did | no growth | ${verdict(goals[9] as GoalCheck)} |`,
+  `| governance store against the file store (release ${FILE_STORE_COMMIT}, same run) | ${fmt(m('governed', 'c10'))}/s at 10 concurrent, ${fmt(results.workerCpuMsPerCampaign, 0)} ms worker CPU per campaign | ${fmt(m('fileStore', 'c10'))}/s, ${fmt(results.workerCpuMsPerCampaignFileStore, 0)} ms | not worse (within 5%) | ${fmt(results.governedVsFileStore, 2)} of its throughput: ${verdict(goals[10] as GoalCheck)}; CPU ${verdict(goals[11] as GoalCheck)} |`,
   `| client notices the gate | p50 ${fmt(results.gateNoticeMs.update.p50, 0)} ms, p95 ${fmt(results.gateNoticeMs.update.p95, 0)} ms (Update) | p50 ${fmt(results.gateNoticeMs.polling100ms.p50, 0)} ms, p95 ${fmt(results.gateNoticeMs.polling100ms.p95, 0)} ms (query every 100 ms) | | |`,
 ].join('\n');
 const outDir = resolve(PROJECT_ROOT, 'bench/results');

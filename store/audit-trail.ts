@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { AuditEvent } from '../domain/audit';
 import { type Checkpoint, signCheckpoint } from '../domain/audit-anchor';
-import { GENESIS_HASH } from '../domain/audit-verify';
 import { canonicalJson, hashOf } from '../domain/hash';
 
 /** A campaign's stored trail and the signed checkpoint of its head. */
@@ -43,77 +42,34 @@ export interface AuditTrail {
 export function pgAuditTrail(pool: pg.Pool, workerSecretKey: string): AuditTrail {
   return {
     async append(campaignId, runId, incoming) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // Two appends for one campaign never interleave: the second waits here until the first commits.
-        await client.query("SELECT pg_advisory_xact_lock(hashtextextended('trail:' || $1, 0))", [campaignId]);
-        const bound = await client.query<{ run_id: string }>(
-          'SELECT run_id FROM governance.run_bindings WHERE campaign_id = $1',
-          [campaignId],
-        );
-        const owner = bound.rows[0]?.run_id;
-        if (owner && owner !== runId) {
-          throw new AuditStoreRefusal(`${campaignId}'s trail belongs to run ${owner}, not ${runId}`);
-        }
-        const first = Math.min(...incoming.map((e) => e.seq), Number.POSITIVE_INFINITY);
-        const stored = await client.query<{ seq: number; hash: string }>(
-          'SELECT seq, hash FROM governance.audit_events WHERE campaign_id = $1 AND seq >= $2 - 1 ORDER BY seq',
-          [campaignId, Number.isFinite(first) ? first : 0],
-        );
-        const last = await client.query<{ seq: number; hash: string }>(
-          'SELECT seq, hash FROM governance.audit_events WHERE campaign_id = $1 ORDER BY seq DESC LIMIT 1',
-          [campaignId],
-        );
-        const storedHash = new Map(stored.rows.map((r) => [r.seq, r.hash]));
-        let length = last.rows[0]?.seq ?? 0;
-        let head = last.rows[0]?.hash ?? GENESIS_HASH;
-        let appended = 0;
-        for (const event of incoming) {
-          if (event.workflowId !== campaignId || event.runId !== runId) {
-            throw new AuditStoreRefusal(
-              `event ${event.seq} belongs to ${event.workflowId} run ${event.runId}, not this run of ${campaignId}`,
-            );
-          }
-          if (event.seq <= length) {
-            if (storedHash.get(event.seq) !== event.hash) {
-              throw new AuditStoreRefusal(`event ${event.seq} differs from the stored event ${event.seq}`);
-            }
-            continue;
-          }
-          if (event.seq !== length + 1)
-            throw new AuditStoreRefusal(`event ${event.seq} comes before event ${length + 1}`);
-          if (event.prevHash !== head) throw new AuditStoreRefusal(`event ${event.seq} does not continue the chain`);
-          const { hash, ...unsealed } = event;
-          if (hashOf(unsealed) !== hash) throw new AuditStoreRefusal(`event ${event.seq} does not match its own hash`);
-          await client.query(
-            `INSERT INTO governance.audit_events (campaign_id, seq, run_id, hash, prev_hash, step, action, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [campaignId, event.seq, runId, hash, event.prevHash, event.step, event.action, canonicalJson(event)],
+      for (const event of incoming) {
+        if (event.workflowId !== campaignId || event.runId !== runId) {
+          throw new AuditStoreRefusal(
+            `event ${event.seq} belongs to ${event.workflowId} run ${event.runId}, not this run of ${campaignId}`,
           );
-          storedHash.set(event.seq, hash);
-          length = event.seq;
-          head = hash;
-          appended += 1;
         }
-        let checkpoint: Checkpoint | null = null;
-        if (appended > 0) {
-          checkpoint = signCheckpoint({ campaignId, seq: length, head, at: new Date().toISOString() }, workerSecretKey);
-          await client.query('INSERT INTO governance.checkpoints (campaign_id, seq, body) VALUES ($1, $2, $3)', [
-            campaignId,
-            length,
-            JSON.stringify(checkpoint),
-          ]);
-        } else checkpoint = await latestCheckpoint(client, campaignId);
-        await client.query('COMMIT');
-        return { appended, checkpoint };
+        const { hash, ...unsealed } = event;
+        if (hashOf(unsealed) !== hash) throw new AuditStoreRefusal(`event ${event.seq} does not match its own hash`);
+      }
+      const last = incoming.at(-1);
+      if (!last) return { appended: 0, checkpoint: null };
+      // Signed for the last event handed in: if anything is appended, the trail ends there; if nothing is, it is unused.
+      const checkpoint = signCheckpoint(
+        { campaignId, seq: last.seq, head: last.hash, at: new Date().toISOString() },
+        workerSecretKey,
+      );
+      try {
+        // One round trip: the database skips what it has, checks the rest continues the chain, and records the head.
+        const result = await pool.query<{ appended: number }>(
+          'SELECT governance.append_events($1, $2, $3, $4) AS appended',
+          [campaignId, runId, incoming.map((e) => canonicalJson(e)), JSON.stringify(checkpoint)],
+        );
+        const appended = result.rows[0]?.appended ?? 0;
+        return { appended, checkpoint: appended > 0 ? checkpoint : null };
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        // The database's own chain check (a trigger) says the same in its words: a refusal, not a failure.
+        // The database's chain checks say it in their words: a refusal, not a failure.
         if ((err as { code?: string }).code === 'P0001') throw new AuditStoreRefusal((err as Error).message);
         throw err;
-      } finally {
-        client.release();
       }
     },
     async read(campaignId) {

@@ -35,6 +35,12 @@ afterAll(async () => {
   for (const s of open) await s.close();
 });
 
+/** An event with its hash recomputed over what it now says. */
+function sealed(event: AuditEvent): AuditEvent {
+  const { hash: _, ...rest } = event;
+  return { ...rest, hash: hashOf(rest) } as AuditEvent;
+}
+
 /** Re-seals events as an attacker who recomputes every hash would. */
 function reseal(events: AuditEvent[]): AuditEvent[] {
   const out: AuditEvent[] = [];
@@ -66,7 +72,8 @@ describe('the audit trail in PostgreSQL', () => {
   it.each([
     [
       'an event that differs from the stored one',
-      (t: AuditEvent[]) => [{ ...(t[1] as AuditEvent), hash: 'f'.repeat(64) }],
+      // Sealed correctly, so it passes its own hash: only the stored event 2 can tell it apart.
+      (t: AuditEvent[]) => [sealed({ ...(t[1] as AuditEvent), action: 'approve' })],
       /event 2 differs from the stored event 2/,
     ],
     ['a gap', (t: AuditEvent[]) => [t[5] as AuditEvent], /event 6 comes before event 4/],
@@ -77,7 +84,8 @@ describe('the audit trail in PostgreSQL', () => {
     ],
     [
       'an event that does not continue the chain',
-      (t: AuditEvent[]) => [{ ...(t[4] as AuditEvent), seq: 4 }],
+      // The right number and a valid seal, but linked to another predecessor than the stored event 3.
+      (t: AuditEvent[]) => [sealed({ ...(t[3] as AuditEvent), prevHash: 'e'.repeat(64) })],
       /event 4 does not continue the chain/,
     ],
     [

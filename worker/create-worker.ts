@@ -6,7 +6,7 @@ import { type ActivityDeps, createActivities } from '../activities';
 import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
 import type { CodeVersion } from '../activities/deps';
-import { governedActivities } from '../activities/governed';
+import { governedActivities, ungovernedActivities } from '../activities/governed';
 import { createModelGateway } from '../activities/model-gateway/gateway';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { createOfflineProvider } from '../activities/model-gateway/offline-provider';
@@ -157,7 +157,7 @@ export async function createCampaignWorker(options: {
     ...(identity ? { identity } : {}),
     dataConverter: campaignDataConverter(options.codec ?? null),
     activities,
-    interceptors: { activity: options.governance === false ? [] : [governedActivities(deps)] },
+    interceptors: { activity: [options.governance === false ? ungovernedActivities() : governedActivities(deps)] },
     ...(deployment
       ? {
           workerDeploymentOptions: {

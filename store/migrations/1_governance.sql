@@ -145,6 +145,46 @@ $fn$;
 CREATE TRIGGER continue_chain BEFORE INSERT ON governance.audit_events
   FOR EACH ROW EXECUTE FUNCTION governance.continue_chain();
 
+-- An append in one round trip: under the campaign's lock, events the trail already holds are skipped (a retried
+-- activity hands them again), a different event under a stored number is refused, the rest are inserted (the trigger
+-- above checks each continues the chain), and the checkpoint the worker signed for the last of them is recorded.
+-- Runs with the caller's rights: the worker role may insert, and nothing more.
+CREATE FUNCTION governance.append_events(p_campaign text, p_run text, p_events text[], p_checkpoint text)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = governance, pg_temp AS $fn$
+DECLARE
+  bound text;
+  body text;
+  event jsonb;
+  stored text;
+  appended integer := 0;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('trail:' || p_campaign, 0));
+  SELECT run_id INTO bound FROM run_bindings WHERE campaign_id = p_campaign;
+  IF bound IS NOT NULL AND bound <> p_run THEN
+    RAISE EXCEPTION '%''s trail belongs to run %, not %', p_campaign, bound, p_run USING ERRCODE = 'P0001';
+  END IF;
+  FOREACH body IN ARRAY p_events LOOP
+    event := body::jsonb;
+    SELECT hash INTO stored FROM audit_events WHERE campaign_id = p_campaign AND seq = (event ->> 'seq')::integer;
+    IF stored IS NOT NULL THEN
+      IF stored <> event ->> 'hash' THEN
+        RAISE EXCEPTION 'event % differs from the stored event %', event ->> 'seq', event ->> 'seq' USING ERRCODE = 'P0001';
+      END IF;
+      CONTINUE;
+    END IF;
+    INSERT INTO audit_events (campaign_id, seq, run_id, hash, prev_hash, step, action, body)
+      VALUES (p_campaign, (event ->> 'seq')::integer, p_run, event ->> 'hash', event ->> 'prevHash', event ->> 'step',
+              event ->> 'action', body);
+    appended := appended + 1;
+  END LOOP;
+  IF appended > 0 THEN
+    INSERT INTO checkpoints (campaign_id, seq, body) VALUES (p_campaign, (p_checkpoint::jsonb ->> 'seq')::integer, p_checkpoint);
+  END IF;
+  RETURN appended;
+END
+$fn$;
+
 -- Settled spend counts towards the run's facts.
 CREATE FUNCTION governance.count_spend() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = governance, pg_temp AS $fn$
@@ -173,6 +213,8 @@ GRANT USAGE ON SEQUENCE governance.spend_ledger_id_seq TO campaign_worker;
 -- A worker checks at start that the schema is the one its code knows.
 GRANT SELECT ON public.schema_migrations TO campaign_worker;
 REVOKE ALL ON FUNCTION governance.continue_chain() FROM PUBLIC;
+REVOKE ALL ON FUNCTION governance.append_events(text, text, text[], text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION governance.append_events(text, text, text[], text) TO campaign_worker;
 REVOKE ALL ON FUNCTION governance.count_spend() FROM PUBLIC;
 
 -- Down Migration
