@@ -63,3 +63,13 @@ it('names a setting that does not parse before doing anything, in one line', asy
     stderr: 'campaign: settings: CAMPAIGN_MODEL_RATE: must be a number above 0\n',
   });
 });
+
+it('names a governance database it cannot reach in one line, without its password', async () => {
+  const run = await runCli(['audit', 'verify', 'some-campaign'], {
+    CAMPAIGN_DATABASE_URL: 'postgres://campaign_worker:do-not-print@127.0.0.1:1/campaigns',
+  });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(/^campaign: cannot reach the database at 127\.0\.0\.1:1\/campaigns: .*\n$/);
+  expect(run.stderr).not.toContain('do-not-print');
+  expect(run.stderr.split('\n')).toHaveLength(2);
+});
