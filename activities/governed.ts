@@ -7,8 +7,8 @@ import type {
   Next,
 } from '@temporalio/worker';
 import type { AuditEvent, Governed, PolicyRecord } from '../domain/audit';
-import { openGovernedCall } from '../domain/governed-call';
 import { Failure } from '../domain/failures';
+import { openGovernedCall } from '../domain/governed-call';
 import type { ActivityDeps } from './deps';
 import { appendTo } from './recorder';
 import { grantFor } from './tool-grants';

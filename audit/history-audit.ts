@@ -1,8 +1,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { AuditEvent, PolicyRecord } from '../domain/audit';
-import { openGovernedCall } from '../domain/governed-call';
 import type { CampaignResult } from '../domain/campaign';
+import { openGovernedCall } from '../domain/governed-call';
 import { hashOf } from '../domain/hash';
 import { noteOf } from '../domain/signatures';
 import { STEPS, type StepName } from '../domain/steps';

@@ -17,7 +17,10 @@ export function databaseUrl(settings: DatabaseSettings): string {
 }
 
 /** The store as a worker uses it: its URL from the settings, checkpoints signed with this machine's trusted key. */
-export async function openWorkerStore(settings: { database: DatabaseSettings; demo: boolean }): Promise<GovernanceStore> {
+export async function openWorkerStore(settings: {
+  database: DatabaseSettings;
+  demo: boolean;
+}): Promise<GovernanceStore> {
   const { database, demo } = settings;
   const key = ensureWorkerKey(database.workerKeyFile, database.workerKeysFile, { demo });
   return openGovernanceStore(databaseUrl(database), key);

@@ -19,7 +19,6 @@ const trail = workflowResult(history.events ?? [])?.audit ?? [];
 const WORKER_SECRET = 'a'.repeat(64);
 const trusted = { [keyIdOf(publicKeyOf(WORKER_SECRET))]: publicKeyOf(WORKER_SECRET) };
 const campaignId = trail[0]?.workflowId ?? '';
-const runId = trail[0]?.runId ?? '';
 
 function checkpointOf(events: readonly AuditEvent[]): Checkpoint {
   const last = events.at(-1) as AuditEvent;

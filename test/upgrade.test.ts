@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -130,7 +130,8 @@ describe('an upgrade from the file store', () => {
     const files = readdirSync(auditDir).filter((f) => f.endsWith('.jsonl'));
     for (const f of readdirSync(auditDir)) execFileSync('cp', [join(auditDir, f), join(tampered, f)]);
     const trail = join(tampered, files[0] as string);
-    execFileSync('sed', ['-i', 's/"jonas.weber"/"paul.richter"/', trail]);
+    execFileSync('sed', ['-i', 's/"lena.vogel"/"paul.richter"/', trail]);
+    expect(readFileSync(trail, 'utf8')).toContain('"paul.richter"');
     const fresh = await freshDatabase();
     const refused = await runCli(['audit', 'import', tampered], { ...env, CAMPAIGN_DATABASE_URL: fresh });
     expect(refused.code).toBe(1);
