@@ -121,7 +121,7 @@ export function registerDev(program: Command): void {
               codec
                 ? `payloads: encrypted (${codec.source}); the UI decodes them through the codec server on 127.0.0.1:${codecPort}`
                 : 'payloads: in clear text (--no-encryption)',
-              'press Ctrl-C to stop server and worker',
+              'press Ctrl-C to stop server, worker and PostgreSQL',
             ].join('\n'),
           );
         }
@@ -163,6 +163,7 @@ export function registerDev(program: Command): void {
         process.stderr.write('stopping Temporal dev server ...\n');
         await server.stop();
         await codec?.server.close();
+        if (!base.database.url) process.stderr.write('stopping PostgreSQL ...\n');
         await store.stop();
       }
     });
