@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { AuditEvent } from '../domain/audit';
 import { type Brief, campaignBudget } from '../domain/brief';
-import { type BudgetDecision, type BudgetStatus, budgetDecisionSchema } from '../domain/budget-decision';
+import { type BudgetStatus, budgetDecisionSchema } from '../domain/budget-decision';
 import { Failure } from '../domain/failures';
 import { budgetSignatureRefusal } from '../domain/signatures';
 import type { GovernanceStore } from '../store/governance-store';
@@ -31,12 +30,14 @@ export interface BudgetGuard {
 }
 
 /** A {@link BudgetGuard} on the store's ledger and trail. */
-export function createBudgetGuard(store: Pick<GovernanceStore, 'ledger' | 'trail'>, data: DataStore): BudgetGuard {
+export function createBudgetGuard(
+  store: Pick<GovernanceStore, 'ledger' | 'trail' | 'decisions' | 'bindings'>,
+  data: DataStore,
+): BudgetGuard {
   return {
     async reserve(run, brief, step, estimate) {
       const base = campaignBudget(brief, data.governance(brief.brand).budget);
-      const raises = await store.trail.eventsOf(run.campaignId, run.runId, 'budget', 'raise');
-      const raised = raisedLimit(run, raises, data, brief.brand);
+      const raised = raisedLimit(run, await raisesOf(store, run), data, brief.brand);
       const limit = {
         costEur: Math.max(base.maxCostEur, raised ?? 0),
         tokens: raised === null ? base.maxTokens : Number.POSITIVE_INFINITY,
@@ -65,37 +66,53 @@ export function createBudgetGuard(store: Pick<GovernanceStore, 'ledger' | 'trail
 }
 
 /**
- * The highest limit an approver raised the budget to, from the campaign's stored trail: only raises whose signature by
- * an approver of the brand verifies count, so a workflow cannot raise its own budget.
+ * The budget decisions of a run: those the worker side recorded when the budget gate accepted them; for a run in
+ * flight across the upgrade to receipts (legacy), the raises in its stored trail, as before.
+ */
+async function raisesOf(
+  store: Pick<GovernanceStore, 'trail' | 'decisions' | 'bindings'>,
+  run: CampaignRunRef,
+): Promise<unknown[]> {
+  const recorded = (await store.decisions.ofRun(run.campaignId, run.runId, 'budget')).map((r) => r.decision);
+  if (!(await store.bindings.of(run.campaignId))?.legacy) return recorded;
+  const events = await store.trail.eventsOf(run.campaignId, run.runId, 'budget', 'raise');
+  return [
+    ...recorded,
+    ...events
+      .filter((e) => e.outcome === 'ok')
+      .map((event) => {
+        const detail = (event.detail ?? {}) as { maxCostEur?: number; decidedAt?: string; signature?: unknown };
+        return {
+          decision: 'raise',
+          approver: event.actor.id,
+          maxCostEur: detail.maxCostEur,
+          decidedAt: detail.decidedAt,
+          signature: detail.signature,
+        };
+      }),
+  ];
+}
+
+/**
+ * The highest limit an approver raised the budget to: only raises whose signature by an approver of the brand
+ * verifies for this campaign (and, where they name one, this run) count, so a workflow cannot raise its own budget.
  */
 function raisedLimit(
   run: CampaignRunRef,
-  events: readonly AuditEvent[],
+  decisions: readonly unknown[],
   data: DataStore,
   brand: string,
 ): number | null {
   const people = data.roster().people.filter((p) => p.brands.includes(brand));
   let limit: number | null = null;
-  for (const event of events) {
-    if (event.runId !== run.runId || event.step !== 'budget' || event.action !== 'raise' || event.outcome !== 'ok')
-      continue;
-    const detail = (event.detail ?? {}) as {
-      maxCostEur?: number;
-      decidedAt?: string;
-      signature?: BudgetDecision['signature'];
-    };
-    const decision = budgetDecisionSchema.safeParse({
-      decision: 'raise',
-      approver: event.actor.id,
-      maxCostEur: detail.maxCostEur,
-      decidedAt: detail.decidedAt,
-      signature: detail.signature,
-    });
-    if (!decision.success) continue;
+  for (const raw of decisions) {
+    const decision = budgetDecisionSchema.safeParse(raw);
+    if (!decision.success || decision.data.decision !== 'raise') continue;
+    if (decision.data.runId !== undefined && decision.data.runId !== run.runId) continue;
     const person = people.find((p) => p.id === decision.data.approver);
     const mayDecide = person?.roles.some((r) => r === 'approver' || r === 'compliance-officer');
     if (!mayDecide || budgetSignatureRefusal(run.campaignId, decision.data, person?.publicKey) !== null) continue;
-    if (decision.data.decision === 'raise') limit = Math.max(limit ?? 0, decision.data.maxCostEur);
+    limit = Math.max(limit ?? 0, decision.data.maxCostEur);
   }
   return limit;
 }

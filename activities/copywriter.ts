@@ -1,6 +1,7 @@
 import { variantSetOutputSchema } from '../domain/agent-outputs';
 import type { CreativeBrief, VariantSet } from '../domain/campaign';
 import { CHANNEL_LIMITS } from '../domain/channels';
+import { hashOf } from '../domain/hash';
 import type { WriteVariantsInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
@@ -42,7 +43,13 @@ export function createCopywriter({ data, models }: ActivityDeps) {
         const variant = output.variants.find((v) => v.channel === channel);
         return variant ? [{ ...variant, id: `${channel}-${round}` }] : [];
       });
-      return { round, variants, provenance };
+      // What it wrote from, by hash: the publisher follows these to the receipts of the brief and the research.
+      return {
+        round,
+        variants,
+        provenance,
+        basedOn: { creativeBrief: hashOf(creativeBrief), research: hashOf(research) },
+      };
     },
   };
 }

@@ -13,8 +13,10 @@ export interface ActivityDeps {
   outboxDir: string;
   /** Everything that governs, shared by every worker machine: audit trail, spend, publications, facts. */
   store: GovernanceStore;
-  /** Who this worker is, as the publish registry records it (host and process). */
+  /** Who this worker is, as the publish registry and receipts record it (host and process). */
   identity: string;
+  /** The deployment's trust list of worker keys (key id → public key): whose receipts prove anything. */
+  trustedKeys: Record<string, string>;
   /** Where reminders go when an approval waits past its SLA. */
   notifier: Notifier;
   /** Base of the Temporal UI links that reminders carry. */

@@ -1,17 +1,71 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { AuditEvent } from '../domain/audit';
+import { budgetDecisionSchema } from '../domain/budget-decision';
+import { decisionSchema } from '../domain/decision';
 import { Failure } from '../domain/failures';
+import { bindingRefusal, budgetSignatureRefusal, freshnessRefusal, signatureRefusal } from '../domain/signatures';
 import { AuditStoreRefusal } from '../store/audit-trail';
 import type { ActivityDeps } from './deps';
+import { planReceiptOf } from './receipt-evidence';
 
 /** What the recorder gets: the audit events of a campaign that no later step will carry to the store. */
 export interface RecordAuditInput {
   events: AuditEvent[];
 }
 
-/** The recorder: records a campaign's last audit events (decisions, the last step) in the store. */
-export function createRecorder({ store }: Pick<ActivityDeps, 'store'>) {
+/** What the gate hands the recorder the moment it accepts a decision. */
+export interface RecordDecisionInput {
+  kind: 'approval' | 'budget';
+  decision: unknown;
+}
+
+/**
+ * The recorder: records a campaign's last audit events (decisions, the last step) in the store, and every decision
+ * the moment a gate accepts it, so a campaign terminated at the gate keeps them.
+ */
+export function createRecorder({
+  store,
+  data,
+  identity,
+  trustedKeys,
+}: Pick<ActivityDeps, 'store' | 'data' | 'identity' | 'trustedKeys'>) {
   return {
+    /**
+     * Checks a decision again on the worker side (its own run and the plan its planner made, the approver's roster key,
+     * fresh) and records it once: a signature that took effect before, here or for any other run, is refused.
+     */
+    async recordDecision(input: RecordDecisionInput): Promise<{ recorded: true }> {
+      const { workflowExecution } = Context.current().info;
+      const campaignId = workflowExecution?.workflowId ?? 'unknown';
+      const runId = workflowExecution?.runId ?? 'unknown';
+      const refuse = (reason: string) =>
+        ApplicationFailure.nonRetryable(`decision not recorded: ${reason}`, Failure.PolicyDenied);
+      const plan = await planReceiptOf(store, trustedKeys, campaignId, runId);
+      if (!plan?.outputHash) throw refuse(`run ${runId} has no plan from our planner`);
+      const parsed =
+        input.kind === 'approval'
+          ? decisionSchema.safeParse(input.decision)
+          : budgetDecisionSchema.safeParse(input.decision);
+      if (!parsed.success) throw refuse('not a well-formed decision');
+      const decision = parsed.data;
+      const key = data.roster().people.find((p) => p.id === decision.approver)?.publicKey;
+      const problem =
+        bindingRefusal(decision, runId, plan.outputHash) ??
+        (input.kind === 'approval'
+          ? signatureRefusal(campaignId, decision as never, key)
+          : budgetSignatureRefusal(campaignId, decision as never, key)) ??
+        freshnessRefusal(decision.decidedAt ?? '', Date.now());
+      if (problem) throw refuse(problem);
+      const recorded = await store.decisions.record({
+        campaignId,
+        runId,
+        kind: input.kind,
+        decision: decision as never,
+        recordedBy: identity,
+      });
+      if (recorded === 'used') throw refuse('this signed decision already took effect; sign a new one');
+      return { recorded: true };
+    },
     /** Appends `events` under the run of the activity's own info; the store skips those it already has. */
     async recordAudit(input: RecordAuditInput): Promise<{ recorded: number }> {
       const { workflowExecution } = Context.current().info;

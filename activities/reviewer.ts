@@ -1,5 +1,6 @@
 import { reviewAdviceSchema } from '../domain/agent-outputs';
 import type { ReviewFinding, ReviewReport } from '../domain/campaign';
+import { hashOf } from '../domain/hash';
 import type { ReviewInput } from '../domain/step-inputs';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
@@ -50,6 +51,8 @@ export function createReviewer({ data, models }: ActivityDeps) {
         blocking: all.some((f) => f.blocking),
         claims: countClaims(variants, research, kb),
         provenance,
+        // Exactly what was reviewed, by hash: the publisher matches it to the content it publishes.
+        contentHash: hashOf(variants),
       };
     },
   };

@@ -22,7 +22,9 @@ export interface GrantCall {
   workflowType: string;
   data: DataStore;
   /** The governance store, whose facts already count the events this call brought. */
-  store: Pick<GovernanceStore, 'facts'>;
+  store: Pick<GovernanceStore, 'facts' | 'bindings' | 'receipts' | 'decisions'>;
+  /** The deployment's trust list of worker keys: whose receipts count as evidence. */
+  trustedKeys: Record<string, string>;
 }
 
 /** The agent role and tools behind one activity type, and how to build the context the policy sees. */
@@ -37,7 +39,7 @@ export interface ToolGrant {
 const CONTEXT: Partial<Record<StepActivity, ToolGrant['context']>> = {
   publishCampaign: async (input, call) => {
     // Established here, outside the workflow, so a caller that makes up approvals or content is refused.
-    const { problems, ...evidence } = publishEvidence(input, call.campaignId, call.data);
+    const { problems, ...evidence } = await publishEvidence(input, call);
     const base = await campaignContext(input, call);
     return { context: { ...base.context, ...evidence }, notes: [...base.notes, ...problems] };
   },

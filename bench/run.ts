@@ -7,7 +7,7 @@ import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { workflowResult } from '../audit/history-audit';
 import { readBriefFile } from '../client/brief-file';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { workflowPollers } from '../client/pollers';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
@@ -210,11 +210,16 @@ const bytes: { polled: number[]; waited: number[] } = { polled: [], waited: [] }
 for (let i = 0; i < 30; i++) {
   const byUpdate = i % 2 === 0;
   const workflowId = `bench-latency-${i}`;
-  await startCampaign(client, brief, 'lena.vogel', workflowId, governedQueue);
+  await startCampaign(client, brief, 'lena.vogel', workflowId, governedQueue, { keyDir });
   const handle = client.workflow.getHandle(workflowId);
   const pending = byUpdate ? await waitForApproval(handle) : await pollForGate(handle);
   const seenAt = Date.now();
-  const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash: pending.contentHash };
+  const draft = {
+    decision: 'approve' as const,
+    approver: 'jonas.weber',
+    contentHash: pending.contentHash,
+    ...(await decisionBinding(client, workflowId)),
+  };
   await handle.executeUpdate(decideUpdate, {
     args: [sealDecision(workflowId, draft, { keyDir, signaturesRequired: true })],
   });
@@ -268,7 +273,9 @@ const parkQueue = 'bench-parked';
 const parker = await startWorker(benchWorker('governed'), parkQueue);
 await drive('governed', parkQueue);
 const idleRss = processStats(parker.child.pid)?.rssMiB ?? 0;
-await withConcurrency(PARKED, 25, (i) => startCampaign(client, brief, 'lena.vogel', `bench-parked-${i}`, parkQueue));
+await withConcurrency(PARKED, 25, (i) =>
+  startCampaign(client, brief, 'lena.vogel', `bench-parked-${i}`, parkQueue, { keyDir }),
+);
 const parkedQuery = `TaskQueue = "${parkQueue}" AND CampaignStage = "awaiting-approval" AND ExecutionStatus = "Running"`;
 for (;;) {
   const { count } = await client.workflow.count(parkedQuery);

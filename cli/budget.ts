@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type BudgetDraft, sealBudgetDecision, sendBudgetDecision } from '../client/budget';
 import { campaignView, notWaitingFor } from '../client/campaign-view';
+import { bindingOf } from '../client/decide';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
@@ -57,10 +58,14 @@ export function registerBudget(program: Command): void {
       const description = await describeCampaign(client, id);
       const view = campaignView(description);
       if (!view.budget) throw new ClientError('not-sent', notWaitingFor(view, 'a budget decision'));
-      const decision = sealBudgetDecision(id, draft, {
-        keyDir: settings().paths.keyDir,
-        signaturesRequired: view.signaturesRequired ?? true,
-      });
+      const decision = sealBudgetDecision(
+        id,
+        { ...draft, ...bindingOf(description) },
+        {
+          keyDir: settings().paths.keyDir,
+          signaturesRequired: view.signaturesRequired ?? true,
+        },
+      );
       if (opts.print) {
         console.log(JSON.stringify(decision));
         process.stderr.write('paste this as the Data of the budgetDecision Update within 5 minutes\n');

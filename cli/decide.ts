@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { Command } from 'commander';
 import { campaignView, notWaitingFor, pendingApproval } from '../client/campaign-view';
-import { type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
+import { bindingOf, type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
@@ -31,10 +31,14 @@ async function prepare(
   const view = campaignView(description);
   if (!view.contentHash) throw new ClientError('not-sent', notWaitingFor(view, 'approval'));
   const contentHash = opts.contentHash ?? (await confirmContent(description, id));
-  const decision = sealDecision(id, draft(opts.as, contentHash), {
-    keyDir: settings().paths.keyDir,
-    signaturesRequired: view.signaturesRequired ?? true,
-  });
+  const decision = sealDecision(
+    id,
+    { ...draft(opts.as, contentHash), ...bindingOf(description) },
+    {
+      keyDir: settings().paths.keyDir,
+      signaturesRequired: view.signaturesRequired ?? true,
+    },
+  );
   return { description, decision };
 }
 

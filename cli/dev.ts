@@ -109,7 +109,11 @@ export function registerDev(program: Command): void {
       try {
         if (sample) {
           const { id, running } = await sampleSlot(client, base, store.url, 'sample-green-tariff-launch');
-          if (!running) await startCampaign(client, sample, opts.requestedBy, id, base.temporal.taskQueue);
+          if (!running) {
+            await startCampaign(client, sample, opts.requestedBy, id, base.temporal.taskQueue, {
+              keyDir: base.paths.keyDir,
+            });
+          }
           console.log(
             [
               `${running ? 'sample campaign still running' : 'sample campaign started'}: ${workflowUrl(uiUrl, server.namespace, id)}`,

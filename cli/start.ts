@@ -28,7 +28,9 @@ export function registerStart(program: Command): void {
       const { taskQueue } = settings().temporal;
       const client = await cliClient();
       const id = opts.id ?? newCampaignId(brief);
-      const started = await startCampaign(client, brief, requestedBy, id, taskQueue).catch((err: unknown) => {
+      const started = await startCampaign(client, brief, requestedBy, id, taskQueue, {
+        keyDir: settings().paths.keyDir,
+      }).catch((err: unknown) => {
         if (err instanceof ClientError && err.kind === 'already-started') {
           throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });
         }

@@ -39,6 +39,23 @@ export function sealDecision(
 }
 
 /**
+ * What a decision on `campaignId` must be signed for, from its memo: the run and the hash of its plan as made
+ * (campaigns with receipts; empty for earlier ones, whose decisions name neither).
+ */
+export async function decisionBinding(
+  client: Client,
+  campaignId: string,
+): Promise<{ runId?: string; planHash?: string }> {
+  return bindingOf(await client.workflow.getHandle(campaignId).describe());
+}
+
+/** The run and plan hash a description's memo shows (see {@link decisionBinding}). */
+export function bindingOf(description: { memo?: Record<string, unknown> }): { runId?: string; planHash?: string } {
+  const memo = (description.memo ?? {}) as { runId?: string; planHash?: string };
+  return memo.planHash && memo.runId ? { runId: memo.runId, planHash: memo.planHash } : {};
+}
+
+/**
  * Sends a decision only when a worker polls the campaign's task queue, and waits at most `timeoutMs` for the answer:
  * what the caller hears is what happened. A decision not answered in time cannot take effect later than
  * {@link DECISION_FRESH_MS} after it was made, because the gate refuses stale decisions.

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Brief } from '../domain/brief';
 import { markdownText } from '../domain/escape';
+import { hashOf } from '../domain/hash';
 import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
+import { signStart } from '../domain/start-request';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
+import { loadSecretKey } from '../keys/signing-keys';
 import type { campaignWorkflow } from '../workflows';
 import { ClientError } from './errors';
 
@@ -14,19 +17,26 @@ export interface Started {
   runId: string;
 }
 
-/** Starts a campaign workflow for a validated brief; refuses an id that is running or has run before. */
+/**
+ * Starts a campaign workflow for a validated brief, signed by the requester with their key from `keyDir` when they
+ * have one there (the planner verifies it, and requires it where the brand requires signed decisions); refuses an id
+ * that is running or has run before.
+ */
 export async function startCampaign(
   client: Client,
   brief: Brief,
   requestedBy: string,
   workflowId: string,
   taskQueue = TASK_QUEUE,
+  options: { keyDir?: string } = {},
 ): Promise<Started> {
+  const secret = options.keyDir ? loadSecretKey(options.keyDir, requestedBy) : undefined;
+  const start = secret ? signStart(workflowId, hashOf(brief), requestedBy, secret) : undefined;
   try {
     const handle = await client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW_TYPE, {
       taskQueue,
       workflowId,
-      args: [{ brief, requestedBy }],
+      args: [{ brief, requestedBy, ...(start ? { start } : {}) }],
       typedSearchAttributes: [
         { key: CampaignStage, value: 'planning' },
         { key: CampaignBrand, value: brief.brand },

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import type { Brief } from '../domain/brief';
@@ -28,16 +28,16 @@ export async function driveCampaign(
     gateTimeoutMs?: number;
   },
 ): Promise<DrivenCampaign> {
-  const { brief, workflowId, taskQueue } = options;
-  await startCampaign(client, brief, 'lena.vogel', workflowId, taskQueue);
+  const { brief, workflowId, taskQueue, keyDir } = options;
+  await startCampaign(client, brief, 'lena.vogel', workflowId, taskQueue, { keyDir });
   const handle = client.workflow.getHandle(workflowId);
   const { contentHash } = await waitForApproval(handle, { timeoutMs: options.gateTimeoutMs ?? 120_000 });
   const gateSeenAt = Date.now();
   const approver = options.approver ?? 'jonas.weber';
   const decision = sealDecision(
     workflowId,
-    { decision: 'approve', approver, contentHash },
-    { keyDir: options.keyDir, signaturesRequired: true },
+    { decision: 'approve', approver, contentHash, ...(await decisionBinding(client, workflowId)) },
+    { keyDir, signaturesRequired: true },
   );
   await handle.executeUpdate(decideUpdate, { args: [decision] });
   const approvedAt = Date.now();

@@ -9,6 +9,8 @@ import { keyIdOf } from './signatures';
  */
 export interface Checkpoint {
   campaignId: string;
+  /** The run whose trail it is (trails are per run since the receipts); absent in checkpoints made before. */
+  runId?: string;
   /** Sequence number and hash of the last stored event. */
   seq: number;
   head: string;
@@ -21,8 +23,8 @@ export interface Checkpoint {
 }
 
 function checkpointBytes(c: Omit<Checkpoint, 'signature'>): Uint8Array {
-  const { campaignId, seq, head, at, keyId } = c;
-  return utf8ToBytes(canonicalJson({ campaignId, seq, head, at, keyId }));
+  const { campaignId, runId, seq, head, at, keyId } = c;
+  return utf8ToBytes(canonicalJson({ campaignId, ...(runId !== undefined ? { runId } : {}), seq, head, at, keyId }));
 }
 
 /** Signs a checkpoint with a worker's secret key (hex). */

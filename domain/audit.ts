@@ -29,6 +29,8 @@ export interface PolicyRecord {
 export interface Governed<T> {
   output: T;
   policy: PolicyRecord;
+  /** The worker's signed receipt of this execution, by number and hash (absent in histories recorded before). */
+  receipt?: { seq: number; hash: string };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { approver, decidedAt as decidedAtField, signature, text } from './decision';
+import { approver, decidedAt as decidedAtField, planHash, runId, signature, text } from './decision';
 
 /** What a campaign spent on models, and what it may spend. */
 export interface BudgetStatus {
@@ -23,6 +23,8 @@ export const budgetDecisionSchema = z.discriminatedUnion('decision', [
       approver,
       maxCostEur: z.number().positive().max(10_000),
       decidedAt,
+      runId,
+      planHash,
       signature,
     })
     .strict(),
@@ -32,6 +34,8 @@ export const budgetDecisionSchema = z.discriminatedUnion('decision', [
       approver,
       reason: text('reason'),
       decidedAt,
+      runId,
+      planHash,
       signature,
     })
     .strict(),

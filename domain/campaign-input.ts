@@ -3,9 +3,12 @@ import { briefSchema } from './brief';
 import type { CampaignInput } from './campaign';
 import { describeProblem } from './problems';
 import { rosterIdSchema } from './roster-id';
+import { signedStartSchema } from './start-request';
 
 /** What starts a campaign workflow, checked with the same brief schema the CLI uses; unknown fields are refused. */
-export const campaignInputSchema = z.object({ brief: briefSchema, requestedBy: rosterIdSchema }).strict();
+export const campaignInputSchema = z
+  .object({ brief: briefSchema, requestedBy: rosterIdSchema, start: signedStartSchema.optional() })
+  .strict();
 
 /** The input, validated, or the first problem named by its field (`input.brief.language: ...`). */
 export function parseCampaignInput(raw: unknown): { ok: true; input: CampaignInput } | { ok: false; problem: string } {

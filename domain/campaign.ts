@@ -1,6 +1,7 @@
 import type { AuditEvent } from './audit';
 import type { Brief } from './brief';
 import type { Channel } from './channels';
+import type { SignedStart } from './start-request';
 import type { ModelUsage, UsageReport } from './usage';
 
 export type { ModelUsage } from './usage';
@@ -10,6 +11,8 @@ export interface CampaignInput {
   brief: Brief;
   /** The person who asked for the campaign; they may never approve it. */
   requestedBy: string;
+  /** Their signature over the campaign id and the brief's hash, which the planner verifies and binds the run with. */
+  start?: SignedStart;
 }
 
 /** Risk class of a campaign; `high` needs two distinct approvers, one a compliance officer. */
@@ -38,6 +41,9 @@ export interface ApprovalPlan {
    * reminder goes out. Absent in plans made before escalation existed.
    */
   escalation?: { slaHours: number; backups: string[] };
+  /** The brief's hash, and who requested the campaign and whether the planner verified their signed start. */
+  briefHash?: string;
+  requester?: { id: string; verified: boolean };
 }
 
 /** Counts of personal data per kind (e-mail, phone, iban, taxId, vatId, address, name); never the values. */
@@ -101,6 +107,8 @@ export interface VariantSet {
   round: number;
   variants: Variant[];
   provenance: Provenance;
+  /** The hashes of the creative brief and the research the copywriter wrote from (absent before receipts). */
+  basedOn?: { creativeBrief: string; research: string };
 }
 
 /** A problem the reviewer found; `blocking` findings send the copy back. */
@@ -134,6 +142,8 @@ export interface ReviewReport {
   blocking: boolean;
   claims: ClaimCount;
   provenance: Provenance;
+  /** The hash of exactly the variants reviewed (absent before receipts). */
+  contentHash?: string;
 }
 
 /** What the approver sees and decides on; `contentHash` binds a decision to exactly this. */

@@ -15,6 +15,16 @@ export const signature = z
   })
   .strict()
   .optional();
+/** The run a decision is for, as Temporal names it; signed with campaigns from the receipts patch on. */
+export const runId = z
+  .string()
+  .regex(/^[\w-]{1,100}$/, 'must be the run id shown by `npx campaign status`')
+  .optional();
+/** The hash of the approval plan the decision applies to (its Current Details show it); signed with run id. */
+export const planHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be the 64-hex plan hash shown in Current Details')
+  .optional();
 /** A note a person writes (reason, feedback, comment): something said, no control characters. */
 export const text = (what: string) =>
   z
@@ -35,11 +45,22 @@ export const decisionSchema = z.discriminatedUnion('decision', [
       contentHash,
       comment: text('comment').optional(),
       decidedAt,
+      runId,
+      planHash,
       signature,
     })
     .strict(),
   z
-    .object({ decision: z.literal('reject'), approver, contentHash, reason: text('reason'), decidedAt, signature })
+    .object({
+      decision: z.literal('reject'),
+      approver,
+      contentHash,
+      reason: text('reason'),
+      decidedAt,
+      runId,
+      planHash,
+      signature,
+    })
     .strict(),
   z
     .object({
@@ -48,6 +69,8 @@ export const decisionSchema = z.discriminatedUnion('decision', [
       contentHash,
       feedback: text('feedback'),
       decidedAt,
+      runId,
+      planHash,
       signature,
     })
     .strict(),

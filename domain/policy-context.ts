@@ -27,6 +27,8 @@ export const POLICY_CONTEXT = {
   verifiedApprovals: { type: 'Long', required: false },
   requiredApprovals: { type: 'Long', required: false },
   requiredSignerPresent: { type: 'Bool', required: false },
+  /** Publishing: the content is proven by receipts of this run, each step from the one before, the review clean. */
+  contentProven: { type: 'Bool', required: false },
 } as const satisfies Record<string, { type: CedarType; required: boolean }>;
 
 /** Every tool a policy can decide on: those of the steps and of the support activities. */

@@ -39,17 +39,42 @@ export function noteOf(decision: Decision): string | undefined {
   }
 }
 
-/** The exact bytes an approver signs for `decision` on campaign `campaignId` (canonical JSON, UTF-8). */
+/**
+ * The exact bytes an approver signs for `decision` on campaign `campaignId` (canonical JSON, UTF-8). A decision that
+ * names its run and plan (campaigns from the receipts patch on) signs those too; one that does not is signed and
+ * verified as before, so every earlier signature still verifies.
+ */
 export function signedBytes(campaignId: string, decision: Decision): Uint8Array {
-  const fields: SignedFields = {
+  const fields: SignedFields & { runId?: string; planHash?: string } = {
     campaignId,
     contentHash: decision.contentHash,
     decision: decision.decision,
     approver: decision.approver,
     decidedAt: decision.decidedAt ?? '',
     note: noteOf(decision) ?? '',
+    ...(decision.runId !== undefined || decision.planHash !== undefined
+      ? { runId: decision.runId ?? '', planHash: decision.planHash ?? '' }
+      : {}),
   };
   return utf8ToBytes(canonicalJson(fields));
+}
+
+/**
+ * Why a decision is not bound to run `runId` and the plan of hash `planHash`, when the campaign requires that binding;
+ * null when it is. A decision signed for another run of the id, or for another plan, has no effect here.
+ */
+export function bindingRefusal(
+  decision: Pick<Decision, 'runId' | 'planHash'>,
+  runId: string,
+  planHash: string,
+): string | null {
+  if (decision.runId === undefined || decision.planHash === undefined) {
+    return 'decision.runId and decision.planHash: required for this campaign (sign it again with `npx campaign sign`)';
+  }
+  if (decision.runId !== runId)
+    return `decision.runId: made for run ${decision.runId}, not this campaign's run ${runId}`;
+  if (decision.planHash !== planHash) return "decision.planHash: made for another approval plan than this campaign's";
+  return null;
 }
 
 /** A public key's id as the audit trail names it: `ed25519:` and 16 hex digits of its SHA-256. */
@@ -120,6 +145,9 @@ export function budgetSignedBytes(campaignId: string, decision: BudgetDecision):
       maxCostEur: decision.decision === 'raise' ? decision.maxCostEur : null,
       reason: decision.decision === 'stop' ? decision.reason : null,
       decidedAt: decision.decidedAt,
+      ...(decision.runId !== undefined || decision.planHash !== undefined
+        ? { runId: decision.runId ?? '', planHash: decision.planHash ?? '' }
+        : {}),
     }),
   );
 }

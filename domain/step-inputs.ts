@@ -1,11 +1,13 @@
 import type { Brief } from './brief';
-import type { CreativeBrief, Provenance, Research, Variant } from './campaign';
+import type { ApprovalPlan, CreativeBrief, Provenance, Research, ReviewReport, Variant, VariantSet } from './campaign';
 import type { Decision } from './decision';
+import type { SignedStart } from './start-request';
 
-/** What the planner gets: the brief and who asked for it. */
+/** What the planner gets: the brief, who asked for it, and their signature over the start (where they signed). */
 export interface PlanInput {
   brief: Brief;
   requestedBy: string;
+  start?: SignedStart;
 }
 
 /** What the researcher gets. */
@@ -54,6 +56,17 @@ export interface PublishInput {
   decisions: Decision[];
   auditHead: string;
   provenance: Provenance;
+  /**
+   * The steps' outputs exactly as their activities returned them (campaigns with receipts): the publisher matches
+   * each to its receipt and follows them from the plan to the review; none of it is trusted for being here.
+   */
+  evidence?: {
+    plan: ApprovalPlan | null;
+    research: Research;
+    creativeBrief: CreativeBrief;
+    written: VariantSet;
+    review: ReviewReport;
+  };
 }
 
 /** Where the publisher put the package, and the package's hash. */

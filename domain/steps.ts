@@ -102,10 +102,12 @@ export const STEPS = {
 
 /**
  * Activities that are not steps of the campaign but serve it: no stage, no audit event of their own. `recordAudit`
- * hands the audit store the events that no later step will carry (at the end of a campaign).
+ * hands the audit store the events that no later step will carry (at the end of a campaign); `recordDecision` records
+ * a decision the moment a gate accepts it.
  */
 export const SUPPORT_ACTIVITIES = {
   recordAudit: { agent: 'recorder', tools: ['audit.append'] },
+  recordDecision: { agent: 'recorder', tools: ['audit.append'] },
   notifyApprovers: { agent: 'notifier', tools: ['notify.send'] },
 } as const satisfies Record<string, { agent: string; tools: readonly Tool[] }>;
 

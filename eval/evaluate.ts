@@ -24,11 +24,13 @@ export async function evaluateBrief(
   client: Client,
   name: string,
   brief: Brief,
-  options: { taskQueue: string; requestedBy?: string; timeoutMs?: number },
+  options: { taskQueue: string; requestedBy?: string; timeoutMs?: number; keyDir?: string },
 ): Promise<BriefEvaluation> {
   const id = `eval-${name}-${Date.now().toString(36)}`;
   const started = Date.now();
-  await startCampaign(client, brief, options.requestedBy ?? 'lena.vogel', id, options.taskQueue);
+  await startCampaign(client, brief, options.requestedBy ?? 'lena.vogel', id, options.taskQueue, {
+    ...(options.keyDir ? { keyDir: options.keyDir } : {}),
+  });
   const handle = client.workflow.getHandle(id);
   try {
     const { claims, findings, variants, round } = await waitForApproval(handle, {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readBriefFile } from '../client/brief-file';
 import { sealBudgetDecision } from '../client/budget';
-import { type DecisionDraft, sealDecision } from '../client/decide';
+import { type DecisionDraft, decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -73,12 +73,15 @@ if (chosen.escalates) {
 }
 
 await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
-  const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue);
+  const { workflowId } = await startCampaign(client, chosen.brief, 'lena.vogel', `fixture-${name}`, taskQueue, {
+    keyDir,
+  });
   const handle = client.workflow.getHandle(workflowId);
   if (chosen.raiseBudgetTo) {
     while (!(await handle.query(campaignStateQuery)).budget) await new Promise((r) => setTimeout(r, 200));
     const draft = { decision: 'raise', approver: 'jonas.weber', maxCostEur: chosen.raiseBudgetTo } as const;
-    const raise = sealBudgetDecision(workflowId, draft, { keyDir, signaturesRequired: true });
+    const bound = { ...draft, ...(await decisionBinding(client, workflowId)) };
+    const raise = sealBudgetDecision(workflowId, bound, { keyDir, signaturesRequired: true });
     await handle.executeUpdate(budgetDecisionUpdate, { args: [raise] });
   }
   for (const [index, decisions] of chosen.rounds.entries()) {
@@ -89,7 +92,8 @@ await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
       while (!(await joined())) await new Promise((r) => setTimeout(r, 200));
     }
     for (const decide of decisions) {
-      const decision = sealDecision(workflowId, decide(hash), { keyDir, signaturesRequired: true });
+      const draft = { ...decide(hash), ...(await decisionBinding(client, workflowId)) };
+      const decision = sealDecision(workflowId, draft, { keyDir, signaturesRequired: true });
       await handle.executeUpdate(decideUpdate, { args: [decision] });
     }
   }

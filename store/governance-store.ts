@@ -2,8 +2,11 @@ import type pg from 'pg';
 import { type AuditTrail, pgAuditTrail } from './audit-trail';
 import { type CampaignFacts, pgCampaignFacts } from './campaign-facts';
 import { openDatabase } from './database';
+import { type DecisionRecords, pgDecisionRecords } from './decision-records';
 import { pgResponseCache } from './model-cache';
 import { type PublicationRegistry, pgPublicationRegistry } from './publications';
+import { pgReceipts, type Receipts } from './receipts';
+import { pgRunBindings, type RunBindings } from './run-bindings';
 import { pgSpendLedger, type SpendLedger } from './spend-ledger';
 
 /**
@@ -13,6 +16,9 @@ import { pgSpendLedger, type SpendLedger } from './spend-ledger';
  */
 export interface GovernanceStore {
   trail: AuditTrail;
+  bindings: RunBindings;
+  receipts: Receipts;
+  decisions: DecisionRecords;
   ledger: SpendLedger;
   publications: PublicationRegistry;
   /** A run's facts, by key. */
@@ -23,10 +29,16 @@ export interface GovernanceStore {
   close(): Promise<void>;
 }
 
-/** The store on `pool`; checkpoints are signed with `workerSecretKey` (hex), the key of this machine's worker. */
-export function governanceStore(pool: pg.Pool, workerSecretKey: string): GovernanceStore {
+/**
+ * The store on `pool`; checkpoints and receipts are signed with `workerSecretKey` (hex), the key of this machine's
+ * worker, or not at all (null: a store opened for reading, which refuses to sign).
+ */
+export function governanceStore(pool: pg.Pool, workerSecretKey: string | null): GovernanceStore {
   return {
     trail: pgAuditTrail(pool, workerSecretKey),
+    bindings: pgRunBindings(pool),
+    receipts: pgReceipts(pool, workerSecretKey),
+    decisions: pgDecisionRecords(pool),
     ledger: pgSpendLedger(pool),
     publications: pgPublicationRegistry(pool),
     facts: pgCampaignFacts(pool),
@@ -37,6 +49,6 @@ export function governanceStore(pool: pg.Pool, workerSecretKey: string): Governa
 }
 
 /** Opens the store at `url` (checked: reachable, and on the schema this code knows). */
-export async function openGovernanceStore(url: string, workerSecretKey: string): Promise<GovernanceStore> {
+export async function openGovernanceStore(url: string, workerSecretKey: string | null): Promise<GovernanceStore> {
   return governanceStore(await openDatabase(url), workerSecretKey);
 }

@@ -28,6 +28,6 @@ export async function openWorkerStore(settings: {
 
 /** The store for reading (the CLI, auditors): no worker key is needed or made; nothing it signs. */
 export async function openReadingStore(settings: { database: DatabaseSettings }): Promise<GovernanceStore> {
-  // Reading never appends, so no checkpoint is signed: a key that signs nothing.
-  return openGovernanceStore(databaseUrl(settings.database), '0'.repeat(64));
+  // Reading never appends: a store without a key, which refuses to sign anything.
+  return openGovernanceStore(databaseUrl(settings.database), null);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../devserver/binaries';
 import { registerSearchAttributes } from '../devserver/search-attributes';
@@ -35,7 +35,9 @@ it('rejects the campaign when the approval deadline passes without a decision, e
     deps: campaigns.deps(),
   });
   const outcome = await worker.runUntil(async () => {
-    await startCampaign(testEnv.client, GOOD_BRIEF, 'lena.vogel', 'deadline-campaign', 'deadline');
+    await startCampaign(testEnv.client, GOOD_BRIEF, 'lena.vogel', 'deadline-campaign', 'deadline', {
+      keyDir: campaigns.keyDir,
+    });
     const handle = testEnv.client.workflow.getHandle<typeof campaignWorkflow>('deadline-campaign');
     const started = Date.now();
     const result = await handle.result();
@@ -60,7 +62,9 @@ it('escalates past the SLA: the backup joins, everyone who may decide is reminde
     deps: campaigns.deps(),
   });
   const outcome = await worker.runUntil(async () => {
-    await startCampaign(testEnv.client, GOOD_BRIEF, 'lena.vogel', 'sla-campaign', 'escalation');
+    await startCampaign(testEnv.client, GOOD_BRIEF, 'lena.vogel', 'sla-campaign', 'escalation', {
+      keyDir: campaigns.keyDir,
+    });
     const handle = testEnv.client.workflow.getHandle<typeof campaignWorkflow>('sla-campaign');
     let state = await handle.query(campaignStateQuery);
     for (let i = 0; i < 100 && !state.pending; i++) {
@@ -71,7 +75,12 @@ it('escalates past the SLA: the backup joins, everyone who may decide is reminde
     // Before the SLA, the backup is refused like anyone outside the plan.
     const early = sealDecision(
       'sla-campaign',
-      { decision: 'approve', approver: 'katrin.schulz', contentHash: state.pending?.contentHash ?? '' },
+      {
+        decision: 'approve',
+        approver: 'katrin.schulz',
+        contentHash: state.pending?.contentHash ?? '',
+        ...(await decisionBinding(testEnv.client, 'sla-campaign')),
+      },
       { keyDir: campaigns.keyDir, signaturesRequired: true },
     );
     const refused = await handle.executeUpdate(decideUpdate, { args: [early] }).catch((err: Error) => err.cause);
@@ -80,7 +89,12 @@ it('escalates past the SLA: the backup joins, everyone who may decide is reminde
     const escalated = await handle.query(campaignStateQuery);
     const approval = sealDecision(
       'sla-campaign',
-      { decision: 'approve', approver: 'katrin.schulz', contentHash: state.pending?.contentHash ?? '' },
+      {
+        decision: 'approve',
+        approver: 'katrin.schulz',
+        contentHash: state.pending?.contentHash ?? '',
+        ...(await decisionBinding(testEnv.client, 'sla-campaign')),
+      },
       // Signed at the test server's time, which the time skipping moved ahead.
       { keyDir: campaigns.keyDir, signaturesRequired: true, now: new Date(await testEnv.currentTimeMs()) },
     );

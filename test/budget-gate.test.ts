@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBudgetGuard } from '../activities/budget';
 import { createFileDataStore } from '../activities/data-store';
 import { type BudgetDraft, sealBudgetDecision } from '../client/budget';
+import { decisionBinding } from '../client/decide';
 import { PROJECT_ROOT } from '../config/paths';
 import type { AuditEvent } from '../domain/audit';
 import { GENESIS_HASH } from '../domain/audit-verify';
@@ -49,8 +50,12 @@ async function awaitBudget(handle: WorkflowHandle): Promise<BudgetStatus> {
   }
 }
 
-const sealed = (handle: WorkflowHandle, draft: BudgetDraft): BudgetDecision =>
-  sealBudgetDecision(handle.workflowId, draft, { keyDir: env.keyDir, signaturesRequired: true });
+const sealed = async (handle: WorkflowHandle, draft: BudgetDraft): Promise<BudgetDecision> =>
+  sealBudgetDecision(
+    handle.workflowId,
+    { ...draft, ...(await decisionBinding(env.client, handle.workflowId)) },
+    { keyDir: env.keyDir, signaturesRequired: true },
+  );
 
 const refusal = (handle: WorkflowHandle, decision: unknown) =>
   handle.executeUpdate(budgetDecisionUpdate, { args: [decision as BudgetDecision] }).then(
@@ -69,13 +74,13 @@ describe('the model budget', () => {
 
     // The requester may not raise their own campaign's budget; nor may an unsigned or an insufficient raise pass.
     const raise = (approver: string, maxCostEur: number) => sealed(handle, { decision: 'raise', approver, maxCostEur });
-    expect(await refusal(handle, { ...raise('jonas.weber', 1), approver: 'lena.vogel' })).toMatch(
+    expect(await refusal(handle, { ...(await raise('jonas.weber', 1)), approver: 'lena.vogel' })).toMatch(
       /lena\.vogel requested this campaign/,
     );
-    const { signature: _, ...unsigned } = raise('jonas.weber', 1);
+    const { signature: _, ...unsigned } = await raise('jonas.weber', 1);
     expect(await refusal(handle, unsigned)).toMatch(/decision\.signature: required/);
-    expect(await refusal(handle, raise('jonas.weber', 0.006))).toMatch(/does not cover the next call/);
-    expect(await refusal(handle, { ...raise('jonas.weber', 1), approver: 'tobias.brandt' })).toMatch(
+    expect(await refusal(handle, await raise('jonas.weber', 0.006))).toMatch(/does not cover the next call/);
+    expect(await refusal(handle, { ...(await raise('jonas.weber', 1)), approver: 'tobias.brandt' })).toMatch(
       /not an approver in this campaign's plan/,
     );
 
@@ -110,7 +115,9 @@ describe('the model budget', () => {
       stderr: 'campaign: --reason: required with --stop (at least 3 characters)\n',
     });
     await handle.executeUpdate(budgetDecisionUpdate, {
-      args: [sealed(handle, { decision: 'stop', approver: 'sara.yilmaz', reason: 'not worth more than half a cent' })],
+      args: [
+        await sealed(handle, { decision: 'stop', approver: 'sara.yilmaz', reason: 'not worth more than half a cent' }),
+      ],
     });
     const result = await handle.result();
     expect(result.outcome).toEqual({
@@ -165,8 +172,21 @@ describe('the model budget', () => {
     ];
     await appendEvents(audit, run, forged.map(raiseEvent));
     expect(await over()).toBe(Failure.BudgetExceeded);
-    // The same raise, signed by an approver for this campaign, counts.
+    // Even a genuine signed raise a workflow writes into the trail is a claim: it does not count there.
     await appendEvents(audit, run, [raiseEvent(dated({ ...raise, approver: 'jonas.weber' }))]);
+    expect(await over()).toBe(Failure.BudgetExceeded);
+    // Recorded by the worker side when the gate accepted it, the forged ones still do not count, the genuine one does.
+    for (const decision of forged.slice(1)) {
+      await audit.decisions.record({
+        ...run,
+        kind: 'budget',
+        decision: decision as BudgetDecision,
+        recordedBy: 'test',
+      });
+    }
+    expect(await over()).toBe(Failure.BudgetExceeded);
+    const genuine = dated({ ...raise, approver: 'jonas.weber' });
+    await audit.decisions.record({ ...run, kind: 'budget', decision: genuine, recordedBy: 'test' });
     expect(await over()).toBeNull();
     // In another run of the same campaign id it does not.
     await expect(guard.reserve({ ...run, runId: 'run-2' }, brief, 'copywriter', call)).rejects.toThrow(

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPackageFile } from '../audit/package';
 import { verifyAuditChain } from '../domain/audit-verify';
 import { CampaignStage } from '../domain/search-attributes';
-import { auditTrailQuery, decideSignal, decideUpdate } from '../workflows/messages';
+import { auditTrailQuery, campaignStateQuery, decideSignal, decideUpdate } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 
 let env: CampaignEnv;
@@ -69,8 +69,9 @@ describe('campaign workflow on a real dev server', () => {
       'reviewVariants',
       'publishCampaign',
     ]);
-    // Two local activities: planning, and at the end the recorder that hands the audit store the last events.
-    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(2);
+    // Three local activities: planning, the approval recorded the moment the gate took it, and at the end the recorder
+    // that hands the audit store the last events.
+    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(3);
     const stages = events.flatMap((e) => {
       const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
       const stage = fields?.CampaignStage?.data;
@@ -225,16 +226,20 @@ describe('campaign workflow on a real dev server', () => {
     expect((await handle.result()).outcome.kind).toBe('published');
   });
 
-  it('applies the same rules to the decide Signal: a refused one is audited and ignored', async () => {
+  it('takes decisions only by Update: a valid signed approval sent as a Signal decides nothing', async () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    await handle.signal(decideSignal, env.signed(handle, approve('lena.vogel', hash)));
-    await handle.signal(decideSignal, env.signed(handle, approve('miriam.koch', hash)));
+    await handle.signal(decideSignal, await env.signed(handle, approve('miriam.koch', hash)));
+    // The Signal is in history, but nothing handles it: the request still waits, with no approval.
+    await expect
+      .poll(async () => (await handle.fetchHistory()).events?.some((e) => e.workflowExecutionSignaledEventAttributes))
+      .toBe(true);
+    const { pending } = await handle.query(campaignStateQuery);
+    expect(pending?.approvedBy).toEqual([]);
+    await env.decide(handle, approve('miriam.koch', hash));
     const result = await handle.result();
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['miriam.koch'] });
-    const refused = result.audit.filter((e) => e.outcome === 'refused');
-    expect(refused).toHaveLength(1);
-    expect(refused[0]?.actor.id).toBe('lena.vogel');
+    expect(result.audit.filter((e) => e.step === 'approval').map((e) => e.outcome)).toEqual(['ok']);
   });
 
   it('exposes the audit trail as a query while the campaign runs', async () => {

@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -111,7 +111,12 @@ async function hasChangedTimer(handle: WorkflowHandle): Promise<boolean> {
 }
 
 async function approve(handle: WorkflowHandle, contentHash: string): Promise<string> {
-  const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash };
+  const draft = {
+    decision: 'approve' as const,
+    approver: 'jonas.weber',
+    contentHash,
+    ...(await decisionBinding(client as Client, handle.workflowId)),
+  };
   await handle.executeUpdate(decideUpdate, {
     args: [sealDecision(handle.workflowId, draft, { keyDir, signaturesRequired: true })],
   });
@@ -144,7 +149,7 @@ describe('campaign dev across a change to the workflow code', () => {
     dev = await startDev();
     client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${port}` }) });
     const a = await currentBuild();
-    const old = await startCampaign(client, GOOD_BRIEF, 'lena.vogel', 'before-the-change', 'campaigns');
+    const old = await startCampaign(client, GOOD_BRIEF, 'lena.vogel', 'before-the-change', 'campaigns', { keyDir });
     const oldHandle = client.workflow.getHandle(old.workflowId);
     const { contentHash: oldHash } = await waitForApproval(oldHandle, { timeoutMs: 60_000 });
 
@@ -164,7 +169,7 @@ describe('campaign dev across a change to the workflow code', () => {
     const b = await currentBuild(a);
     expect(dev.output.join('\n')).toContain(`workflow code changed: build ${b} starts and becomes current`);
 
-    const fresh = await startCampaign(client, GOOD_BRIEF, 'lena.vogel', 'after-the-change', 'campaigns');
+    const fresh = await startCampaign(client, GOOD_BRIEF, 'lena.vogel', 'after-the-change', 'campaigns', { keyDir });
     const freshHandle = client.workflow.getHandle(fresh.workflowId);
     const { contentHash: freshHash } = await waitForApproval(freshHandle, { timeoutMs: 60_000 });
     expect(await hasChangedTimer(freshHandle)).toBe(true);

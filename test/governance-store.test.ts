@@ -66,7 +66,8 @@ describe('the audit trail in PostgreSQL', () => {
       true,
     );
     expect(await s.trail.campaigns()).toEqual([campaignId]);
-    expect(await s.trail.boundRun(campaignId)).toBe(runId);
+    // Events are claims: they bind nothing. Only the planner, with a verified start, makes a run the campaign.
+    expect(await s.bindings.of(campaignId)).toBeNull();
   });
 
   it.each([
@@ -106,13 +107,25 @@ describe('the audit trail in PostgreSQL', () => {
     expect((await s.trail.read(campaignId)).events).toHaveLength(3);
   });
 
-  it('refuses any event from another run of the same campaign id once a trail exists', async () => {
+  it("keeps another run's events under the same id in a trail of its own: they neither mix in nor block", async () => {
     const s = await store();
+    await s.bindings.bind(campaignId, { runId, requestedBy: 'lena.vogel', briefHash: 'h' });
     await s.trail.append(campaignId, runId, trail.slice(0, 3));
     const rogue = reseal(trail.slice(0, 3).map((e) => ({ ...e, runId: 'rogue-run' })));
-    await expect(s.trail.append(campaignId, 'rogue-run', rogue)).rejects.toThrow(
-      /trail belongs to run .*, not rogue-run/,
-    );
+    expect((await s.trail.append(campaignId, 'rogue-run', rogue)).appended).toBe(3);
+    expect((await s.trail.read(campaignId)).events.map((e) => e.hash)).toEqual(trail.slice(0, 3).map((e) => e.hash));
+    expect((await s.trail.read(campaignId, 'rogue-run')).events.map((e) => e.runId)).toEqual([
+      'rogue-run',
+      'rogue-run',
+      'rogue-run',
+    ]);
+    // The campaign is the bound run, and stays so: a second run cannot bind the id.
+    expect(
+      await s.bindings.bind(campaignId, { runId: 'rogue-run', requestedBy: 'paul.richter', briefHash: 'h' }),
+    ).toMatchObject({
+      kind: 'taken',
+      by: { runId },
+    });
   });
 
   it('never interleaves appends for one campaign: 24 at once, each with an overlapping slice, leave one clean chain', async () => {
@@ -173,6 +186,11 @@ describe('the worker role', () => {
     ['UPDATE governance.campaign_facts SET spent_micro_eur = 0', 'campaign_facts'],
     ["INSERT INTO governance.campaign_facts (campaign_id, run_id) VALUES ('x', 'y')", 'campaign_facts'],
     ['DELETE FROM governance.deployment_facts', 'deployment_facts'],
+    ['UPDATE governance.receipts SET body = body', 'receipts'],
+    ['DELETE FROM governance.receipts', 'receipts'],
+    ["UPDATE governance.decisions SET approver = 'miriam.koch'", 'decisions'],
+    ['DELETE FROM governance.decisions', 'decisions'],
+    ['UPDATE governance.run_bindings SET legacy = true', 'run_bindings'],
   ])('is refused by the database: %s', async (sql, table) => {
     await expect(worker.query(sql)).rejects.toThrow(`permission denied for table ${table}`);
   });
@@ -187,14 +205,24 @@ describe('the worker role', () => {
         [campaignId, forged.seq, runId, forged.hash, forged.prevHash, JSON.stringify(forged)],
       ),
     ).rejects.toThrow(`event ${forged.seq} comes before event ${last.seq + 1}`);
-    const rogue = reseal(trail.slice(0, 1).map((e) => ({ ...e, runId: 'rogue-run' })))[0] as AuditEvent;
+    // An event whose columns say one thing and whose body another is refused too.
+    const next = reseal([...trail, { ...last, step: 'forged' }]).at(-1) as AuditEvent;
     await expect(
       worker.query(
         `INSERT INTO governance.audit_events (campaign_id, seq, run_id, hash, prev_hash, step, action, body)
          VALUES ($1, $2, $3, $4, $5, 'x', 'y', $6)`,
-        [campaignId, last.seq + 1, 'rogue-run', rogue.hash, last.hash, JSON.stringify({ ...rogue, seq: last.seq + 1 })],
+        [campaignId, next.seq, 'rogue-run', next.hash, next.prevHash, JSON.stringify(next)],
       ),
-    ).rejects.toThrow(/belongs to run .*, not rogue-run/);
+    ).rejects.toThrow(/event \d+ (comes before|does not match its columns)/);
+  });
+
+  it('may not mark a run as in flight across the upgrade (legacy): only the owner can', async () => {
+    await expect(
+      worker.query(
+        `INSERT INTO governance.run_bindings (campaign_id, run_id, requested_by, brief_hash, legacy)
+         VALUES ('old-campaign', 'r', 'lena.vogel', 'h', true)`,
+      ),
+    ).rejects.toThrow('permission denied for table run_bindings');
   });
 });
 

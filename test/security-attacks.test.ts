@@ -180,7 +180,7 @@ describe('verified approvers', () => {
     const hash = await env.awaitApproval(first);
     // The offline model writes the same copy for the same brief: the two campaigns share the content hash.
     expect(await env.awaitApproval(second)).toBe(hash);
-    const genuine = env.signed(first, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
+    const genuine = await env.signed(first, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
 
     expect(await refusal(second.executeUpdate(decideUpdate, { args: [genuine] }))).toMatch(
       /does not verify for jonas\.weber on this campaign \(altered, or made for another\)/,
@@ -189,7 +189,7 @@ describe('verified approvers', () => {
     expect(await refusal(first.executeUpdate(decideUpdate, { args: [forged] }))).toMatch(/does not verify/);
     const altered = { ...genuine, comment: 'nachträglich geändert' };
     expect(await refusal(first.executeUpdate(decideUpdate, { args: [altered] }))).toMatch(/does not verify/);
-    const stale = env.signed(first, { decision: 'approve', approver: 'sara.yilmaz', contentHash: hash });
+    const stale = await env.signed(first, { decision: 'approve', approver: 'sara.yilmaz', contentHash: hash });
     const sixMinutesAgo = signDecision(
       first.workflowId,
       { ...stale, signature: undefined, decidedAt: new Date(Date.now() - 6 * 60_000).toISOString() } as Decision,
@@ -216,7 +216,7 @@ describe('verified approvers', () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
     const extra = {
-      ...env.signed(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash }),
+      ...(await env.signed(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash })),
       role: 'admin',
     };
     expect(await refusal(handle.executeUpdate(decideUpdate, { args: [extra as Decision] }))).toMatch(
@@ -232,7 +232,7 @@ describe('verified approvers', () => {
   it('sends nothing when no worker polls the campaign, so nothing the approver saw fail takes effect later', async () => {
     const handle = await env.start();
     const hash = await env.awaitApproval(handle);
-    const decision = env.signed(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
+    const decision = await env.signed(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
     const err = await sendDecision(env.client, handle.workflowId, 'nobody-polls-here', decision).catch(
       (e: unknown) => e,
     );

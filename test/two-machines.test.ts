@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -109,12 +109,19 @@ afterAll(async () => {
 describe('two worker machines sharing Temporal and the database', () => {
   it('run 20 campaigns at once to published, and every trail verifies from either machine', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `machines-${i}-${Math.random().toString(36).slice(2, 8)}`);
-    await Promise.all(ids.map((id) => startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue)));
+    await Promise.all(
+      ids.map((id) => startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue, { keyDir: approverKeys })),
+    );
     await Promise.all(
       ids.map(async (id) => {
         const handle = client.workflow.getHandle(id);
         const { contentHash } = await waitForApproval(handle, { timeoutMs: 120_000 });
-        const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash };
+        const draft = {
+          decision: 'approve' as const,
+          approver: 'jonas.weber',
+          contentHash,
+          ...(await decisionBinding(client, id)),
+        };
         const decision = sealDecision(id, draft, { keyDir: approverKeys, signaturesRequired: true });
         await handle.executeUpdate(decideUpdate, { args: [decision] });
         const result = (await handle.result()) as { outcome: { kind: string } };

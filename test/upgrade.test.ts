@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -93,7 +93,7 @@ describe('an upgrade from the file store', () => {
     client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
     worker = await startWorker(old, { CAMPAIGN_AUDIT_DIR: auditDir });
     const id = `upgrade-${Math.random().toString(36).slice(2, 8)}`;
-    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue);
+    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue, { keyDir });
     const handle = client.workflow.getHandle(id);
     const { contentHash } = await waitForApproval(handle, { timeoutMs: 120_000 });
     await stop(worker);
@@ -104,7 +104,12 @@ describe('an upgrade from the file store', () => {
     expect(imported).toMatchObject({ code: 0 });
     expect(imported.stdout).toContain('imported 1 trail(s)');
     worker = await startWorker(PROJECT_ROOT, { CAMPAIGN_DATABASE_URL: databaseUrl });
-    const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash };
+    const draft = {
+      decision: 'approve' as const,
+      approver: 'jonas.weber',
+      contentHash,
+      ...(await decisionBinding(client, id)),
+    };
     await handle.executeUpdate(decideUpdate, { args: [sealDecision(id, draft, { keyDir, signaturesRequired: true })] });
     const result = (await handle.result()) as { outcome: { kind: string }; audit: { hash: string }[] };
     expect(result.outcome.kind).toBe('published');

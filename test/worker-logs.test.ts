@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -62,16 +62,21 @@ it('logs campaigns by workflow and run id, and no brief text or personal data, a
     keyMessages: [...GOOD_BRIEF.keyMessages, 'LOGCANARY-MESSAGE'],
   };
   const id = `logs-${Math.random().toString(36).slice(2, 10)}`;
-  await startCampaign(client, canary, 'lena.vogel', id, taskQueue);
+  await startCampaign(client, canary, 'lena.vogel', id, taskQueue, { keyDir });
   const handle = client.workflow.getHandle(id);
   const { contentHash } = await waitForApproval(handle, { timeoutMs: 60_000 });
-  const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash };
+  const draft = {
+    decision: 'approve' as const,
+    approver: 'jonas.weber',
+    contentHash,
+    ...(await decisionBinding(client, id)),
+  };
   await handle.executeUpdate(decideUpdate, { args: [sealDecision(id, draft, { keyDir, signaturesRequired: true })] });
   await handle.result();
   // A campaign the policies stop: e-mail to an audience without e-mail consent, started raw.
   const denied = `logs-denied-${Math.random().toString(36).slice(2, 10)}`;
   const raw = { ...canary, audience: { ...canary.audience, purpose: 'analytics' as const } };
-  await startCampaign(client, raw, 'lena.vogel', denied, taskQueue).catch(() => undefined);
+  await startCampaign(client, raw, 'lena.vogel', denied, taskQueue, { keyDir }).catch(() => undefined);
   await client.workflow
     .getHandle(denied)
     .result()

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { sealDecision } from '../client/decide';
+import { decisionBinding, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -41,7 +41,7 @@ afterAll(async () => {
 describe('the worker supervisor behind `campaign dev`', () => {
   it('starts a new worker after the first is killed, says so, and the waiting campaign still publishes', async () => {
     const id = `supervised-${Math.random().toString(36).slice(2, 10)}`;
-    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue);
+    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue, { keyDir });
     const handle = client.workflow.getHandle(id);
     const { contentHash } = await waitForApproval(handle, { timeoutMs: 60_000 });
 
@@ -54,7 +54,12 @@ describe('the worker supervisor behind `campaign dev`', () => {
     ]);
 
     // The decision reaches the campaign through the new worker.
-    const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash };
+    const draft = {
+      decision: 'approve' as const,
+      approver: 'jonas.weber',
+      contentHash,
+      ...(await decisionBinding(client, id)),
+    };
     await handle.executeUpdate(decideUpdate, { args: [sealDecision(id, draft, { keyDir, signaturesRequired: true })] });
     const result = (await handle.result()) as { outcome: { kind: string } };
     expect(result.outcome.kind).toBe('published');

@@ -20,6 +20,7 @@ import { cedarSchemaText } from '../domain/policy-context';
 import { roleQueue, TASK_QUEUE, WORKER_ROLES, type WorkerRole } from '../domain/task-queue';
 import { ensureInboxSecret } from '../keys/inbox-secret';
 import { KEYRING_FILE } from '../keys/signing-keys';
+import { readTrustFile } from '../keys/worker-keys';
 import { loadPolicyEngine } from '../policies/engine';
 import type { GovernanceStore } from '../store/governance-store';
 import { codeVersion } from './code-version';
@@ -28,8 +29,9 @@ import { codeVersion } from './code-version';
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
 
 /** The slices of the settings that activity collaborators are made from. */
-export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inboxSecret'> & {
+export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inboxSecret' | 'demo'> & {
   temporal: Pick<Settings['temporal'], 'uiUrl'>;
+  database: Pick<Settings['database'], 'workerKeysFile'>;
 };
 
 /**
@@ -43,7 +45,11 @@ export function productionDeps(
 ): ActivityDeps {
   const { paths, notify } = settings;
   const config = loadModelConfig(paths.modelConfigFile, settings.models);
-  const data = createFileDataStore(paths.dataDir, { keyringFile: join(paths.keyDir, KEYRING_FILE) });
+  // One trust root in production: the roster's public keys. The demo's keyring beside them only when the demo says so.
+  const data = createFileDataStore(
+    paths.dataDir,
+    settings.demo ? { keyringFile: join(paths.keyDir, KEYRING_FILE) } : {},
+  );
   return {
     data,
     // Validated against the schema generated from the step catalogue: a policy that does not validate stops the worker.
@@ -59,6 +65,7 @@ export function productionDeps(
     outboxDir: paths.outboxDir,
     store,
     identity: `${hostname()}/${process.pid}`,
+    trustedKeys: readTrustFile(settings.database.workerKeysFile),
     inboxSecret: ensureInboxSecret(paths.keyDir, settings.inboxSecret),
     notifier: notify.webhook ? webhookNotifier(notify.webhook, notify.webhookToken) : fileNotifier(notify.file),
     uiUrl: settings.temporal.uiUrl,

@@ -2,10 +2,10 @@ import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type GateState, mayDecide, refusalOf } from '../domain/approval-rules';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
-import { freshnessRefusal, noteOf, signatureRefusal } from '../domain/signatures';
+import { bindingRefusal, freshnessRefusal, noteOf, signatureRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
 import { decidingPerson, refused } from './decision-records';
-import { sendReminder } from './governed-steps';
+import { recordDecision, sendReminder } from './governed-steps';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
 import type { CampaignPatches } from './patches';
 
@@ -24,7 +24,9 @@ export interface ApprovalGateOptions {
   /** Runs after an accepted decision that leaves the request open (a first of two approvals), and when backups join. */
   onChange: () => void;
   /** With the escalation patch the plan's SLA timer runs for every request; with role queues reminders go to `-data`. */
-  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues'>;
+  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues' | 'receipts'>;
+  /** The hash of the plan as our planner made it, which decisions of campaigns with receipts are signed for. */
+  planHash: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -47,6 +49,7 @@ export class ApprovalGate {
   private readonly audit: AuditChain;
   private readonly onChange: () => void;
   private readonly patches: ApprovalGateOptions['patches'];
+  private readonly planHash: string;
 
   constructor(options: ApprovalGateOptions) {
     this.plan = options.plan;
@@ -54,13 +57,26 @@ export class ApprovalGate {
     this.audit = options.audit;
     this.onChange = options.onChange;
     this.patches = options.patches;
-    setHandler(decideUpdate, (decision) => this.apply(decision), {
+    this.planHash = options.planHash;
+    setHandler(decideUpdate, (decision) => (this.patches.receipts ? this.record(decision) : this.apply(decision)), {
       description: DECIDE_DESCRIPTION,
       validator: (decision) => {
         this.check(decision);
       },
     });
-    setHandler(decideSignal, (raw) => this.applySignal(raw), { description: DECIDE_SIGNAL_DESCRIPTION });
+    // Campaigns with receipts take decisions only as Updates: a Signal lands in history before anything checks it.
+    if (!this.patches.receipts) {
+      setHandler(decideSignal, (raw) => this.applySignal(raw), { description: DECIDE_SIGNAL_DESCRIPTION });
+    }
+  }
+
+  /**
+   * Has the worker side record the accepted decision (checked again there, against the run's own plan) before it takes
+   * effect, so a campaign terminated the moment after keeps it; then applies it, if it still holds.
+   */
+  private async record(decision: Decision): Promise<DecisionReceipt> {
+    await recordDecision({ kind: 'approval', decision });
+    return this.apply(this.check(decision, { recorded: true }));
   }
 
   /** What waits for a decision now, if anything. */
@@ -169,15 +185,18 @@ export class ApprovalGate {
     }
   }
 
-  /** Throws, with a message for the approver, unless `raw` is a decision the plan allows right now. */
-  private check(raw: unknown): Decision {
+  /**
+   * Throws, with a message for the approver, unless `raw` is a decision the plan allows right now. After it was
+   * recorded (`recorded`), its signature is known to the store, so only the gate's own state is checked again.
+   */
+  private check(raw: unknown, options: { recorded?: boolean } = {}): Decision {
     const parsed = decisionSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw refused(`decision.${issue?.path.join('.') || 'decision'}: ${issue?.message ?? 'invalid'}`);
     }
     const decision = parsed.data;
-    const reason = refusalOf(this.state(), decision) ?? this.authenticityRefusal(decision);
+    const reason = refusalOf(this.state(), decision) ?? (options.recorded ? null : this.authenticityRefusal(decision));
     if (reason !== null) throw refused(reason);
     return decision;
   }
@@ -195,6 +214,11 @@ export class ApprovalGate {
       const key = signatures?.keys[decision.approver];
       const forged = signatureRefusal(workflowInfo().workflowId, decision, key);
       if (forged) return forged;
+      // Bound to this run and this plan: a decision signed for another run of the id, or another plan, is refused.
+      if (this.patches.receipts) {
+        const unbound = bindingRefusal(decision, workflowInfo().runId, this.planHash);
+        if (unbound) return unbound;
+      }
     }
     return decision.decidedAt ? freshnessRefusal(decision.decidedAt, Date.now()) : null;
   }
@@ -224,6 +248,8 @@ export class ApprovalGate {
         round: this.request?.round,
         note: noteOf(decision),
         decidedAt,
+        // Decisions bound to their run and plan carry both, so the signature verifies again offline.
+        ...(decision.runId !== undefined ? { runId: decision.runId, planHash: decision.planHash } : {}),
         signature,
       },
     });

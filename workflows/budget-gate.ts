@@ -4,10 +4,12 @@ import { type BudgetDecision, type BudgetStatus, budgetDecisionSchema } from '..
 import type { ApprovalPlan } from '../domain/campaign';
 import { Failure } from '../domain/failures';
 import { describeProblem } from '../domain/problems';
-import { budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
+import { bindingRefusal, budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
 import { decidingPerson, refused } from './decision-records';
+import { recordDecision } from './governed-steps';
 import { BUDGET_DESCRIPTION, budgetDecisionUpdate } from './messages';
+import type { CampaignPatches } from './patches';
 
 /** Raised out of a step when an approver stops the campaign at its budget; the workflow ends it as rejected. */
 export class BudgetStopped extends Error {
@@ -34,12 +36,26 @@ export class BudgetGate {
   private decision: BudgetDecision | undefined;
   private readonly usedSignatures = new Set<string>();
 
-  constructor(
-    private readonly plan: ApprovalPlan,
-    private readonly requestedBy: string,
-    private readonly audit: AuditChain,
-  ) {
-    setHandler(budgetDecisionUpdate, (decision) => this.apply(decision), {
+  private readonly plan: ApprovalPlan;
+  private readonly requestedBy: string;
+  private readonly audit: AuditChain;
+  private readonly planHash: string;
+  private readonly receipts: boolean;
+
+  constructor(options: {
+    plan: ApprovalPlan;
+    requestedBy: string;
+    audit: AuditChain;
+    /** The hash of the plan as made; decisions of campaigns with receipts are signed for it. */
+    planHash: string;
+    patches: Pick<CampaignPatches, 'receipts'>;
+  }) {
+    this.plan = options.plan;
+    this.requestedBy = options.requestedBy;
+    this.audit = options.audit;
+    this.planHash = options.planHash;
+    this.receipts = options.patches.receipts;
+    setHandler(budgetDecisionUpdate, (decision) => (this.receipts ? this.record(decision) : this.apply(decision)), {
       description: BUDGET_DESCRIPTION,
       validator: (decision) => {
         this.check(decision);
@@ -66,6 +82,12 @@ export class BudgetGate {
     return decided && this.decision ? this.decision : { decision: 'expired' };
   }
 
+  /** Has the worker side record the accepted decision before it takes effect (see the approval gate's). */
+  private async record(decision: BudgetDecision): Promise<{ accepted: true; decision: BudgetDecision['decision'] }> {
+    await recordDecision({ kind: 'budget', decision });
+    return this.apply(decision);
+  }
+
   private check(raw: unknown): BudgetDecision {
     const parsed = budgetDecisionSchema.safeParse(raw);
     if (!parsed.success) throw refused(describeProblem(parsed.error, 'decision'));
@@ -80,7 +102,9 @@ export class BudgetGate {
     }
     // A raise spends money, and the model gateway counts only raises whose signature it can verify.
     if (decision.decision === 'raise' || this.plan.signatures?.required || decision.signature) {
-      const problem = budgetSignatureRefusal(workflowInfo().workflowId, decision, this.plan.signatures?.keys[approver]);
+      const problem =
+        budgetSignatureRefusal(workflowInfo().workflowId, decision, this.plan.signatures?.keys[approver]) ??
+        (this.receipts ? bindingRefusal(decision, workflowInfo().runId, this.planHash) : null);
       if (problem) throw refused(problem);
     }
     const stale = freshnessRefusal(decision.decidedAt, Date.now());
@@ -105,6 +129,7 @@ export class BudgetGate {
       detail: {
         ...(decision.decision === 'raise' ? { maxCostEur: decision.maxCostEur } : { reason: decision.reason }),
         decidedAt,
+        ...(decision.runId !== undefined ? { runId: decision.runId, planHash: decision.planHash } : {}),
         signature,
         spentEur: this.waiting?.spentEur,
         limitEur: this.waiting?.limitEur,

@@ -39,12 +39,15 @@ export class CampaignRun {
   /** The step under way, named in the audit event if it fails. */
   private current: StepName | 'approval' = 'plan';
   private plan: ApprovalPlan | null = null;
+  /** The plan exactly as our planner made it (escalation adds to `plan` later), and its hash, once fixed. */
+  private planAsMade: ApprovalPlan | null = null;
+  private planHash = '';
   private approvalGate: ApprovalGate | undefined;
   /** Where a step that reached the budget waits for an approver; only in campaigns with the budget-gate patch. */
   private budgetGate: BudgetGate | undefined;
   private readonly usageByStep: Record<string, ModelUsage> = {};
   /** What this run does differently from campaigns started before each patch. */
-  private readonly patches: CampaignPatches;
+  readonly patches: CampaignPatches;
   /** How many audit events the audit store has so far (campaigns with the audit-store patch). */
   private stored = 0;
   /** What the search attributes and the memo show now, so unchanged values are not written again. */
@@ -73,6 +76,8 @@ export class CampaignRun {
         auditHead: this.audit.head,
         usage: this.usage(),
         budget: this.budgetGate?.pending ?? null,
+        runId: workflowInfo().runId,
+        planHash: this.planHash || null,
       }),
       { description: 'Stage, approval plan, the content awaiting a decision, and a budget reached.' },
     );
@@ -156,6 +161,9 @@ export class CampaignRun {
   /** Fixes the approval plan in history and opens the approval gate with it. */
   fixPlan(plan: ApprovalPlan): void {
     this.plan = plan;
+    // A copy the gate's escalation never touches: what decisions are signed for and the publisher is shown.
+    this.planAsMade = JSON.parse(JSON.stringify(plan)) as ApprovalPlan;
+    this.planHash = hashOf(plan);
     // Lean histories show the risk with the next stage, in one search-attribute update.
     if (!this.patches.leanHistory) upsertSearchAttributes([{ key: CampaignRisk, value: plan.risk }]);
     this.approvalGate = new ApprovalGate({
@@ -164,8 +172,17 @@ export class CampaignRun {
       audit: this.audit,
       onChange: () => this.enter(this.stage),
       patches: this.patches,
+      planHash: this.planHash,
     });
-    if (this.patches.budgetGate) this.budgetGate = new BudgetGate(plan, this.input.requestedBy, this.audit);
+    if (this.patches.budgetGate) {
+      this.budgetGate = new BudgetGate({
+        plan,
+        requestedBy: this.input.requestedBy,
+        audit: this.audit,
+        planHash: this.planHash,
+        patches: this.patches,
+      });
+    }
   }
 
   /** Shows `request` at the approval gate and waits for the approvers' decision (or the deadline). */
@@ -190,6 +207,8 @@ export class CampaignRun {
       usage: this.usage().total,
       // Only campaigns that can wait at the budget carry the field, so older histories keep their memo.
       ...(this.budgetGate ? { budget } : {}),
+      // Campaigns with receipts show what decisions are signed for: their run and the plan's hash.
+      ...(this.patches.receipts ? { runId: workflowInfo().runId, planHash: this.planHash } : {}),
     };
     if (this.patches.leanHistory) this.showChanges(stage, memo);
     else {
@@ -277,6 +296,11 @@ export class CampaignRun {
     this.closed = true;
     this.enter('failed');
     await this.flushAudit();
+  }
+
+  /** What the publisher is shown to match against its receipts (campaigns with receipts): the plan as made. */
+  get madePlan(): ApprovalPlan | null {
+    return this.planAsMade;
   }
 
   /** Ends the campaign with `outcome` and the audit trail. */

@@ -17,10 +17,11 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
     throw ApplicationFailure.nonRetryable(`invalid campaign input: ${checked.problem}`, Failure.InvalidBrief);
   const { input } = checked;
   const run = new CampaignRun(input);
-  const { brief, requestedBy } = input;
+  const { brief, requestedBy, start } = input;
   try {
-    // 1. Plan: who may approve is fixed in history, so a later roster edit cannot change a running campaign.
-    const plan = await run.step('plan', { brief, requestedBy });
+    // 1. Plan: who may approve is fixed in history, so a later roster edit cannot change a running campaign; the
+    // planner verifies the requester's signed start and binds this run to the campaign id.
+    const plan = await run.step('plan', { brief, requestedBy, ...(start ? { start } : {}) });
     run.fixPlan(plan);
 
     // 2. Research: facts with ids, and only the audience whose consent covers the purpose.
@@ -63,6 +64,10 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
           const approval = { contentHash, approvedBy: outcome.approvedBy, requiredApprovals: plan.requiredApprovals };
           const { workflowId } = workflowInfo();
           const auditHead = run.audit.head;
+          // With receipts the publisher is shown the steps' outputs, which it matches to their receipts; it trusts nothing else.
+          const evidence = run.patches.receipts
+            ? { evidence: { plan: run.madePlan, research, creativeBrief, written, review } }
+            : {};
           const published = await run.step('publish', {
             workflowId,
             brief,
@@ -72,6 +77,7 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
             decisions: outcome.approvals,
             auditHead,
             provenance,
+            ...evidence,
           });
           return run.finish({
             kind: 'published',

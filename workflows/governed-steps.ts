@@ -1,6 +1,7 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
 import type { NotifyInput } from '../activities/notifier';
+import type { RecordDecisionInput } from '../activities/recorder';
 import type { AuditEvent, Governed, GovernedCall, PolicyRecord } from '../domain/audit';
 import { STEPS, type StepActivity, type StepName, type StepProfile } from '../domain/steps';
 import { roleQueue, type WorkerRole } from '../domain/task-queue';
@@ -56,6 +57,11 @@ export async function sendReminder(
   const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) });
   const { output, policy } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
   return { sent: output.sent, policy };
+}
+
+/** Has the worker side check and record a decision the moment a gate accepted it (campaigns with receipts). */
+export async function recordDecision(input: RecordDecisionInput): Promise<void> {
+  await local.recordDecision(input);
 }
 
 /** Hands the audit store events no later step will carry: the recorder activity appends them. */

@@ -44,6 +44,9 @@ export interface CampaignSnapshot {
   usage: UsageReport;
   /** The model budget a step waits at, for an approver to raise it or stop the campaign. */
   budget: BudgetStatus | null;
+  /** The run, and the hash of its plan as made: what a decision is signed for (campaigns with receipts). */
+  runId?: string;
+  planHash?: string | null;
 }
 
 /** Reads the campaign's current state. */
@@ -67,4 +70,7 @@ export interface CampaignMemo {
   usage: ModelUsage;
   /** The budget a step stopped at, while an approver decides; absent otherwise. */
   budget?: BudgetStatus | null;
+  /** What decisions are signed for, in campaigns with receipts: the run and the plan's hash. */
+  runId?: string;
+  planHash?: string;
 }

@@ -26,6 +26,12 @@ export interface CampaignPatches {
   readonly escalation: boolean;
   /** Model steps, publishing and reminders go to their roles' task queues (`<queue>-models`, `-publish`, `-data`). */
   readonly roleQueues: boolean;
+  /**
+   * Evidence is the worker side's: decisions are bound to the run and the plan and recorded by a local activity the
+   * moment they are accepted, the publisher is handed the steps' outputs to match against their receipts, and there
+   * is no decision Signal (an Update's validator runs before anything is written to history).
+   */
+  readonly receipts: boolean;
 }
 
 /** One patch: its marker id in history, the flag it sets, and what its retirement waits for. */
@@ -68,6 +74,12 @@ export const PATCHES: readonly PatchSpec[] = [
     flag: 'roleQueues',
     shippedOn: '2026-11-22',
     fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'],
+  },
+  {
+    id: 'receipts',
+    flag: 'receipts',
+    shippedOn: '2026-12-01',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'],
   },
 ];
 

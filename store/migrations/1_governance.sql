@@ -14,12 +14,51 @@ END $$;
 CREATE SCHEMA governance;
 REVOKE ALL ON SCHEMA governance FROM PUBLIC;
 
--- Which run a campaign id belongs to: the first run that records anything under the id.
+-- Which run a campaign id belongs to: the run whose start our planner verified (the requester's signature over the
+-- id and the brief) and bound, once. Another run of the id, by ALLOW_DUPLICATE or TERMINATE_EXISTING, is another
+-- campaign for every check; a run that never had a valid start is none. `legacy` marks the runs an operator imported
+-- as in flight across the upgrade to receipts (`campaign audit import --owner-url`): only the owner can set it.
 CREATE TABLE governance.run_bindings (
   campaign_id text PRIMARY KEY,
   run_id text NOT NULL,
+  requested_by text NOT NULL,
+  brief_hash text NOT NULL,
+  legacy boolean NOT NULL DEFAULT false,
   bound_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- What the worker side saw for every governed activity it ran, signed with its key: made where the work was done,
+-- so a workflow (whatever code runs under our type name) cannot add one, and a worker of one's own without a
+-- trusted key cannot either. Chained per run.
+CREATE TABLE governance.receipts (
+  campaign_id text NOT NULL,
+  run_id text NOT NULL,
+  seq integer NOT NULL CHECK (seq > 0),
+  activity_type text NOT NULL,
+  outcome text NOT NULL,
+  input_hash text NOT NULL,
+  output_hash text,
+  hash text NOT NULL,
+  body text NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (campaign_id, run_id, seq)
+);
+CREATE INDEX receipts_by_activity ON governance.receipts (campaign_id, run_id, activity_type);
+
+-- Decisions (approvals, rejections, change requests, budget raises and stops) as the worker side accepted them,
+-- recorded the moment the gate took them; a signature takes effect once, whatever run or machine sees it again.
+CREATE TABLE governance.decisions (
+  signature text PRIMARY KEY,
+  campaign_id text NOT NULL,
+  run_id text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('approval', 'budget')),
+  decision text NOT NULL,
+  approver text NOT NULL,
+  body text NOT NULL,
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX decisions_by_run ON governance.decisions (campaign_id, run_id, kind);
 
 -- The hash-chained audit trail, one row per event; `body` is the event's canonical JSON, exactly as it was hashed.
 CREATE TABLE governance.audit_events (
@@ -32,17 +71,18 @@ CREATE TABLE governance.audit_events (
   action text NOT NULL,
   body text NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (campaign_id, seq)
+  PRIMARY KEY (campaign_id, run_id, seq)
 );
 CREATE INDEX audit_events_by_step ON governance.audit_events (campaign_id, run_id, step, action);
 
 -- The head of a trail after each append, signed with the key of the worker that appended.
 CREATE TABLE governance.checkpoints (
   campaign_id text NOT NULL,
+  run_id text NOT NULL,
   seq integer NOT NULL,
   body text NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (campaign_id, seq)
+  PRIMARY KEY (campaign_id, run_id, seq)
 );
 
 -- The model gateway's spend: a reservation before a paid call, its settlement (or release) after.
@@ -99,24 +139,19 @@ CREATE TABLE governance.deployment_facts (
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
 
--- Every audit event continues its campaign's chain under the run the id is bound to, whoever inserts it.
+-- Every audit event continues its run's chain, whoever inserts it; the events are claims (what workflow code says),
+-- kept per run, so a run under a squatted or reused id writes its own trail and blocks nobody's.
 CREATE FUNCTION governance.continue_chain() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = governance, pg_temp AS $fn$
 DECLARE
-  bound text;
   last_seq integer;
   last_hash text;
   event jsonb := NEW.body::jsonb;
   classes text[];
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended('trail:' || NEW.campaign_id, 0));
-  SELECT run_id INTO bound FROM run_bindings WHERE campaign_id = NEW.campaign_id;
-  IF bound IS NULL THEN
-    INSERT INTO run_bindings (campaign_id, run_id) VALUES (NEW.campaign_id, NEW.run_id);
-  ELSIF bound <> NEW.run_id THEN
-    RAISE EXCEPTION 'the trail of % belongs to run %, not %', NEW.campaign_id, bound, NEW.run_id USING ERRCODE = 'P0001';
-  END IF;
-  SELECT seq, hash INTO last_seq, last_hash FROM audit_events WHERE campaign_id = NEW.campaign_id ORDER BY seq DESC LIMIT 1;
+  PERFORM pg_advisory_xact_lock(hashtextextended('trail:' || NEW.campaign_id || ':' || NEW.run_id, 0));
+  SELECT seq, hash INTO last_seq, last_hash FROM audit_events
+    WHERE campaign_id = NEW.campaign_id AND run_id = NEW.run_id ORDER BY seq DESC LIMIT 1;
   IF NEW.seq <> coalesce(last_seq, 0) + 1 THEN
     RAISE EXCEPTION 'event % comes before event %', NEW.seq, coalesce(last_seq, 0) + 1 USING ERRCODE = 'P0001';
   END IF;
@@ -153,20 +188,16 @@ CREATE FUNCTION governance.append_events(p_campaign text, p_run text, p_events t
 RETURNS integer
 LANGUAGE plpgsql SET search_path = governance, pg_temp AS $fn$
 DECLARE
-  bound text;
   body text;
   event jsonb;
   stored text;
   appended integer := 0;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended('trail:' || p_campaign, 0));
-  SELECT run_id INTO bound FROM run_bindings WHERE campaign_id = p_campaign;
-  IF bound IS NOT NULL AND bound <> p_run THEN
-    RAISE EXCEPTION '%''s trail belongs to run %, not %', p_campaign, bound, p_run USING ERRCODE = 'P0001';
-  END IF;
+  PERFORM pg_advisory_xact_lock(hashtextextended('trail:' || p_campaign || ':' || p_run, 0));
   FOREACH body IN ARRAY p_events LOOP
     event := body::jsonb;
-    SELECT hash INTO stored FROM audit_events WHERE campaign_id = p_campaign AND seq = (event ->> 'seq')::integer;
+    SELECT hash INTO stored FROM audit_events
+      WHERE campaign_id = p_campaign AND run_id = p_run AND seq = (event ->> 'seq')::integer;
     IF stored IS NOT NULL THEN
       IF stored <> event ->> 'hash' THEN
         RAISE EXCEPTION 'event % differs from the stored event %', event ->> 'seq', event ->> 'seq' USING ERRCODE = 'P0001';
@@ -179,11 +210,34 @@ BEGIN
     appended := appended + 1;
   END LOOP;
   IF appended > 0 THEN
-    INSERT INTO checkpoints (campaign_id, seq, body) VALUES (p_campaign, (p_checkpoint::jsonb ->> 'seq')::integer, p_checkpoint);
+    INSERT INTO checkpoints (campaign_id, run_id, seq, body)
+      VALUES (p_campaign, p_run, (p_checkpoint::jsonb ->> 'seq')::integer, p_checkpoint);
   END IF;
   RETURN appended;
 END
 $fn$;
+
+-- Receipts continue their run's chain too: the next number, linked to the last receipt's hash.
+CREATE FUNCTION governance.continue_receipts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = governance, pg_temp AS $fn$
+DECLARE
+  last_seq integer;
+  last_hash text;
+  receipt jsonb := NEW.body::jsonb;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('receipts:' || NEW.campaign_id || ':' || NEW.run_id, 0));
+  SELECT seq, hash INTO last_seq, last_hash FROM receipts
+    WHERE campaign_id = NEW.campaign_id AND run_id = NEW.run_id ORDER BY seq DESC LIMIT 1;
+  IF NEW.seq <> coalesce(last_seq, 0) + 1 OR (receipt ->> 'prevHash') IS DISTINCT FROM coalesce(last_hash, repeat('0', 64))
+     OR (receipt ->> 'hash') IS DISTINCT FROM NEW.hash OR (receipt ->> 'seq')::integer IS DISTINCT FROM NEW.seq
+     OR (receipt ->> 'campaignId') IS DISTINCT FROM NEW.campaign_id OR (receipt ->> 'runId') IS DISTINCT FROM NEW.run_id THEN
+    RAISE EXCEPTION 'receipt % does not continue the receipts of run %', NEW.seq, NEW.run_id USING ERRCODE = 'P0001';
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER continue_receipts BEFORE INSERT ON governance.receipts
+  FOR EACH ROW EXECUTE FUNCTION governance.continue_receipts();
 
 -- Settled spend counts towards the run's facts.
 CREATE FUNCTION governance.count_spend() RETURNS trigger
@@ -205,8 +259,11 @@ CREATE TRIGGER count_spend AFTER INSERT ON governance.spend_ledger
 
 -- The worker role reads everything and inserts evidence; it never updates or deletes it, and owns nothing.
 GRANT USAGE ON SCHEMA governance TO campaign_worker;
-GRANT SELECT, INSERT ON governance.run_bindings, governance.audit_events, governance.checkpoints,
+GRANT SELECT, INSERT ON governance.audit_events, governance.checkpoints, governance.receipts, governance.decisions,
   governance.spend_ledger, governance.publications, governance.deployment_facts TO campaign_worker;
+-- A worker binds a run it verified; whether a run was in flight across the upgrade is the owner's to say.
+GRANT SELECT ON governance.run_bindings TO campaign_worker;
+GRANT INSERT (campaign_id, run_id, requested_by, brief_hash) ON governance.run_bindings TO campaign_worker;
 GRANT SELECT ON governance.campaign_facts TO campaign_worker;
 GRANT SELECT, INSERT, DELETE ON governance.model_responses TO campaign_worker;
 GRANT USAGE ON SEQUENCE governance.spend_ledger_id_seq TO campaign_worker;
@@ -216,6 +273,7 @@ REVOKE ALL ON FUNCTION governance.continue_chain() FROM PUBLIC;
 REVOKE ALL ON FUNCTION governance.append_events(text, text, text[], text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION governance.append_events(text, text, text[], text) TO campaign_worker;
 REVOKE ALL ON FUNCTION governance.count_spend() FROM PUBLIC;
+REVOKE ALL ON FUNCTION governance.continue_receipts() FROM PUBLIC;
 
 -- Down Migration
 DROP SCHEMA governance CASCADE;

@@ -81,7 +81,7 @@ async function serverRestart(): Promise<void> {
   const stack = await startProcessStack({ report: say });
   const ids = Array.from({ length: 50 }, (_, i) => `restart-${i}`);
   await withConcurrency(ids.length, 10, (i) =>
-    startCampaign(stack.client, brief, 'lena.vogel', ids[i] ?? '', stack.taskQueue),
+    startCampaign(stack.client, brief, 'lena.vogel', ids[i] ?? '', stack.taskQueue, { keyDir: stack.keyDir }),
   );
   await untilAtGate(stack, ids.length);
   say('server restart: 50 campaigns wait at the gate; restarting the server on its database ...');

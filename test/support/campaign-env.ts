@@ -7,7 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../client/brief-file';
-import { type DecisionDraft, sealDecision } from '../../client/decide';
+import { type DecisionDraft, decisionBinding, sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
 import { campaignDataConverter } from '../../codec/data-converter';
@@ -89,7 +89,8 @@ export class CampaignEnv {
 
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
   deps(overrides: { policyDir?: string; dataDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
-    const base = loadSettings(overrides.modelEnv ?? {});
+    // The demo's trust root, as `npm start` has it: the approvers' public keys from the key folder's keyring.
+    const base = loadSettings({ CAMPAIGN_DEMO: '1', ...overrides.modelEnv });
     return productionDeps(
       {
         ...base,
@@ -102,6 +103,7 @@ export class CampaignEnv {
           dataDir: overrides.dataDir ?? base.paths.dataDir,
         },
         notify: { file: this.notifyFile },
+        database: CampaignEnv.databaseSettings(this.databaseUrl, this.keyDir),
       },
       this.store,
     );
@@ -145,7 +147,7 @@ export class CampaignEnv {
   /** Starts a campaign with a unique id. */
   async start(brief: Brief = GOOD_BRIEF, requestedBy = 'lena.vogel'): Promise<WorkflowHandle<typeof campaignWorkflow>> {
     const id = `campaign-${Math.random().toString(36).slice(2, 12)}`;
-    await startCampaign(this.client, brief, requestedBy, id, this.taskQueue);
+    await startCampaign(this.client, brief, requestedBy, id, this.taskQueue, { keyDir: this.keyDir });
     return this.client.workflow.getHandle<typeof campaignWorkflow>(id);
   }
 
@@ -154,15 +156,19 @@ export class CampaignEnv {
     return (await waitForApproval(handle, { round })).contentHash;
   }
 
-  /** The decision dated now and signed with the approver's key, as `npx campaign approve` would send it. */
-  signed(handle: WorkflowHandle | string, draft: DecisionDraft): Decision {
+  /**
+   * The decision dated now and signed with the approver's key for the campaign's run and plan, as `npx campaign
+   * approve` would send it.
+   */
+  async signed(handle: WorkflowHandle | string, draft: DecisionDraft): Promise<Decision> {
     const id = typeof handle === 'string' ? handle : handle.workflowId;
-    return sealDecision(id, draft, { keyDir: this.keyDir, signaturesRequired: true });
+    const binding = await decisionBinding(this.client, id);
+    return sealDecision(id, { ...draft, ...binding }, { keyDir: this.keyDir, signaturesRequired: true });
   }
 
   /** Sends the signed decision through the `decide` Update. */
-  decide(handle: WorkflowHandle, draft: DecisionDraft): Promise<DecisionReceipt> {
-    return handle.executeUpdate(decideUpdate, { args: [this.signed(handle, draft)] });
+  async decide(handle: WorkflowHandle, draft: DecisionDraft): Promise<DecisionReceipt> {
+    return handle.executeUpdate(decideUpdate, { args: [await this.signed(handle, draft)] });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,72 @@
+import type pg from 'pg';
+import { GENESIS_HASH } from '../domain/audit-verify';
+import { type Receipt, receiptBody, signReceipt } from '../domain/receipt';
+
+/** What a receipt says, before the store numbers, chains and signs it. */
+export type ReceiptFields = Omit<Receipt, 'seq' | 'prevHash' | 'hash' | 'signature' | 'at' | 'worker'> & {
+  worker: { identity: string; buildId: string };
+};
+
+/** The worker side's receipts: appended with the worker's key, read by the publisher and the auditors. */
+export interface Receipts {
+  /** Numbers, chains, signs and stores a receipt for one activity execution, in one transaction under the run's lock. */
+  record(fields: ReceiptFields): Promise<Receipt>;
+  /** A run's receipts, in order. */
+  ofRun(campaignId: string, runId: string): Promise<Receipt[]>;
+}
+
+/** The receipts in `pool`'s governance schema, signed with `workerSecretKey` (hex); null: this store cannot sign. */
+export function pgReceipts(pool: pg.Pool, workerSecretKey: string | null): Receipts {
+  return {
+    async record(fields) {
+      if (!workerSecretKey) throw new Error('this store was opened for reading: it holds no worker key to sign with');
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Two receipts for one run never interleave: the second waits here until the first commits.
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended('receipts:' || $1 || ':' || $2, 0))", [
+          fields.campaignId,
+          fields.runId,
+        ]);
+        const head = await client.query<{ seq: number; hash: string }>(
+          'SELECT seq, hash FROM governance.receipts WHERE campaign_id = $1 AND run_id = $2 ORDER BY seq DESC LIMIT 1',
+          [fields.campaignId, fields.runId],
+        );
+        const last = head.rows[0];
+        const receipt = signReceipt(
+          { ...fields, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? GENESIS_HASH, at: new Date().toISOString() },
+          workerSecretKey,
+        );
+        await client.query(
+          `INSERT INTO governance.receipts (campaign_id, run_id, seq, activity_type, outcome, input_hash, output_hash, hash, body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            receipt.campaignId,
+            receipt.runId,
+            receipt.seq,
+            receipt.activityType,
+            receipt.outcome,
+            receipt.inputHash,
+            receipt.outputHash,
+            receipt.hash,
+            receiptBody(receipt),
+          ],
+        );
+        await client.query('COMMIT');
+        return receipt;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async ofRun(campaignId, runId) {
+      const rows = await pool.query<{ body: string }>(
+        'SELECT body FROM governance.receipts WHERE campaign_id = $1 AND run_id = $2 ORDER BY seq',
+        [campaignId, runId],
+      );
+      return rows.rows.map((r) => JSON.parse(r.body) as Receipt);
+    },
+  };
+}
