@@ -58,7 +58,9 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
         return deny(`run ${runId} is not campaign ${campaignId}: ${whose}`);
       }
     }
-    await appendTo(this.deps.store, workflowExecution, events);
+    // A run's claims go into the trail once it is its campaign: the planner's only after it bound the run.
+    const binds = activityType === BINDS_THE_RUN;
+    if (!binds) await appendTo(this.deps.store, workflowExecution, events);
     const call = {
       campaignId,
       runId,
@@ -103,6 +105,7 @@ class GovernedActivityInbound implements ActivityInboundCallsInterceptor {
       );
       throw err;
     }
+    if (binds) await appendTo(this.deps.store, workflowExecution, events);
     const receipt = await this.receipt({
       outcome: 'completed',
       inputHash,

@@ -35,7 +35,7 @@ export function createRecorder({
      * fresh) and records it once: a signature that took effect before, here or for any other run, is refused.
      */
     async recordDecision(input: RecordDecisionInput): Promise<{ recorded: true }> {
-      const { workflowExecution } = Context.current().info;
+      const { workflowExecution, currentAttemptScheduledTimestampMs } = Context.current().info;
       const campaignId = workflowExecution?.workflowId ?? 'unknown';
       const runId = workflowExecution?.runId ?? 'unknown';
       const refuse = (reason: string) =>
@@ -54,7 +54,8 @@ export function createRecorder({
         (input.kind === 'approval'
           ? signatureRefusal(campaignId, decision as never, key)
           : budgetSignatureRefusal(campaignId, decision as never, key)) ??
-        freshnessRefusal(decision.decidedAt ?? '', Date.now());
+        // the server's clock when it scheduled this attempt: what the workflow's own time follows, and not the caller's
+        freshnessRefusal(decision.decidedAt ?? '', currentAttemptScheduledTimestampMs);
       if (problem) throw refuse(problem);
       const recorded = await store.decisions.record({
         campaignId,

@@ -43,12 +43,15 @@ export function decisionOf(event: AuditEvent): Decision | null {
     contentHash?: string;
     note?: string;
     decidedAt?: string;
+    runId?: string;
+    planHash?: string;
     signature?: Decision['signature'];
   };
   const base = {
     approver: event.actor.id,
     contentHash: detail.contentHash ?? '',
     ...(detail.decidedAt ? { decidedAt: detail.decidedAt } : {}),
+    ...(detail.runId !== undefined ? { runId: detail.runId, planHash: detail.planHash } : {}),
     ...(detail.signature ? { signature: detail.signature } : {}),
   };
   switch (event.action) {

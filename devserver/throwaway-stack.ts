@@ -49,6 +49,8 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
     const deps = productionDeps(
       {
         ...base,
+        // A throwaway stack is a demo: the keys it just made are trusted on first use.
+        demo: true,
         paths: {
           ...base.paths,
           outboxDir: join(scratch, 'outbox'),

@@ -22,11 +22,11 @@ process.stderr.write(
   `evaluating ${files.length} golden briefs on the ${provider} model${baseURL ? ` at ${baseURL}` : ''} ...\n`,
 );
 
-const results = await withThrowawayStack(async ({ client, taskQueue }) => {
+const results = await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
   const evaluations: BriefEvaluation[] = [];
   for (const [i, file] of files.entries()) {
     const name = basename(file).replace(/\.(ya?ml|json)$/, '');
-    const result = await evaluateBrief(client, name, readBriefFile(resolve(goldenDir, file)), { taskQueue });
+    const result = await evaluateBrief(client, name, readBriefFile(resolve(goldenDir, file)), { taskQueue, keyDir });
     process.stderr.write(
       `[${i + 1}/${files.length}] ${name}: ${result.reachedGate ? `gate in ${result.latencyMs} ms` : result.error}\n`,
     );

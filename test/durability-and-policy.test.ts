@@ -75,8 +75,15 @@ describe('governance', () => {
     expect((cause as Error).message).toMatch(
       /^orchestrator may not call roster\.read: forbidden by consent#email-needs-email-consent/,
     );
-    const stored = (await env.store.trail.read(workflowId)).events;
-    expect(stored.map((e) => `${e.step}:${e.outcome}`)).toEqual(['start:ok', 'plan:failed']);
+    // The run never got a plan, so it is no campaign of ours and the trail refuses its claims; the worker side's
+    // receipt of the denied call is what records the denial.
+    expect((await env.store.trail.read(workflowId)).events).toEqual([]);
+    const receipts = await env.store.receipts.ofRun(workflowId, handle.firstExecutionRunId);
+    expect(receipts.map((r) => `${r.activityType}:${r.outcome}`)).toEqual([
+      'planCampaign:denied',
+      'recordAudit:denied',
+    ]);
+    expect(receipts[0]?.policy.policyIds).toContain('consent#email-needs-email-consent');
     await env.stopWorker(worker);
   });
 

@@ -25,6 +25,7 @@ it.each(briefs)(
   async (file) => {
     const result = await evaluateBrief(env.client, file.replace('.yaml', ''), readBriefFile(resolve(GOLDEN, file)), {
       taskQueue: env.taskQueue,
+      keyDir: env.keyDir,
     });
     expect(result).toMatchObject({ reachedGate: true, blockingFindings: 0, claims: { rate: 1 } });
     expect(result.claims.total).toBeGreaterThan(0);

@@ -83,7 +83,7 @@ const variantsOf = async (handle: Parameters<CampaignEnv['awaitApproval']>[0]) =
 };
 
 describe('publishing verifies, outside the workflow, everything it is told', () => {
-  it("refuses an insider's own workflow that schedules publishCampaign with a made-up approval", async () => {
+  it("refuses an insider's own workflow that schedules publishCampaign under a fresh id: it is no campaign", async () => {
     // Copy nobody reviewed, with an "approval" whose hash matches it and a plan that asks for no approver at all.
     const variants = [
       { id: 'email-1', channel: 'email', headline: 'Nie geprüft', body: 'Ungeprüfte Werbung.', factIds: [] },
@@ -102,7 +102,9 @@ describe('publishing verifies, outside the workflow, everything it is told', () 
       },
     });
     expect(attack).not.toHaveProperty('published');
-    expect(attack.refused).toMatch(/^publisher may not call asset\.publish: no policy permits it/);
+    // Its run never had a start our planner verified, so every governed call is refused before any tool runs. (A run
+    // that is its campaign and still lies to the publisher: test/forged-evidence.test.ts.)
+    expect(attack.refused).toMatch(/^run [0-9a-f-]+ is not campaign rogue-[a-z0-9]+: no run of the id had a verified start$/);
     expect(existsSync(resolve(env.outboxDir, folderFor(attack.workflowId)))).toBe(false);
   });
 
@@ -114,6 +116,7 @@ describe('publishing verifies, outside the workflow, everything it is told', () 
     const result = (await handle.result()) as CampaignResult;
     const outboxPath = result.outcome.kind === 'published' ? result.outcome.outboxPath : '';
     const published = JSON.parse(readFileSync(outboxPath, 'utf8'));
+    const { runId } = await handle.describe();
 
     // The same id, closed now, taken by the attacker's workflow, named like a campaign and carrying the genuine signed
     // approval from the package: the evidence verifies, so only the one-publish rule stands in the way.
@@ -134,14 +137,17 @@ describe('publishing verifies, outside the workflow, everything it is told', () 
       handle.workflowId,
       CAMPAIGN_WORKFLOW_TYPE,
     );
-    expect(attack.refused).toMatch(/was already published by run .*; a campaign id publishes once/);
+    expect(attack.refused).toMatch(
+      new RegExp(`^run [0-9a-f-]+ is not campaign ${handle.workflowId}: the campaign is run ${runId}$`),
+    );
     expect(JSON.parse(readFileSync(outboxPath, 'utf8'))).toEqual(published);
   });
 
-  it('keeps ids from paths: an activity asked for brand ../../../etc refuses before touching a file', async () => {
+  it('keeps ids from paths: the planner asked for brand ../../../etc refuses before touching a file', async () => {
+    // The planner is the one activity a run may call before it is a campaign, so this is where a path would get in.
     const attack = await runRogue({
-      activity: 'researchFacts',
-      input: { brief: { ...GOOD_BRIEF, brand: '../../../etc' } },
+      activity: 'planCampaign',
+      input: { brief: { ...GOOD_BRIEF, brand: '../../../etc' }, requestedBy: 'lena.vogel' },
     });
     expect(attack.refused).toBe('brief.brand: must be a brand id in kebab-case');
   });
@@ -166,10 +172,11 @@ describe('verified approvers', () => {
     expect(
       await refusal(handle.executeUpdate(decideUpdate, { args: [signDecision(handle.workflowId, asJonas, lenasKey)] })),
     ).toMatch(/^decision\.signature: made with key ed25519:[0-9a-f]{16}, not jonas\.weber's key/);
-    // A raw Signal as the compliance officer: refused, audited, ignored.
+    // A raw Signal as the compliance officer: a campaign started today has no Signal handler, so it decides nothing.
     await handle.signal(decideSignal, { ...asJonas, approver: 'miriam.koch' });
-    const trail = (await handle.query('auditTrail' as never)) as CampaignResult['audit'];
-    expect(trail.filter((e) => e.outcome === 'refused').map((e) => e.actor.id)).toEqual(['miriam.koch']);
+    await handle.query('auditTrail' as never); // a workflow task ran after the Signal
+    const { pending } = (await handle.query('campaignState' as never)) as { pending: { approvedBy: string[] } };
+    expect(pending.approvedBy).toEqual([]);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.terminate('test done');
   });

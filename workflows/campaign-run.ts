@@ -295,7 +295,12 @@ export class CampaignRun {
     });
     this.closed = true;
     this.enter('failed');
-    await this.flushAudit();
+    try {
+      await this.flushAudit();
+    } catch {
+      // The store may refuse this run altogether (a run the planner never bound); the failure that ended it is what
+      // the caller needs to read, and the worker side's receipts already hold every step that ran.
+    }
   }
 
   /** What the publisher is shown to match against its receipts (campaigns with receipts): the plan as made. */
