@@ -30,6 +30,8 @@ export function registerStart(program: Command): void {
       const id = opts.id ?? newCampaignId(brief);
       const started = await startCampaign(client, brief, requestedBy, id, taskQueue, {
         keyDir: settings().paths.keyDir,
+        // The person who starts a campaign says so with their key: the planner refuses a start it cannot verify.
+        requireSignature: true,
       }).catch((err: unknown) => {
         if (err instanceof ClientError && err.kind === 'already-started') {
           throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });

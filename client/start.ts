@@ -19,8 +19,9 @@ export interface Started {
 
 /**
  * Starts a campaign workflow for a validated brief, signed by the requester with their key from `keyDir` when they
- * have one there (the planner verifies it, and requires it where the brand requires signed decisions); refuses an id
- * that is running or has run before.
+ * have one there (the planner verifies it, and requires it where the brand requires signed decisions; with
+ * `requireSignature`, a requester without a key is refused here, before anything starts); refuses an id that is
+ * running or has run before.
  */
 export async function startCampaign(
   client: Client,
@@ -28,9 +29,16 @@ export async function startCampaign(
   requestedBy: string,
   workflowId: string,
   taskQueue = TASK_QUEUE,
-  options: { keyDir?: string } = {},
+  options: { keyDir?: string; requireSignature?: boolean } = {},
 ): Promise<Started> {
   const secret = options.keyDir ? loadSecretKey(options.keyDir, requestedBy) : undefined;
+  if (!secret && options.requireSignature) {
+    throw new ClientError(
+      'key',
+      `${requestedBy} has no signing key in ${options.keyDir ?? 'no key folder'}: a campaign's start is signed by its ` +
+        `requester; create one with \`npx campaign keys new --as ${requestedBy}\` (its public key must be in the roster)`,
+    );
+  }
   const start = secret ? signStart(workflowId, hashOf(brief), requestedBy, secret) : undefined;
   try {
     const handle = await client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW_TYPE, {

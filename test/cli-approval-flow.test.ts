@@ -44,7 +44,16 @@ async function waitForInbox(id: string) {
 describe('the CLI from start to outbox', () => {
   it('starts, lists in the inbox, refuses the requester, approves, and shows the published status', async () => {
     const id = `cli-flow-${Date.now()}`;
-    const started = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id, '--json']);
+    // A start is signed by its requester: without their key, nothing starts.
+    const unsigned = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], {
+      CAMPAIGN_KEY_DIR: mkdtempSync(join(tmpdir(), 'no-keys-')),
+    });
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stderr).toMatch(
+      /^campaign: lena\.vogel has no signing key in .*: a campaign's start is signed by its requester; create one with `npx campaign keys new --as lena\.vogel`/,
+    );
+    expect(await env.client.workflow.getHandle(id).describe().catch((e: Error) => e.name)).toBe('WorkflowNotFoundError');
+    const started = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id, '--json'], asApprover());
     expect(started.code).toBe(0);
     expect(JSON.parse(started.stdout)).toMatchObject({
       workflowId: id,
@@ -138,12 +147,12 @@ describe('the CLI from start to outbox', () => {
 
   it('refuses a second campaign with an id that is running, or that ran before', async () => {
     const id = `cli-dup-${Date.now()}`;
-    expect((await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id])).code).toBe(0);
-    const again = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id]);
+    expect((await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], asApprover())).code).toBe(0);
+    const again = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], asApprover());
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(`campaign: --id: a campaign with id '${id}' already exists (running or finished)\n`);
     await env.client.workflow.getHandle(id).terminate('test done');
-    const reused = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id]);
+    const reused = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], asApprover());
     expect(reused.code).toBe(2);
     expect(reused.stderr).toBe(`campaign: --id: a campaign with id '${id}' already exists (running or finished)\n`);
   });
