@@ -2,16 +2,31 @@ import { readFileTrails } from '../audit/file-trails';
 import { settings } from '../config/settings';
 import { verifyTrail } from '../domain/audit-verify';
 import { readTrustFile } from '../keys/worker-keys';
+import { openDatabase } from '../store/database';
 import { openWorkerStore } from '../store/open-store';
-import { CliError } from './errors';
+import { bindLegacyRun } from '../store/run-bindings';
+import { BAD_INPUT, CliError } from './errors';
 
 /**
  * `campaign audit import DIR`: moves the trails of the earlier file store into the governance store. Every trail is
  * verified first, with its checkpoint against the trusted worker keys; if any does not verify, nothing is imported and
  * the file is named. Trails the store already holds are skipped event by event, so an import can be run again.
+ * Each imported run is bound to its campaign id as in flight from before receipts (the owner role's to mark), so the
+ * campaign finishes under the rules it started with.
  */
-export async function importTrails(dir: string, opts: { trust?: string; json?: boolean }): Promise<void> {
+export async function importTrails(
+  dir: string,
+  opts: { trust?: string; json?: boolean; ownerUrl?: string },
+): Promise<void> {
   const chosen = settings();
+  const ownerUrl = opts.ownerUrl ?? chosen.database.ownerUrl;
+  if (!ownerUrl) {
+    throw new CliError(
+      '--owner-url: required (or set CAMPAIGN_DATABASE_OWNER_URL): imported campaigns are bound to their runs as ' +
+        'in flight from before receipts, which only the owner role may mark',
+      BAD_INPUT,
+    );
+  }
   const trustFile = opts.trust ?? chosen.database.workerKeysFile;
   const trustedKeys = readTrustFile(trustFile);
   const trails = readFileTrails(dir);
@@ -37,7 +52,11 @@ export async function importTrails(dir: string, opts: { trust?: string; json?: b
       throw new CliError(`refused ${trail.file}: it mixes runs (${[...runs].join(', ')}); nothing was imported`);
   }
   const store = await openWorkerStore(chosen);
-  const imported: { campaignId: string; events: number; appended: number }[] = [];
+  const owner = await openDatabase(ownerUrl, { max: 1 }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const imported: { campaignId: string; events: number; appended: number; bound: boolean }[] = [];
   try {
     for (const trail of trails) {
       const first = trail.events[0];
@@ -53,11 +72,22 @@ export async function importTrails(dir: string, opts: { trust?: string; json?: b
             cause: err,
           });
         });
-      imported.push({ campaignId: first.workflowId, events: trail.events.length, appended });
-      if (!opts.json)
-        process.stderr.write(`${first.workflowId}: ${trail.events.length} events verified, ${appended} new\n`);
+      const start = trail.events.find((e) => e.step === 'start');
+      const bound = await bindLegacyRun(owner, first.workflowId, {
+        runId: first.runId,
+        requestedBy: start?.actor.id ?? 'unknown',
+        briefHash: start?.inputHash ?? '',
+      });
+      imported.push({ campaignId: first.workflowId, events: trail.events.length, appended, bound });
+      if (!opts.json) {
+        const binding = bound ? 'bound to its run' : 'NOT bound: the id belongs to another run';
+        process.stderr.write(
+          `${first.workflowId}: ${trail.events.length} events verified, ${appended} new, ${binding}\n`,
+        );
+      }
     }
   } finally {
+    await owner.end();
     await store.close();
   }
   if (opts.json) console.log(JSON.stringify({ imported }));

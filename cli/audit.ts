@@ -21,6 +21,7 @@ export function registerAudit(program: Command): void {
       'verify, import: the worker keys you trust (YAML `keys:`), instead of the deployment list (CAMPAIGN_WORKER_KEYS_FILE)',
     )
     .option('--json', 'verify, import: print one JSON document')
+    .option('--owner-url <url>', 'import: the owner role URL (default: CAMPAIGN_DATABASE_OWNER_URL)')
     .action(async (first: string, target: string | undefined, opts: AuditOptions) => {
       // Loaded here: the audit store, Cedar and the history tools are not for every command.
       const actions = await import('./audit-actions');

@@ -50,3 +50,24 @@ export function pgRunBindings(pool: pg.Pool): RunBindings {
     of,
   };
 }
+
+/**
+ * Marks `campaignId`'s run as in flight from before receipts (the earlier rules apply to it), as the owner role
+ * importing its verified trail; a worker's role may not. Returns false when the id is bound to another run already.
+ */
+export async function bindLegacyRun(
+  ownerPool: pg.Pool,
+  campaignId: string,
+  binding: Omit<RunBinding, 'legacy'>,
+): Promise<boolean> {
+  await ownerPool.query(
+    `INSERT INTO governance.run_bindings (campaign_id, run_id, requested_by, brief_hash, legacy)
+     VALUES ($1, $2, $3, $4, true) ON CONFLICT (campaign_id) DO NOTHING`,
+    [campaignId, binding.runId, binding.requestedBy, binding.briefHash],
+  );
+  const row = await ownerPool.query<{ run_id: string }>(
+    'SELECT run_id FROM governance.run_bindings WHERE campaign_id = $1',
+    [campaignId],
+  );
+  return row.rows[0]?.run_id === binding.runId;
+}

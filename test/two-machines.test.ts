@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -9,15 +9,16 @@ import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
 import { provisionRosterKeys } from '../devserver/demo-keys';
-import { KEYRING_FILE } from '../keys/signing-keys';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
 import { runCli } from './support/run-cli';
+import { productionDataDir } from './support/production-data';
 import { freshDatabase } from './support/test-database';
 
 // Operations' advice, tried as an operator would: two worker machines that share only Temporal and the governance
 // database. Machine A runs workflows, publishing and reminders; machine B the models. Each has its own folders, its
-// own checkpoint key; both have the deployment's trust list, inbox secret and approvers' public keys. No demo mode.
+// own checkpoint key; both have the deployment's trust list, inbox secret and the roster with the approvers' public
+// keys. No demo mode.
 
 const taskQueue = `machines-${Math.random().toString(36).slice(2, 10)}`;
 const databaseUrl = await freshDatabase();
@@ -27,6 +28,8 @@ const inboxSecret = 'ab'.repeat(32);
 // The approvers' keys: their private keys for signing here, their public keys in each machine's keyring.
 const approverKeys = mkdtempSync(join(tmpdir(), 'machines-approvers-'));
 provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), approverKeys);
+// No demo: the approvers' public keys are in the roster the machines read, and nowhere else.
+const dataDir = productionDataDir(approverKeys);
 
 interface Machine {
   name: string;
@@ -39,7 +42,6 @@ function machine(name: string): Machine {
   const root = mkdtempSync(join(tmpdir(), `machine-${name}-`));
   const keyDir = join(root, 'keys');
   mkdirSync(keyDir);
-  copyFileSync(join(approverKeys, KEYRING_FILE), join(keyDir, KEYRING_FILE));
   return {
     name,
     log: '',
@@ -49,6 +51,7 @@ function machine(name: string): Machine {
       CAMPAIGN_TASK_QUEUE: taskQueue,
       CAMPAIGN_DATABASE_URL: databaseUrl,
       CAMPAIGN_KEY_DIR: keyDir,
+      CAMPAIGN_DATA_DIR: dataDir,
       CAMPAIGN_WORKER_KEYS_FILE: trustList,
       CAMPAIGN_INBOX_SECRET: inboxSecret,
       CAMPAIGN_OUTBOX_DIR: join(root, 'outbox'),

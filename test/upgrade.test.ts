@@ -11,8 +11,9 @@ import { PROJECT_ROOT } from '../config/paths';
 import { provisionRosterKeys } from '../devserver/demo-keys';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
+import { productionDataDir } from './support/production-data';
 import { runCli } from './support/run-cli';
-import { freshDatabase } from './support/test-database';
+import { freshDatabase, ownerUrlOf } from './support/test-database';
 
 // An upgrade as an operator makes it: a campaign waits at the gate on the last release with the file store (unversioned
 // workers, trails in CAMPAIGN_AUDIT_DIR); its workers stop, `campaign audit import` moves the trails into the governance
@@ -29,6 +30,8 @@ symlinkSync(resolve(PROJECT_ROOT, '.temporal'), join(old, '.temporal'));
 const scratch = mkdtempSync(join(tmpdir(), 'upgrade-'));
 const keyDir = join(scratch, 'keys');
 provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), keyDir);
+// Production's one trust root: the approvers' public keys in the roster (this build reads the keyring only in the demo).
+const dataDir = productionDataDir(keyDir);
 const taskQueue = `upgrade-${Math.random().toString(36).slice(2, 10)}`;
 const env = {
   PATH: process.env.PATH ?? '',
@@ -37,6 +40,7 @@ const env = {
   TEMPORAL_NAMESPACE: 'default',
   CAMPAIGN_TASK_QUEUE: taskQueue,
   CAMPAIGN_KEY_DIR: keyDir,
+  CAMPAIGN_DATA_DIR: dataDir,
   CAMPAIGN_OUTBOX_DIR: join(scratch, 'outbox'),
   CAMPAIGN_NOTIFY_FILE: join(scratch, 'notifications.jsonl'),
   CAMPAIGN_CODEC_KEY_FILE: 'none',
@@ -93,16 +97,24 @@ describe('an upgrade from the file store', () => {
     client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
     worker = await startWorker(old, { CAMPAIGN_AUDIT_DIR: auditDir });
     const id = `upgrade-${Math.random().toString(36).slice(2, 8)}`;
-    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue, { keyDir });
+    // Started as that release's CLI did: with no signed start, which its input schema does not know.
+    await startCampaign(client, GOOD_BRIEF, 'lena.vogel', id, taskQueue);
     const handle = client.workflow.getHandle(id);
     const { contentHash } = await waitForApproval(handle, { timeoutMs: 120_000 });
     await stop(worker);
     expect(readdirSync(auditDir)).toContain(`${id}.jsonl`);
 
     // The operator moves the trails in, then starts this build's workers on the store.
-    const imported = await runCli(['audit', 'import', auditDir], { ...env, CAMPAIGN_DATABASE_URL: databaseUrl });
+    const withoutOwner = await runCli(['audit', 'import', auditDir], { ...env, CAMPAIGN_DATABASE_URL: databaseUrl });
+    expect(withoutOwner).toMatchObject({ code: 2 });
+    expect(withoutOwner.stderr).toMatch(/^campaign: --owner-url: required .*only the owner role may mark/);
+    const imported = await runCli(['audit', 'import', auditDir, '--owner-url', await ownerUrlOf(databaseUrl)], {
+      ...env,
+      CAMPAIGN_DATABASE_URL: databaseUrl,
+    });
     expect(imported).toMatchObject({ code: 0 });
     expect(imported.stdout).toContain('imported 1 trail(s)');
+    expect(imported.stderr).toContain(`${id}: 5 events verified, 5 new, bound to its run`);
     worker = await startWorker(PROJECT_ROOT, { CAMPAIGN_DATABASE_URL: databaseUrl });
     const draft = {
       decision: 'approve' as const,
@@ -138,7 +150,10 @@ describe('an upgrade from the file store', () => {
     execFileSync('sed', ['-i', 's/"lena.vogel"/"paul.richter"/', trail]);
     expect(readFileSync(trail, 'utf8')).toContain('"paul.richter"');
     const fresh = await freshDatabase();
-    const refused = await runCli(['audit', 'import', tampered], { ...env, CAMPAIGN_DATABASE_URL: fresh });
+    const refused = await runCli(['audit', 'import', tampered, '--owner-url', await ownerUrlOf(fresh)], {
+      ...env,
+      CAMPAIGN_DATABASE_URL: fresh,
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`^campaign: refused ${trail}: .*nothing was imported`));
     const listed = await runCli(['policy', 'whatif', '--policies', resolve(PROJECT_ROOT, 'policies'), '--json'], {

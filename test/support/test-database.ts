@@ -34,3 +34,11 @@ export async function freshDatabase(): Promise<string> {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** The owner role's URL for the database of `workerUrl` (a {@link freshDatabase}): for what only operators do. */
+export async function ownerUrlOf(workerUrl: string): Promise<string> {
+  const { inject } = await import('vitest');
+  const url = new URL(inject('databaseOwnerUrl'));
+  url.pathname = new URL(workerUrl).pathname;
+  return url.toString();
+}
