@@ -35,7 +35,7 @@ export function createRecorder({
      * fresh) and records it once: a signature that took effect before, here or for any other run, is refused.
      */
     async recordDecision(input: RecordDecisionInput): Promise<{ recorded: true }> {
-      const { workflowExecution, currentAttemptScheduledTimestampMs } = Context.current().info;
+      const { workflowExecution, scheduledTimestampMs } = Context.current().info;
       const campaignId = workflowExecution?.workflowId ?? 'unknown';
       const runId = workflowExecution?.runId ?? 'unknown';
       const refuse = (reason: string) =>
@@ -54,8 +54,8 @@ export function createRecorder({
         (input.kind === 'approval'
           ? signatureRefusal(campaignId, decision as never, key)
           : budgetSignatureRefusal(campaignId, decision as never, key)) ??
-        // the server's clock when it scheduled this attempt: what the workflow's own time follows, and not the caller's
-        freshnessRefusal(decision.decidedAt ?? '', currentAttemptScheduledTimestampMs);
+        // The server's clock when the gate scheduled this: what the workflow's own time follows, not the caller's.
+        freshnessRefusal(decision.decidedAt ?? '', scheduledTimestampMs);
       if (problem) throw refuse(problem);
       const recorded = await store.decisions.record({
         campaignId,

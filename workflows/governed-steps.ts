@@ -59,9 +59,12 @@ export async function sendReminder(
   return { sent: output.sent, policy };
 }
 
-/** Has the worker side check and record a decision the moment a gate accepted it (campaigns with receipts). */
+/**
+ * Has the worker side check and record a decision the moment a gate accepted it (campaigns with receipts): a scheduled
+ * activity on the data role's queue, so the time it checks freshness against is the server's when it was scheduled.
+ */
 export async function recordDecision(input: RecordDecisionInput): Promise<void> {
-  await local.recordDecision(input);
+  await proxyOn('local', roleQueue(workflowInfo().taskQueue, 'data')).recordDecision(input);
 }
 
 /** Hands the audit store events no later step will carry: the recorder activity appends them. */
