@@ -9,6 +9,7 @@ import { TASK_QUEUE } from '../domain/task-queue';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { loadSecretKey } from '../keys/signing-keys';
 import type { campaignWorkflow } from '../workflows';
+import { bindingOf } from './decide';
 import { ClientError } from './errors';
 
 /** A started campaign: its ids. */
@@ -40,6 +41,7 @@ export async function startCampaign(
     );
   }
   const start = secret ? signStart(workflowId, hashOf(brief), requestedBy, secret) : undefined;
+  const reuse = await earlierRunIsNoCampaign(client, workflowId);
   try {
     const handle = await client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW_TYPE, {
       taskQueue,
@@ -49,8 +51,9 @@ export async function startCampaign(
         { key: CampaignStage, value: 'planning' },
         { key: CampaignBrand, value: brief.brand },
       ],
-      // A finished campaign's id is never run again: its outbox package and audit trail belong to that one run.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // A finished campaign's id is never run again: its outbox package and audit trail belong to that one run. An
+      // id whose closed run never got a plan (a squatter's) is free: the planner binds the id to the first run it plans.
+      workflowIdReusePolicy: reuse ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
       // The UI renders both as Markdown: escaped, so a brief cannot make bold "approvals" or headings there.
       staticSummary: `${markdownText(brief.campaign)} (${brief.channels.join(', ')})`,
       staticDetails: `**Objective:** ${markdownText(brief.objective)}\n\n**Key messages:**\n\n${brief.keyMessages.map((m) => `- ${markdownText(m)}`).join('\n')}`,
@@ -68,6 +71,20 @@ export async function startCampaign(
     }
     throw err;
   }
+}
+
+/**
+ * Whether the id's latest run is closed and never became a campaign: no plan in its memo and its stage still the one
+ * a start request sets. Such a run (someone's workflow under a campaign id) does not keep the id from its campaign.
+ */
+async function earlierRunIsNoCampaign(client: Client, workflowId: string): Promise<boolean> {
+  const described = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => null);
+  if (!described || described.status.name === 'RUNNING') return false;
+  const stage = described.typedSearchAttributes.get(CampaignStage);
+  return !bindingOf(described).planHash && (stage === undefined || stage === 'planning');
 }
 
 /** A readable, unique workflow id: brand, date and a random suffix. */

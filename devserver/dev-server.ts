@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../domain/search-attributes';
 import { ensureBinary, TEMPORAL_CLI } from './binaries';
+import { historyLimitFlags } from './history-limits';
 
 /** How to run `temporal server start-dev`. */
 export interface DevServerOptions {
@@ -45,6 +46,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
   for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
+  args.push(...historyLimitFlags());
 
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -151,6 +151,8 @@ describe('the CLI from start to outbox', () => {
     const again = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], asApprover());
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(`campaign: --id: a campaign with id '${id}' already exists (running or finished)\n`);
+    // Once planned, the run is the campaign: its id stays its own after it ends.
+    await waitForInbox(id);
     await env.client.workflow.getHandle(id).terminate('test done');
     const reused = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], asApprover());
     expect(reused.code).toBe(2);
