@@ -33,6 +33,8 @@ export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
           `no AI-content marking for language ${brief.language}`,
           Failure.InvalidBrief,
         );
+      // The run's receipts so far, by number and hash: the seal anchors them where the package goes.
+      const last = (await store.receipts.ofRun(campaignId, runId)).at(-1);
       const pkg: OutboxPackage = {
         campaign: brief.campaign,
         brand: brief.brand,
@@ -42,7 +44,13 @@ export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
         approval,
         // The signed decisions travel with the package, so anyone can check them against the roster's keys.
         approvals: decisions,
-        seal: { workflowId: campaignId, runId, contentHash: approval.contentHash, auditHead },
+        seal: {
+          workflowId: campaignId,
+          runId,
+          contentHash: approval.contentHash,
+          auditHead,
+          ...(last ? { receipts: { seq: last.seq, hash: last.hash } } : {}),
+        },
       };
       const dir = resolve(outboxDir, folderFor(campaignId));
       if (!dir.startsWith(resolve(outboxDir) + sep)) {

@@ -1,3 +1,4 @@
+import type { temporal } from '@temporalio/proto';
 import type { AuditEvent } from '../domain/audit';
 import type { Checkpoint } from '../domain/audit-anchor';
 import { type TrailCheck, verifyTrail } from '../domain/audit-verify';
@@ -6,6 +7,8 @@ import { hashOf } from '../domain/hash';
 import type { Roster } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
 import { signatureRefusal } from '../domain/signatures';
+import { compareHistoryWithTrail } from './history-audit';
+import { anchorsCheck, claimsCheck, type RunReceipts, receiptsCheck } from './receipt-checks';
 
 /** Everything that vouches for one campaign, wherever it came from (the live store, or an evidence pack). */
 export interface CampaignEvidence {
@@ -17,6 +20,11 @@ export interface CampaignEvidence {
   trustSource: string;
   pkg: OutboxPackage | null;
   roster: Roster | null;
+  /** The run's receipts, for campaigns since the receipts (null: the campaign ran before them). */
+  receipts: RunReceipts | null;
+  /** The run's Temporal history, decrypted; null with the reason when there is none to compare. */
+  history: temporal.api.history.v1.IHistory | null;
+  noHistory?: string;
 }
 
 /** The checks every verification runs: the trail and its anchors, the signed decisions, and the package. */
@@ -33,6 +41,26 @@ export function verifyEvidence(evidence: CampaignEvidence): TrailCheck[] {
   );
   checks.push(decisionsCheck(evidence));
   if (pkg) checks.push(packageCheck(evidence, pkg));
+  const { history } = evidence;
+  if (evidence.receipts) {
+    const { check, trusted } = receiptsCheck(campaignId, evidence.receipts, evidence.trustedKeys);
+    checks.push(check, claimsCheck(events, trusted));
+    if (history) checks.push(anchorsCheck(history, evidence.receipts.receipts, pkg));
+  } else {
+    checks.push({ name: 'receipts', ok: true, detail: 'the campaign ran before receipts: its trail is its evidence' });
+  }
+  if (history) {
+    const mismatch = compareHistoryWithTrail(history, events);
+    checks.push({
+      name: 'history',
+      ok: mismatch === null,
+      detail: mismatch
+        ? `history event ${mismatch.historyEvent ?? '-'} / audit event ${mismatch.auditEvent ?? '-'}: ${mismatch.problem}`
+        : 'every activity input and result, and every decision, in the history matches the trail',
+    });
+  } else {
+    checks.push({ name: 'history', ok: true, detail: `not compared: ${evidence.noHistory ?? 'no history'}` });
+  }
   return checks;
 }
 

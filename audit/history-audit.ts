@@ -20,7 +20,7 @@ export interface Mismatch {
 }
 
 /** One activity as the history shows it: its input and its result, whatever the envelope. */
-interface Completion {
+export interface Completion {
   eventId: string;
   activityType: string;
   input: unknown;
@@ -187,7 +187,7 @@ function decisionProblem(event: AuditEvent, decision: HistoryDecision): string |
 }
 
 /** Every activity the history completed, scheduled or local, in completion order. */
-function activityCompletions(events: temporal.api.history.v1.IHistoryEvent[]): Completion[] {
+export function activityCompletions(events: temporal.api.history.v1.IHistoryEvent[]): Completion[] {
   const scheduled = new Map<string, { activityType: string; input: unknown }>();
   const completions: Completion[] = [];
   for (const event of events) {

@@ -1,10 +1,14 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { temporal } from '@temporalio/proto';
 import { createFileDataStore } from '../activities/data-store';
+import { decodeHistory } from '../audit/decode-history';
 import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { readPackage } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
+import { firstLineOf } from '../client/errors';
+import { codecFrom } from '../codec/data-converter';
 import { settings } from '../config/settings';
 import type { AuditEvent } from '../domain/audit';
 import type { TrailCheck } from '../domain/audit-verify';
@@ -23,12 +27,26 @@ export interface AuditOptions {
   json?: boolean;
 }
 
-/** The live evidence for a campaign: its stored trail, checkpoint, package and roster, and the trusted worker keys. */
-async function liveEvidence(store: GovernanceStore, campaignId: string, trustFile?: string): Promise<CampaignEvidence> {
-  const { paths, database } = settings();
-  const { events, checkpoint } = await store.trail.read(campaignId);
-  if (events.length === 0) throw new CliError(`no audit trail for '${campaignId}' in the governance store`);
-  const roster = createFileDataStore(paths.dataDir, { keyringFile: resolve(paths.keyDir, KEYRING_FILE) }).roster();
+/**
+ * The live evidence for a campaign: its own run's stored trail, checkpoint and receipts, its package and roster, the
+ * trusted worker keys, and the run's Temporal history while Temporal keeps it, decrypted with this deployment's keys.
+ */
+async function liveEvidence(
+  store: GovernanceStore,
+  campaignId: string,
+  trustFile?: string,
+): Promise<CampaignEvidence & { rawHistory: temporal.api.history.v1.IHistory | null }> {
+  const { paths, database, demo } = settings();
+  const { runId, events, checkpoint } = await store.trail.read(campaignId);
+  if (events.length === 0 || !runId) throw new CliError(`no audit trail for '${campaignId}' in the governance store`);
+  const binding = await store.bindings.of(campaignId);
+  // The one trust root outside the demo: the roster's own keys.
+  const roster = createFileDataStore(
+    paths.dataDir,
+    demo ? { keyringFile: resolve(paths.keyDir, KEYRING_FILE) } : {},
+  ).roster();
+  const sinceReceipts = binding !== null && !binding.legacy && binding.runId === runId;
+  const { history, noHistory } = await historyOf(campaignId, runId);
   return {
     campaignId,
     events,
@@ -37,7 +55,42 @@ async function liveEvidence(store: GovernanceStore, campaignId: string, trustFil
     trustSource: trustFile ?? database.workerKeysFile,
     pkg: readPackage(paths.outboxDir, campaignId),
     roster,
+    receipts: sinceReceipts ? { runId, receipts: await store.receipts.ofRun(campaignId, runId) } : null,
+    history: history ? await readable(history, campaignId) : null,
+    rawHistory: history,
+    ...(noHistory ? { noHistory } : {}),
   };
+}
+
+/** The run's history as Temporal keeps it (encrypted when the workers encrypt), or why there is none. */
+async function historyOf(
+  campaignId: string,
+  runId: string,
+): Promise<{ history: temporal.api.history.v1.IHistory | null; noHistory?: string }> {
+  const { cliClient } = await import('./context');
+  try {
+    const client = await cliClient();
+    try {
+      return { history: await client.workflow.getHandle(campaignId, runId).fetchHistory() };
+    } finally {
+      await client.connection.close();
+    }
+  } catch (err) {
+    const why = err instanceof Error && err.name === 'WorkflowNotFoundError' ? 'Temporal no longer has it' : firstLineOf(err);
+    return { history: null, noHistory: `no history of run ${runId} (${why})` };
+  }
+}
+
+/** A history decrypted with this deployment's payload keys; one line naming what is missing when it cannot be. */
+async function readable(
+  history: temporal.api.history.v1.IHistory,
+  campaignId: string,
+): Promise<temporal.api.history.v1.IHistory> {
+  try {
+    return await decodeHistory(history, codecFrom(settings().codec));
+  } catch (err) {
+    throw new CliError(`${campaignId}: ${firstLineOf(err)}`, 1, { cause: err });
+  }
 }
 
 export async function report(campaignId: string, opts: AuditOptions): Promise<void> {
@@ -64,7 +117,7 @@ export async function verify(target: string, opts: AuditOptions): Promise<void> 
   let what: string;
   if (existsSync(target) && statSync(target).isDirectory()) {
     what = `evidence pack ${target}`;
-    checks = verifyEvidencePack(target, trust);
+    checks = await verifyEvidencePack(target, { ...(trust ? { trust } : {}), codec: codecFrom(settings().codec) });
   } else if (existsSync(target)) {
     what = `trail ${target}`;
     checks = verifyTrail(readTrailFile(target)).checks;
@@ -95,18 +148,16 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
   if (!opts.out) throw new CliError('--out: required, the folder for the evidence pack', BAD_INPUT);
   const { paths } = settings();
   const evidence = await withStore((store) => liveEvidence(store, campaignId));
-  const { cliClient } = await import('./context');
   const { codeVersion } = await import('../worker/code-version');
-  // The history, while Temporal still keeps it; the pack is complete without it, and says so.
-  const history = await cliClient()
-    .then((client) => client.workflow.getHandle(campaignId).fetchHistory())
-    .catch(() => null);
+  // The history as Temporal keeps it (encrypted where the workers encrypt), while it still keeps it.
+  const history = evidence.rawHistory;
   const files = writeEvidencePack(opts.out, {
     campaignId,
     events: evidence.events,
     checkpoint: evidence.checkpoint,
     trustedWorkerKeys: evidence.trustedKeys,
     history,
+    receipts: evidence.receipts,
     policyDir: paths.policyDir,
     promptDir: paths.promptDir,
     modelConfigFile: paths.modelConfigFile,
@@ -114,6 +165,6 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
     pkg: evidence.pkg,
     code: codeVersion(),
   });
-  console.log(`wrote ${files.length} files to ${opts.out}${history ? '' : ' (no history: Temporal no longer has it)'}`);
+  console.log(`wrote ${files.length} files to ${opts.out}${history ? '' : ` (${evidence.noHistory})`}`);
   console.log(`  verify it anywhere: npx campaign audit verify ${opts.out} --trust <your copy of worker-keys.yaml>`);
 }

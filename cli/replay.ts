@@ -55,10 +55,18 @@ export function registerReplay(program: Command): void {
         );
         return null;
       });
+      const { decodeHistory } = await import('../audit/decode-history');
+      const { codecFrom } = await import('../codec/data-converter');
+      // Encrypted histories are read with this deployment's payload keys, as its workers read them.
+      const codec = codecFrom(settings().codec);
       const reports = [];
       let index = 0;
       try {
-        for await (const history of histories) {
+        for await (const raw of histories) {
+          const history = await decodeHistory(raw, codec).catch((err: unknown) => {
+            const id = raw.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? 'a campaign';
+            throw new CliError(`replay: ${id}: ${firstLineOf(err)}`, 1, { cause: err });
+          });
           const report = await replayCampaign(history, {
             workflowBundle: bundle,
             bundleOf: (buildId) => {

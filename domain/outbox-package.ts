@@ -22,6 +22,8 @@ export const outboxPackageSchema = z.object({
     runId: z.string().optional(),
     contentHash: z.string(),
     auditHead: z.string(),
+    // The head of the run's receipts when publishing began (packages since the receipts).
+    receipts: z.object({ seq: z.number().int().positive(), hash: z.string() }).optional(),
   }),
 });
 

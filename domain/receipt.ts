@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalJson, hashOf } from './hash';
+import { GENESIS_HASH } from './audit-verify';
 import { keyIdOf } from './signatures';
 
 /**
@@ -63,4 +64,38 @@ export function receiptRefusal(receipt: Receipt, trustedKeys: Record<string, str
 /** The canonical JSON a receipt is stored as. */
 export function receiptBody(receipt: Receipt): string {
   return canonicalJson(receipt);
+}
+
+/** A run's receipts that a trusted worker key made, in order, and why any others were left out. */
+export interface TrustedReceipts {
+  receipts: Receipt[];
+  problems: string[];
+}
+
+/**
+ * The receipts of one run that prove something: sealed, signed by a key of `trustedKeys`, numbered and chained
+ * without a gap, and the run's own. Everything else (a forged row, a key nobody trusts) proves nothing and is named.
+ * The one home of this rule: the publisher, the budget gate's raises and the auditor all use it.
+ */
+export function checkReceiptChain(
+  all: readonly Receipt[],
+  trustedKeys: Record<string, string>,
+  campaignId: string,
+  runId: string,
+): TrustedReceipts {
+  const problems: string[] = [];
+  const receipts: Receipt[] = [];
+  let prev = GENESIS_HASH;
+  for (const [i, receipt] of all.entries()) {
+    const problem =
+      receiptRefusal(receipt, trustedKeys) ??
+      (receipt.seq !== i + 1 || receipt.prevHash !== prev
+        ? `receipt ${receipt.seq} does not continue the chain`
+        : null) ??
+      (receipt.campaignId !== campaignId || receipt.runId !== runId ? `receipt ${receipt.seq} is another run's` : null);
+    prev = receipt.hash;
+    if (problem) problems.push(problem);
+    else receipts.push(receipt);
+  }
+  return { receipts, problems };
 }

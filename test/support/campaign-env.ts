@@ -191,6 +191,8 @@ export class CampaignEnv {
   /** The environment a CLI run or a worker process needs to see this env's data: its store, keys and outbox. */
   cliEnv(): Record<string, string> {
     return {
+      // This env's workers run as the demo does: the approvers' keys are in the keyring beside the roster.
+      CAMPAIGN_DEMO: '1',
       CAMPAIGN_DATABASE_URL: this.databaseUrl,
       CAMPAIGN_KEY_DIR: this.keyDir,
       CAMPAIGN_OUTBOX_DIR: this.outboxDir,
