@@ -12,6 +12,7 @@ import { type DevServer, startDevServer } from '../devserver/dev-server';
 import { freePort } from '../devserver/free-port';
 import { loadCodecKeys } from '../keys/codec-keys';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
+import { runCli } from './support/run-cli';
 import { currentDetails, sendDecide, signedByCli } from './support/temporal-ui';
 
 // A dev server of its own with a database file, so the test can read what Temporal stores; the UI decodes through a
@@ -29,6 +30,8 @@ let clear: CampaignEnv;
 let encrypted: CampaignEnv;
 let browser: Browser;
 const codecLog: string[] = [];
+/** The encrypted campaign that published, for the auditor's tools. */
+let publishedId = '';
 
 beforeAll(async () => {
   const codec = new AesGcmCodec(loadCodecKeys(loadSettings({ CAMPAIGN_CODEC_KEYS: KEYS }).codec) ?? fail());
@@ -113,6 +116,7 @@ describe('payloads encrypted with the codec', () => {
     });
     await sendDecide(page, approval);
     expect((await secret.result()).outcome).toMatchObject({ kind: 'published', approvedBy: ['sara.yilmaz'] });
+    publishedId = secret.workflowId;
     await page.close();
     await control.terminate('test done');
 
@@ -169,5 +173,41 @@ describe('payloads encrypted with the codec', () => {
     });
     const { payloads } = (await response.json()) as { payloads: { data: string }[] };
     expect(Buffer.from(payloads[0]?.data ?? '', 'base64').toString()).toBe('"hi"');
+  });
+
+  it("lets the auditor's tools read an encrypted campaign with the deployment's keys, and says in one line which key is missing", async () => {
+    expect(publishedId).not.toBe('');
+    const auditor = { ...encrypted.cliEnv(), TEMPORAL_ADDRESS: server.address, CAMPAIGN_CODEC_KEYS: KEYS };
+    const replayed = await runCli(['replay', publishedId], auditor);
+    expect(replayed.stderr).toMatch(/; deterministic; consistent with the audit store; seal matches\n/);
+    expect(replayed.code).toBe(0);
+    const verified = await runCli(['audit', 'verify', publishedId], auditor);
+    expect(verified.stdout).toMatch(/^campaign .*: VERIFIED\n/);
+    expect(verified.stdout).toMatch(/ok {3}history: every activity input and result, and every decision, in the history matches/);
+    expect(verified.stdout).toMatch(/ok {3}anchors: \d+ receipts named in the Temporal history, each the one stored, and the one the outbox seal names/);
+
+    const pack = mkdtempSync(join(tmpdir(), 'pack-encrypted-'));
+    const exported = await runCli(['audit', 'export', publishedId, '--out', pack], auditor);
+    expect(exported.stdout).not.toContain('no history');
+    // The pack keeps the history as Temporal stores it: encrypted.
+    expect(readFileSync(join(pack, 'history.json'), 'utf8')).not.toContain('CANARY-secret');
+    const packVerified = await runCli(['audit', 'verify', pack], auditor);
+    expect(packVerified.stdout).toMatch(/^evidence pack .*: VERIFIED\n/);
+    expect(packVerified.stdout).toMatch(/ok {3}history: every activity input/);
+    const fromFile = await runCli(['replay', '--file', join(pack, 'history.json')], auditor);
+    expect(fromFile.stderr).toMatch(/deterministic; consistent with the audit store/);
+    expect(fromFile.code).toBe(0);
+
+    // No keys, or not the current one: one line each, naming the key, and nothing verified.
+    const keyless = { ...auditor, CAMPAIGN_CODEC_KEYS: '', CAMPAIGN_CODEC_KEY_FILE: 'none' };
+    for (const args of [['replay', publishedId], ['audit', 'verify', publishedId], ['audit', 'verify', pack]]) {
+      const run = await runCli(args, keyless);
+      expect({ args, code: run.code }).toEqual({ args, code: 1 });
+      expect(run.stderr).toMatch(/^campaign: .*the history is encrypted \(key 'k2'\) and no payload keys are configured here: set CAMPAIGN_CODEC_KEY_FILE or CAMPAIGN_CODEC_KEYS/);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const onlyEarlier = await runCli(['audit', 'verify', pack], { ...auditor, CAMPAIGN_CODEC_KEYS: EARLIER });
+    expect(onlyEarlier.code).toBe(1);
+    expect(onlyEarlier.stderr).toMatch(/^campaign: .*encrypted with key 'k2', which is not configured here/);
   });
 });
