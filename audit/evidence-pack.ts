@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { PayloadCodec } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { temporal } from '@temporalio/proto';
 import { parse, stringify } from 'yaml';
 import type { AuditEvent } from '../domain/audit';
@@ -11,8 +11,8 @@ import type { TrailCheck } from '../domain/audit-verify';
 import { hashOf } from '../domain/hash';
 import { type Roster, rosterSchema } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
-import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
 import { decodeHistory } from './decode-history';
+import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
 import { readPackageFile } from './package';
 import type { RunReceipts } from './receipt-checks';
 

@@ -61,7 +61,11 @@ export function anchorsCheck(
   }
   const sealed = pkg?.seal.receipts;
   if (sealed && receipts[sealed.seq - 1]?.hash !== sealed.hash) {
-    return { name: 'anchors', ok: false, detail: `the outbox seal names receipt ${sealed.seq}, which the store does not hold` };
+    return {
+      name: 'anchors',
+      ok: false,
+      detail: `the outbox seal names receipt ${sealed.seq}, which the store does not hold`,
+    };
   }
   if (anchored === 0) return { name: 'anchors', ok: false, detail: 'the history names no receipt of this run' };
   return {
@@ -86,7 +90,11 @@ export function claimsCheck(events: readonly AuditEvent[], receipts: readonly Re
     const activity = ACTIVITY_OF[event.step];
     if (!activity || event.outcome !== 'ok') continue;
     if (!event.outputHash) {
-      return { name: 'claims', ok: false, detail: `event ${event.seq} (${event.step}) claims a step without its output` };
+      return {
+        name: 'claims',
+        ok: false,
+        detail: `event ${event.seq} (${event.step}) claims a step without its output`,
+      };
     }
     const receipt = receipts.find(
       (r) => r.activityType === activity && r.outcome === 'completed' && r.outputHash === event.outputHash,

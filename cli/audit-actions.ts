@@ -76,7 +76,8 @@ async function historyOf(
       await client.connection.close();
     }
   } catch (err) {
-    const why = err instanceof Error && err.name === 'WorkflowNotFoundError' ? 'Temporal no longer has it' : firstLineOf(err);
+    const why =
+      err instanceof Error && err.name === 'WorkflowNotFoundError' ? 'Temporal no longer has it' : firstLineOf(err);
     return { history: null, noHistory: `no history of run ${runId} (${why})` };
   }
 }

@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalJson, hashOf } from './hash';
 import { GENESIS_HASH } from './audit-verify';
+import { canonicalJson, hashOf } from './hash';
 import { keyIdOf } from './signatures';
 
 /**

@@ -52,7 +52,12 @@ describe('the CLI from start to outbox', () => {
     expect(unsigned.stderr).toMatch(
       /^campaign: lena\.vogel has no signing key in .*: a campaign's start is signed by its requester; create one with `npx campaign keys new --as lena\.vogel`/,
     );
-    expect(await env.client.workflow.getHandle(id).describe().catch((e: Error) => e.name)).toBe('WorkflowNotFoundError');
+    expect(
+      await env.client.workflow
+        .getHandle(id)
+        .describe()
+        .catch((e: Error) => e.name),
+    ).toBe('WorkflowNotFoundError');
     const started = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id, '--json'], asApprover());
     expect(started.code).toBe(0);
     expect(JSON.parse(started.stdout)).toMatchObject({

@@ -183,8 +183,12 @@ describe('payloads encrypted with the codec', () => {
     expect(replayed.code).toBe(0);
     const verified = await runCli(['audit', 'verify', publishedId], auditor);
     expect(verified.stdout).toMatch(/^campaign .*: VERIFIED\n/);
-    expect(verified.stdout).toMatch(/ok {3}history: every activity input and result, and every decision, in the history matches/);
-    expect(verified.stdout).toMatch(/ok {3}anchors: \d+ receipts named in the Temporal history, each the one stored, and the one the outbox seal names/);
+    expect(verified.stdout).toMatch(
+      /ok {3}history: every activity input and result, and every decision, in the history matches/,
+    );
+    expect(verified.stdout).toMatch(
+      /ok {3}anchors: \d+ receipts named in the Temporal history, each the one stored, and the one the outbox seal names/,
+    );
 
     const pack = mkdtempSync(join(tmpdir(), 'pack-encrypted-'));
     const exported = await runCli(['audit', 'export', publishedId, '--out', pack], auditor);
@@ -200,10 +204,16 @@ describe('payloads encrypted with the codec', () => {
 
     // No keys, or not the current one: one line each, naming the key, and nothing verified.
     const keyless = { ...auditor, CAMPAIGN_CODEC_KEYS: '', CAMPAIGN_CODEC_KEY_FILE: 'none' };
-    for (const args of [['replay', publishedId], ['audit', 'verify', publishedId], ['audit', 'verify', pack]]) {
+    for (const args of [
+      ['replay', publishedId],
+      ['audit', 'verify', publishedId],
+      ['audit', 'verify', pack],
+    ]) {
       const run = await runCli(args, keyless);
       expect({ args, code: run.code }).toEqual({ args, code: 1 });
-      expect(run.stderr).toMatch(/^campaign: .*the history is encrypted \(key 'k2'\) and no payload keys are configured here: set CAMPAIGN_CODEC_KEY_FILE or CAMPAIGN_CODEC_KEYS/);
+      expect(run.stderr).toMatch(
+        /^campaign: .*the history is encrypted \(key 'k2'\) and no payload keys are configured here: set CAMPAIGN_CODEC_KEY_FILE or CAMPAIGN_CODEC_KEYS/,
+      );
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
     }
     const onlyEarlier = await runCli(['audit', 'verify', pack], { ...auditor, CAMPAIGN_CODEC_KEYS: EARLIER });

@@ -104,7 +104,9 @@ describe('publishing verifies, outside the workflow, everything it is told', () 
     expect(attack).not.toHaveProperty('published');
     // Its run never had a start our planner verified, so every governed call is refused before any tool runs. (A run
     // that is its campaign and still lies to the publisher: test/forged-evidence.test.ts.)
-    expect(attack.refused).toMatch(/^run [0-9a-f-]+ is not campaign rogue-[a-z0-9]+: no run of the id had a verified start$/);
+    expect(attack.refused).toMatch(
+      /^run [0-9a-f-]+ is not campaign rogue-[a-z0-9]+: no run of the id had a verified start$/,
+    );
     expect(existsSync(resolve(env.outboxDir, folderFor(attack.workflowId)))).toBe(false);
   });
 

@@ -11,8 +11,8 @@ import { PROJECT_ROOT } from '../config/paths';
 import { provisionRosterKeys } from '../devserver/demo-keys';
 import { decideUpdate } from '../workflows/messages';
 import { GOOD_BRIEF } from './support/campaign-env';
-import { runCli } from './support/run-cli';
 import { productionDataDir } from './support/production-data';
+import { runCli } from './support/run-cli';
 import { freshDatabase } from './support/test-database';
 
 // Operations' advice, tried as an operator would: two worker machines that share only Temporal and the governance
