@@ -25,13 +25,16 @@ export function receiptFor(
   );
 }
 
-/** The plan our planner made for the run: its completed, trusted receipt (the output hash is the plan's hash). */
+/**
+ * The plan our planner made for the run: its completed, trusted receipt (the output hash is the plan's hash), and why
+ * any receipts were not trusted.
+ */
 export async function planReceiptOf(
   store: Pick<GovernanceStore, 'receipts'>,
   trustedKeys: Record<string, string>,
   campaignId: string,
   runId: string,
-): Promise<Receipt | undefined> {
-  const { receipts } = await trustedReceipts(store, trustedKeys, campaignId, runId);
-  return receipts.findLast((r) => r.activityType === 'planCampaign' && r.outcome === 'completed');
+): Promise<{ plan: Receipt | undefined; problems: string[] }> {
+  const { receipts, problems } = await trustedReceipts(store, trustedKeys, campaignId, runId);
+  return { plan: receipts.findLast((r) => r.activityType === 'planCampaign' && r.outcome === 'completed'), problems };
 }

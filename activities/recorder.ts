@@ -40,8 +40,10 @@ export function createRecorder({
       const runId = workflowExecution?.runId ?? 'unknown';
       const refuse = (reason: string) =>
         ApplicationFailure.nonRetryable(`decision not recorded: ${reason}`, Failure.PolicyDenied);
-      const plan = await planReceiptOf(store, trustedKeys, campaignId, runId);
-      if (!plan?.outputHash) throw refuse(`run ${runId} has no plan from our planner`);
+      const { plan, problems } = await planReceiptOf(store, trustedKeys, campaignId, runId);
+      if (!plan?.outputHash) {
+        throw refuse(`run ${runId} has no plan from our planner${problems[0] ? ` (${problems[0]})` : ''}`);
+      }
       const parsed =
         input.kind === 'approval'
           ? decisionSchema.safeParse(input.decision)

@@ -41,7 +41,6 @@ export function registerReplay(program: Command): void {
       const { rootLogger } = await import('../worker/logger');
       rootLogger.level = settings().logLevel ?? 'warn';
       installRuntime();
-      const histories = opts.file ? fromFile(opts.file, historyFromJSON) : await fromTemporal(id, opts.query);
       const { paths } = settings();
       const bundle = await workflowBundle({
         cacheDir: paths.bundleDir,
@@ -55,6 +54,9 @@ export function registerReplay(program: Command): void {
         );
         return null;
       });
+      // A campaign id names the run it is bound to, not whichever run of the id came last.
+      const runOf = async (campaignId: string) => (await store?.bindings.of(campaignId))?.runId;
+      const histories = opts.file ? fromFile(opts.file, historyFromJSON) : fromTemporal(id, opts.query, runOf);
       const { decodeHistory } = await import('../audit/decode-history');
       const { codecFrom } = await import('../codec/data-converter');
       // Encrypted histories are read with this deployment's payload keys, as its workers read them.
@@ -122,10 +124,14 @@ function fromFile(
   return [historyFromJSON(json)];
 }
 
-async function* fromTemporal(id: string | undefined, query: string | undefined) {
+async function* fromTemporal(
+  id: string | undefined,
+  query: string | undefined,
+  runOf: (campaignId: string) => Promise<string | undefined>,
+) {
   const client = await cliClient();
   if (id) {
-    yield await client.workflow.getHandle(id).fetchHistory();
+    yield await client.workflow.getHandle(id, await runOf(id)).fetchHistory();
     return;
   }
   for await (const info of client.workflow.list({ query })) {

@@ -4,7 +4,7 @@ import { describeCampaign } from '../client/describe';
 import type { CampaignResult } from '../domain/campaign';
 import { terminalText } from '../domain/escape';
 import { describeUsage } from '../domain/usage';
-import { cliClient, uiLink } from './context';
+import { cliClient, uiLink, withStore } from './context';
 
 /** `campaign status ID`: stage, approvals and outcome of one campaign. */
 export function registerStatus(program: Command): void {
@@ -15,8 +15,10 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (id: string, opts: { json?: boolean }) => {
       const client = await cliClient();
-      const handle = client.workflow.getHandle(id);
-      const description = await describeCampaign(client, id);
+      // The campaign is the run its id is bound to, where the governance store can say which; else the latest run.
+      const runId = await boundRun(id);
+      const handle = client.workflow.getHandle(id, runId);
+      const description = await describeCampaign(client, id, runId);
       const view = campaignView(description);
       const result = view.status === 'COMPLETED' ? ((await handle.result()) as CampaignResult) : null;
       const failure = ['FAILED', 'TIMED_OUT', 'TERMINATED', 'CANCELLED'].includes(view.status)
@@ -79,4 +81,13 @@ function failureReason(err: unknown): string {
   let cause: unknown = err;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
   return cause instanceof Error ? cause.message : String(err);
+}
+
+/** The run the governance store binds `id` to, when the store is reachable from here; undefined otherwise. */
+async function boundRun(id: string): Promise<string | undefined> {
+  try {
+    return await withStore(async (store) => (await store.bindings.of(id))?.runId);
+  } catch {
+    return undefined;
+  }
 }

@@ -51,6 +51,7 @@ export async function withThrowawayStack<T>(fn: (stack: ThrowawayStack) => Promi
         ...base,
         // A throwaway stack is a demo: the keys it just made are trusted on first use.
         demo: true,
+        database,
         paths: {
           ...base.paths,
           outboxDir: join(scratch, 'outbox'),

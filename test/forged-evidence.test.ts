@@ -152,7 +152,13 @@ describe('a run under a campaign id is not the campaign', () => {
       `run ${attack.firstExecutionRunId} is not campaign ${handle.workflowId}: the campaign is run ${campaignRun}`,
     );
     await attack.signal(doneSignal);
+    await attack.result();
     expect(outboxHas(handle.workflowId)).toBe(false);
+    // The id's latest run is the insider's; status and replay read the campaign's own.
+    const status = await runCli(['status', handle.workflowId, '--json'], cliAs());
+    expect(JSON.parse(status.stdout)).toMatchObject({ stage: 'rejected', outcome: { kind: 'rejected' } });
+    const replayed = await runCli(['replay', handle.workflowId], cliAs());
+    expect(replayed.stderr).toMatch(/; deterministic; consistent with the audit store; seal no package\n/);
   });
 
   it('keeps the decisions of a campaign terminated at the gate, and refuses the run that terminated it', async () => {
