@@ -77,6 +77,10 @@ export function registerDev(program: Command): void {
       await assertFree(port, '--port');
       await assertFree(uiPort, '--ui-port');
       if (!base.database.url) await assertFree(pgPort, '--pg-port');
+      process.stderr.write(
+        'demo mode (CAMPAIGN_DEMO=1): keys made on this machine are trusted, and the keyring beside the roster ' +
+          'supplies public keys the roster lacks; in production the roster is the one trust root\n',
+      );
       const store = await localStore(base, pgPort);
       const codec = opts.encryption
         ? await localCodec(base, codecPort, uiPort).catch(async (err: unknown) => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
@@ -140,7 +141,10 @@ export interface DatabaseSettings {
 /** Every setting, parsed once and handed out in slices. */
 export interface Settings {
   database: DatabaseSettings;
-  /** The demo stack (`npm start`): local keys are made and trusted on first use. Never in production. */
+  /**
+   * The demo stack (`npm start`): local keys are made and trusted on first use, and the keyring beside the roster
+   * supplies approvers' public keys. Never in production.
+   */
   demo: boolean;
   temporal: TemporalSettings;
   paths: WorkerPaths & { bundleDir: string };
@@ -198,7 +202,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       workerKeyFile: resolve(s.CAMPAIGN_WORKER_KEY_FILE ?? resolve(keyDir, 'worker', 'worker.key')),
       workerKeysFile: resolve(s.CAMPAIGN_WORKER_KEYS_FILE ?? resolve(keyDir, 'worker-keys.yaml')),
     },
-    demo: s.CAMPAIGN_DEMO === '1' || s.CAMPAIGN_DEMO === 'true',
+    // The local stack is the demo: without a database of its own, whoever uses the local stack's database (its URL
+    // file, which only `campaign dev` writes) is on the demo. CAMPAIGN_DEMO says so either way.
+    demo:
+      s.CAMPAIGN_DEMO !== undefined
+        ? s.CAMPAIGN_DEMO === '1' || s.CAMPAIGN_DEMO === 'true'
+        : !s.CAMPAIGN_DATABASE_URL && existsSync(`${localDir}.url`),
     temporal: { ...temporalConnection(env), taskQueue, uiUrl: s.TEMPORAL_UI_URL ?? 'http://localhost:8233' },
     paths,
     worker: {

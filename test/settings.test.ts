@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/paths';
 import { loadSettings, SETTING_NAMES, SettingsError } from '../config/settings';
@@ -33,6 +34,17 @@ describe('settings', () => {
     expect(settings.retention).toEqual({ cacheDays: 30, outboxDays: 365 });
     expect(loadSettings({ CAMPAIGN_TASK_QUEUE: 'q1' }).worker.deployment).toBe('q1');
     expect(loadSettings({ CAMPAIGN_DEPLOYMENT: 'none' }).worker.deployment).toBeNull();
+  });
+
+  it('are the demo on the local stack only: its database URL file and no database of ones own, or CAMPAIGN_DEMO', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-stack-'));
+    const local = { CAMPAIGN_LOCAL_DATABASE_DIR: join(dir, 'postgres') };
+    expect(loadSettings(local).demo).toBe(false);
+    writeFileSync(join(dir, 'postgres.url'), 'postgres://local\n');
+    expect(loadSettings(local).demo).toBe(true);
+    expect(loadSettings({ ...local, CAMPAIGN_DATABASE_URL: 'postgres://shared/db' }).demo).toBe(false);
+    expect(loadSettings({ ...local, CAMPAIGN_DEMO: '0' }).demo).toBe(false);
+    expect(loadSettings({ CAMPAIGN_DATABASE_URL: 'postgres://shared/db', CAMPAIGN_DEMO: '1' }).demo).toBe(true);
   });
 
   it('read a blank value as unset, as shells and .env files write it', () => {
