@@ -40,5 +40,19 @@ export async function waitForApproval(
     clearTimeout(timer);
   }
   const { status } = await handle.describe();
-  throw new ClientError('gate-not-reached', `campaign ended ${status.name} before the approval gate`);
+  const why =
+    status.name === 'FAILED'
+      ? await handle.result().then(
+          () => '',
+          (e: unknown) => `: ${innermost(e)}`,
+        )
+      : '';
+  throw new ClientError('gate-not-reached', `campaign ended ${status.name} before the approval gate${why}`);
+}
+
+/** The innermost cause's message of a workflow's failure: what actually stopped it. */
+function innermost(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return firstLineOf(cause);
 }
