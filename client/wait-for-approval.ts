@@ -39,6 +39,15 @@ export async function waitForApproval(
   } finally {
     clearTimeout(timer);
   }
+  // The gate answered that the campaign is closing (its last audit may still be on its way): wait for its end.
+  let patience: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    handle.result().catch(() => undefined),
+    new Promise((done) => {
+      patience = setTimeout(done, 10_000);
+    }),
+  ]);
+  clearTimeout(patience);
   const { status } = await handle.describe();
   const why =
     status.name === 'FAILED'

@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../domain/audit-verify';
 import type { CampaignResult } from '../domain/campaign';
+import { SUPPORT_ACTIVITIES } from '../domain/steps';
 
 // One history per workflow version: v1 from the foundation, v2 after the model gateway, v3 (two approvers and a
 // change request) after the gate counted change rounds on its own, v4 (the same scenario) after activity results came
@@ -39,16 +40,19 @@ function resultOf(history: temporal.api.history.v1.IHistory): CampaignResult {
  * Every activity input the workflow scheduled, as the JSON text that went over the wire, without the audit events that
  * ride along for the store (the governance interceptor takes them out before the activity runs).
  */
+/** The inputs of the campaign's steps (not of the recorder, whose input is the audit), the audit events taken out. */
 function activityInputs(history: temporal.api.history.v1.IHistory): string[] {
-  return rawActivityInputs(history).map((text) => {
+  return rawActivityInputs(history, { steps: true }).map((text) => {
     const { audit: _, ...input } = JSON.parse(text) as Record<string, unknown>;
     return JSON.stringify(input);
   });
 }
 
-function rawActivityInputs(history: temporal.api.history.v1.IHistory): string[] {
+function rawActivityInputs(history: temporal.api.history.v1.IHistory, only: { steps?: boolean } = {}): string[] {
   return (history.events ?? []).flatMap((e) => {
-    const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (only.steps && (scheduled?.activityType?.name ?? '') in SUPPORT_ACTIVITIES) return [];
+    const payload = scheduled?.input?.payloads?.[0];
     return payload?.data ? [Buffer.from(payload.data).toString('utf8')] : [];
   });
 }

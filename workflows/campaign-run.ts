@@ -113,11 +113,15 @@ export class CampaignRun {
     for (;;) {
       this.current = name;
       this.enter(spec.stage);
-      // The events the store lacks ride along, so a raise of the budget is there before the call it pays for.
-      const audit = this.patches.budgetGate ? this.audit.events.slice(this.stored) : undefined;
+      const local = this.patches.leanHistory && spec.profile === 'local';
+      // The events the store lacks ride along, so a raise of the budget is there before the call it pays for. Not with
+      // a local activity in campaigns with receipts: a workflow task retried after its worker died makes them again,
+      // with another time, and the store would refuse the second version; the next scheduled step carries them.
+      const carries = this.patches.budgetGate && !(this.patches.receipts && local);
+      const audit = carries ? this.audit.events.slice(this.stored) : undefined;
       try {
         const { output, policy, audited } = await runActivity(name, input, {
-          local: this.patches.leanHistory && spec.profile === 'local',
+          local,
           audit,
           patches: this.patches,
         });
@@ -334,11 +338,11 @@ export class CampaignRun {
       }));
   }
 
-  /** Hands the store the events no step has carried yet (decisions, the last step); one local activity. */
+  /** Hands the store the events no step has carried yet (decisions, the last step); one recorder activity. */
   private async flushAudit(): Promise<void> {
     if (!this.patches.auditStore || this.stored === this.audit.events.length) return;
     const pending = this.audit.events.slice(this.stored);
-    await storeAudit(pending);
+    await storeAudit(pending, this.patches);
     this.stored += pending.length;
   }
 

@@ -67,9 +67,14 @@ export async function recordDecision(input: RecordDecisionInput): Promise<void> 
   await proxyOn('local', roleQueue(workflowInfo().taskQueue, 'data')).recordDecision(input);
 }
 
-/** Hands the audit store events no later step will carry: the recorder activity appends them. */
-export async function storeAudit(events: AuditEvent[]): Promise<void> {
-  await local.recordAudit({ events });
+/**
+ * Hands the audit store events no later step will carry: the recorder activity appends them. Campaigns with receipts
+ * schedule it on the data role's queue: a scheduled activity's input is fixed in history before it runs, where a local
+ * activity's events would be made again, with another time, by a workflow task retried after its worker died.
+ */
+export async function storeAudit(events: AuditEvent[], patches: Pick<CampaignPatches, 'receipts'>): Promise<void> {
+  const recorder = patches.receipts ? proxyOn('local', roleQueue(workflowInfo().taskQueue, 'data')) : local;
+  await recorder.recordAudit({ events });
 }
 
 /**
