@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { readBriefFile } from '../../client/brief-file';
-import { sealDecision } from '../../client/decide';
+import { decisionBinding, sealDecision } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { PROJECT_ROOT } from '../../config/paths';
 import { driveCampaign, withConcurrency } from '../../devserver/campaign-load';
@@ -91,7 +91,12 @@ async function serverRestart(): Promise<void> {
     const handle = stack.client.workflow.getHandle(ids[i] ?? '');
     const { pending } = await handle.query(campaignStateQuery);
     if (!pending) throw new Error(`${ids[i]} lost its approval request over the restart`);
-    const draft = { decision: 'approve' as const, approver: 'jonas.weber', contentHash: pending.contentHash };
+    const draft = {
+      decision: 'approve' as const,
+      approver: 'jonas.weber',
+      contentHash: pending.contentHash,
+      ...(await decisionBinding(stack.client, ids[i] ?? '')),
+    };
     const decision = sealDecision(ids[i] ?? '', draft, { keyDir: stack.keyDir, signaturesRequired: true });
     await handle.executeUpdate(decideUpdate, { args: [decision] });
     return (await handle.result()) as CampaignResult;
