@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import {
   WorkflowFailedError,
@@ -8,14 +8,13 @@ import {
 } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../activities';
 import { folderFor } from '../activities/folders';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
-import { PROJECT_ROOT } from '../config/paths';
 import { HISTORY_LIMITS } from '../devserver/history-limits';
 import type { AuditEvent } from '../domain/audit';
 import { GENESIS_HASH } from '../domain/audit-verify';
@@ -30,8 +29,8 @@ import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { loadSecretKey } from '../keys/signing-keys';
 import { governanceStore } from '../store/governance-store';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
-import { quietLogger } from './support/quiet-logger';
 import { callUpdate, doneSignal, type PuppetOutcome } from './support/rogue-campaign';
+import { type RogueWorker, startRogueWorker } from './support/rogue-worker';
 import { runCli } from './support/run-cli';
 import { ownerUrlOf } from './support/test-database';
 
@@ -39,25 +38,17 @@ import { ownerUrlOf } from './support/test-database';
 // workflow runs under the campaign's own type name and schedules our activities with inputs of its choosing. Each
 // test shows the attack reaching the check that now stops it, by that check's message.
 let env: CampaignEnv;
-let rogue: { worker: Worker; running: Promise<void>; connection: NativeConnection };
+let rogue: RogueWorker;
 const rogueQueue = `rogue-campaign-${Math.random().toString(36).slice(2, 8)}`;
 const HIGH_RISK = { ...GOOD_BRIEF, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' as const } };
 
 beforeAll(async () => {
   env = await CampaignEnv.create();
   await env.startWorker();
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: resolve(PROJECT_ROOT, 'test/support/rogue-campaign.ts'),
-    logger: quietLogger,
-  });
-  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker = await Worker.create({ connection, taskQueue: rogueQueue, workflowBundle: bundle });
-  rogue = { worker, running: worker.run(), connection };
+  rogue = await startRogueWorker('test/support/rogue-campaign.ts', rogueQueue);
 });
 afterAll(async () => {
-  rogue?.worker.shutdown();
-  await rogue?.running;
-  await rogue?.connection.close();
+  await rogue?.stop();
   await env?.close();
 });
 
@@ -111,6 +102,21 @@ function publishInput(brief: typeof GOOD_BRIEF, requestedBy: string, variants: u
   };
 }
 
+/** The insider's run publishes harvested copy and approvals at standard risk: refused, as not the campaign's run. */
+async function expectHarvestRefused(
+  attack: WorkflowHandleWithFirstExecutionRunId,
+  campaignId: string,
+  campaignRun: string,
+  variants: unknown[],
+  decisions: Decision[],
+): Promise<void> {
+  const input = publishInput(GOOD_BRIEF, 'lena.vogel', variants, decisions);
+  expect(refusalOf(await call(attack, 'publishCampaign', input, 'publish'))).toBe(
+    `run ${attack.firstExecutionRunId} is not campaign ${campaignId}: the campaign is run ${campaignRun}`,
+  );
+  await attack.signal(doneSignal);
+}
+
 /** Seals `events` into a chain from the genesis hash, as a forger recomputing every hash would. */
 function reseal(events: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>[]): AuditEvent[] {
   let prevHash = GENESIS_HASH;
@@ -142,16 +148,7 @@ describe('a run under a campaign id is not the campaign', () => {
     expect(refusalOf(replan)).toMatch(
       new RegExp(`^campaign ${handle.workflowId} is run ${campaignRun}; run [0-9a-f-]+ is another campaign`),
     );
-    const publish = await call(
-      attack,
-      'publishCampaign',
-      publishInput(GOOD_BRIEF, 'lena.vogel', variants, [jonas]),
-      'publish',
-    );
-    expect(refusalOf(publish)).toBe(
-      `run ${attack.firstExecutionRunId} is not campaign ${handle.workflowId}: the campaign is run ${campaignRun}`,
-    );
-    await attack.signal(doneSignal);
+    await expectHarvestRefused(attack, handle.workflowId, campaignRun, variants, [jonas]);
     await attack.result();
     expect(outboxHas(handle.workflowId)).toBe(false);
     // The id's latest run is the insider's; status and replay read the campaign's own.
@@ -174,16 +171,7 @@ describe('a run under a campaign id is not the campaign', () => {
     expect((await env.client.workflow.getHandle(handle.workflowId, campaignRun).describe()).status.name).toBe(
       'TERMINATED',
     );
-    const publish = await call(
-      attack,
-      'publishCampaign',
-      publishInput(GOOD_BRIEF, 'lena.vogel', variants, [jonas]),
-      'publish',
-    );
-    expect(refusalOf(publish)).toBe(
-      `run ${attack.firstExecutionRunId} is not campaign ${handle.workflowId}: the campaign is run ${campaignRun}`,
-    );
-    await attack.signal(doneSignal);
+    await expectHarvestRefused(attack, handle.workflowId, campaignRun, variants, [jonas]);
     expect(outboxHas(handle.workflowId)).toBe(false);
     // The approval was recorded by the worker side the moment the gate took it: the terminated campaign keeps it.
     const kept = await env.store.decisions.ofRun(handle.workflowId, campaignRun, 'approval');

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderFor } from '../activities/folders';
 import { sendDecision } from '../client/decide';
 import { ClientError } from '../client/errors';
 import { waitForApproval } from '../client/wait-for-approval';
-import { PROJECT_ROOT } from '../config/paths';
 import type { CampaignResult } from '../domain/campaign';
 import type { Decision } from '../domain/decision';
 import { hashOf } from '../domain/hash';
@@ -15,31 +13,23 @@ import { signDecision } from '../domain/signatures';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { decideSignal, decideUpdate } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
-import { quietLogger } from './support/quiet-logger';
+import { type RogueWorker, startRogueWorker } from './support/rogue-worker';
 import type { RogueCall } from './support/rogue-workflows';
 
 // The attacks of issue 8, each by someone inside the namespace: they can start workflows, send Updates and Signals,
 // and run a worker of their own. Each must be refused (or made harmless) on the real server.
 let env: CampaignEnv;
-let rogue: { worker: Worker; running: Promise<void>; connection: NativeConnection };
+let rogue: RogueWorker;
 const rogueQueue = `rogue-${Math.random().toString(36).slice(2, 8)}`;
 const SENSITIVE = { ...GOOD_BRIEF, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' as const } };
 
 beforeAll(async () => {
   env = await CampaignEnv.create();
   await env.startWorker();
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: resolve(PROJECT_ROOT, 'test/support/rogue-workflows.ts'),
-    logger: quietLogger,
-  });
-  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker = await Worker.create({ connection, taskQueue: rogueQueue, workflowBundle: bundle });
-  rogue = { worker, running: worker.run(), connection };
+  rogue = await startRogueWorker('test/support/rogue-workflows.ts', rogueQueue);
 });
 afterAll(async () => {
-  rogue?.worker.shutdown();
-  await rogue?.running;
-  await rogue?.connection.close();
+  await rogue?.stop();
   await env?.close();
 });
 
