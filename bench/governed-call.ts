@@ -37,8 +37,8 @@ function events(campaignId: string, runId: string, from: number, n: number, afte
 
 /**
  * The governance interceptor's own cost per call for a campaign whose trail already has `trailLength` events: each
- * call brings one new event (appended in its transaction, checkpoint signed), reads the run's facts, and asks the
- * policies, around an activity that does nothing. `rescan` adds what the file store did on every call before the
+ * call brings one new event (appended in its transaction, checkpoint signed), reads the run's facts, asks the
+ * policies, and records the signed receipt, around an activity that does nothing. `rescan` adds what the file store did on every call before the
  * governance store: read the whole trail and recompute the facts from it, the same-run baseline for the growth.
  */
 export async function governedCallMs(
@@ -48,6 +48,8 @@ export async function governedCallMs(
 ): Promise<{ p50: number; p95: number }> {
   const campaignId = `bench-call-${options.trailLength}-${options.rescan ? 'rescan' : 'facts'}-${Date.now()}`;
   const runId = 'bench-run';
+  // The run is its campaign, as our planner binds it: a call of an unbound run is denied before any tool.
+  await deps.store.bindings.bind(campaignId, { runId, requestedBy: 'lena.vogel', briefHash: hashOf(brief) });
   const existing = events(campaignId, runId, 1, options.trailLength, GENESIS_HASH);
   await deps.store.trail.append(campaignId, runId, existing);
   let head = existing.at(-1)?.hash ?? GENESIS_HASH;
@@ -55,6 +57,8 @@ export async function governedCallMs(
   const ctx = {
     info: {
       activityType: 'writeVariants',
+      activityId: 'bench',
+      attempt: 1,
       workflowExecution: { workflowId: campaignId, runId },
       workflowType: 'campaignWorkflow',
     },
