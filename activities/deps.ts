@@ -17,6 +17,11 @@ export interface ActivityDeps {
   identity: string;
   /** The deployment's trust list of worker keys (key id → public key): whose receipts prove anything. */
   trustedKeys: Record<string, string>;
+  /**
+   * People's logins: the deployment's OpenID issuer (for roster logins that name none) and the login service keys
+   * trusted to stamp decisions typed by a logged-in person (key id → public key).
+   */
+  login: { issuer: string | undefined; attesters: Record<string, string> };
   /** Where reminders go when an approval waits past its SLA. */
   notifier: Notifier;
   /** Base of the Temporal UI links that reminders carry. */

@@ -11,7 +11,7 @@ import { invalidBrief } from './data-store';
 import type { ActivityDeps } from './deps';
 
 /** The orchestrator's planning step: who may approve, and which run is the campaign. */
-export function createPlanner({ data, inboxSecret, store }: ActivityDeps) {
+export function createPlanner({ data, inboxSecret, store, login }: ActivityDeps) {
   return {
     /**
      * Resolves the approval plan from the roster, verifies the requester's signed start (required where the brand
@@ -27,7 +27,7 @@ export function createPlanner({ data, inboxSecret, store }: ActivityDeps) {
       const governance = data.governance(brief.brand);
       let plan: ApprovalPlan;
       try {
-        plan = resolveApprovalPlan(brief, requestedBy, data.roster(), segment, governance);
+        plan = resolveApprovalPlan(brief, requestedBy, data.roster(), segment, governance, login);
       } catch (err) {
         if (err instanceof ApprovalPlanError) throw invalidBrief(err.message);
         throw err;

@@ -6,7 +6,8 @@ import { type Decision, decisionSchema } from '../domain/decision';
 import { hashOf } from '../domain/hash';
 import { describeProblem } from '../domain/problems';
 import { rosterIdSchema } from '../domain/roster-id';
-import { bindingRefusal, signatureRefusal } from '../domain/signatures';
+import { identityRefusal, proofOf } from '../domain/decision-identity';
+import { bindingRefusal } from '../domain/signatures';
 import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
 import type { GovernanceStore } from '../store/governance-store';
 import type { DataStore } from './data-store';
@@ -140,7 +141,7 @@ export async function publishEvidence(input: unknown, call: PublishCall): Promis
         contentHash,
         requestedBy: plan.requester?.id ?? claimed.requestedBy,
         plan,
-      }) ?? (plan.signatures?.required || d.signature ? bindingRefusal(d, call.runId, planHash) : null);
+      }) ?? (plan.signatures?.required || proofOf(d) ? bindingRefusal(d, call.runId, planHash) : null);
     if (refusal) problems.push(refusal);
     else verified.add(d.approver);
   }
@@ -216,9 +217,8 @@ function approvalRefusal(
     'evidence',
   );
   if (decider) return decider;
-  if (!plan.signatures?.required && !decision.signature) return null;
   // Freshness was checked when the decision was recorded; here only authenticity counts.
-  return signatureRefusal(context.campaignId, decision, plan.signatures?.keys[approver]);
+  return identityRefusal(context.campaignId, decision, plan.signatures);
 }
 
 function none(problem: string, contentHash = ''): PublishEvidence {

@@ -1,9 +1,10 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { AuditEvent } from '../domain/audit';
 import { budgetDecisionSchema } from '../domain/budget-decision';
-import { decisionSchema } from '../domain/decision';
 import { Failure } from '../domain/failures';
-import { bindingRefusal, budgetSignatureRefusal, freshnessRefusal, signatureRefusal } from '../domain/signatures';
+import { type Decision, decisionSchema } from '../domain/decision';
+import { identityRefusal, rosterTrust } from '../domain/decision-identity';
+import { bindingRefusal, budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
 import { AuditStoreRefusal } from '../store/audit-trail';
 import type { ActivityDeps } from './deps';
 import { planReceiptOf } from './receipt-evidence';
@@ -23,12 +24,8 @@ export interface RecordDecisionInput {
  * The recorder: records a campaign's last audit events (decisions, the last step) in the store, and every decision
  * the moment a gate accepts it, so a campaign terminated at the gate keeps them.
  */
-export function createRecorder({
-  store,
-  data,
-  identity,
-  trustedKeys,
-}: Pick<ActivityDeps, 'store' | 'data' | 'identity' | 'trustedKeys'>) {
+export function createRecorder(deps: Pick<ActivityDeps, 'store' | 'data' | 'identity' | 'trustedKeys' | 'login'>) {
+  const { store, data, identity, trustedKeys } = deps;
   return {
     /**
      * Checks a decision again on the worker side (its own run and the plan its planner made, the approver's roster key,
@@ -50,11 +47,15 @@ export function createRecorder({
           : budgetDecisionSchema.safeParse(input.decision);
       if (!parsed.success) throw refuse('not a well-formed decision');
       const decision = parsed.data;
-      const key = data.roster().people.find((p) => p.id === decision.approver)?.publicKey;
+      const person = data.roster().people.filter((p) => p.id === decision.approver);
+      const key = person[0]?.publicKey;
+      // Checked again against today's roster and trust lists: the approver's key, or their login stamped by a
+      // trusted login service.
+      const trust = rosterTrust(person, deps.login);
       const problem =
         bindingRefusal(decision, runId, plan.outputHash) ??
         (input.kind === 'approval'
-          ? signatureRefusal(campaignId, decision as never, key)
+          ? identityRefusal(campaignId, decision as Decision, trust)
           : budgetSignatureRefusal(campaignId, decision as never, key)) ??
         // The server's clock when the gate scheduled this: what the workflow's own time follows, not the caller's.
         freshnessRefusal(decision.decidedAt ?? '', scheduledTimestampMs);

@@ -6,7 +6,7 @@ import type { Decision } from '../domain/decision';
 import { hashOf } from '../domain/hash';
 import type { Roster } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
-import { signatureRefusal } from '../domain/signatures';
+import { identityRefusal, proofOf, rosterTrust } from '../domain/decision-identity';
 import { compareHistoryWithTrail } from './history-audit';
 import { anchorsCheck, claimsCheck, type RunReceipts, receiptsCheck } from './receipt-checks';
 
@@ -20,12 +20,16 @@ export interface CampaignEvidence {
   trustSource: string;
   pkg: OutboxPackage | null;
   roster: Roster | null;
+  /** People's logins: the deployment's issuer and the login service keys trusted to stamp decisions. */
+  login?: { issuer: string | undefined; attesters: Record<string, string> };
   /** The run's receipts, for campaigns since the receipts (null: the campaign ran before them). */
   receipts: RunReceipts | null;
   /** The run's Temporal history, decrypted; null with the reason when there is none to compare. */
   history: temporal.api.history.v1.IHistory | null;
   noHistory?: string;
 }
+
+const NO_LOGINS = { issuer: undefined, attesters: {} };
 
 /** The checks every verification runs: the trail and its anchors, the signed decisions, and the package. */
 export function verifyEvidence(evidence: CampaignEvidence): TrailCheck[] {
@@ -74,6 +78,7 @@ export function decisionOf(event: AuditEvent): Decision | null {
     runId?: string;
     planHash?: string;
     signature?: Decision['signature'];
+    attestation?: Decision['attestation'];
   };
   const base = {
     approver: event.actor.id,
@@ -81,6 +86,7 @@ export function decisionOf(event: AuditEvent): Decision | null {
     ...(detail.decidedAt ? { decidedAt: detail.decidedAt } : {}),
     ...(detail.runId !== undefined ? { runId: detail.runId, planHash: detail.planHash } : {}),
     ...(detail.signature ? { signature: detail.signature } : {}),
+    ...(detail.attestation ? { attestation: detail.attestation } : {}),
   };
   switch (event.action) {
     case 'approve':
@@ -94,40 +100,42 @@ export function decisionOf(event: AuditEvent): Decision | null {
   }
 }
 
-function decisionsCheck({ campaignId, events, roster }: CampaignEvidence): TrailCheck {
+function decisionsCheck({ campaignId, events, roster, login }: CampaignEvidence): TrailCheck {
   const decisions = events.flatMap((e) => {
     const decision = decisionOf(e);
     return decision ? [{ seq: e.seq, decision }] : [];
   });
-  const signed = decisions.filter((d) => d.decision.signature);
+  const signed = decisions.filter((d) => proofOf(d.decision));
   if (!roster)
     return { name: 'signatures', ok: signed.length === 0, detail: 'no roster to check signed decisions against' };
-  const keys = Object.fromEntries(roster.people.flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])));
+  const trust = rosterTrust(roster.people, login ?? NO_LOGINS);
   for (const { seq, decision } of signed) {
-    const refusal = signatureRefusal(campaignId, decision, keys[decision.approver]);
+    const refusal = identityRefusal(campaignId, decision, trust);
     if (refusal) return { name: 'signatures', ok: false, detail: `event ${seq}: ${refusal}` };
   }
+  const byLogin = signed.filter((d) => d.decision.attestation).length;
+  const how = byLogin > 0 ? ` (${byLogin} stamped for the approver's login)` : '';
   return {
     name: 'signatures',
     ok: true,
-    detail: `${signed.length} of ${decisions.length} recorded decisions signed, each verified against the roster's key`,
+    detail: `${signed.length} of ${decisions.length} recorded decisions signed${how}, each verified against the roster's key or login`,
   };
 }
 
-function packageCheck({ campaignId, events, roster }: CampaignEvidence, pkg: OutboxPackage): TrailCheck {
+function packageCheck({ campaignId, events, roster, login }: CampaignEvidence, pkg: OutboxPackage): TrailCheck {
   const contentHash = hashOf(pkg.variants);
   if (contentHash !== pkg.approval.contentHash || contentHash !== pkg.seal.contentHash) {
     return { name: 'package', ok: false, detail: 'the published variants do not hash to the approved content hash' };
   }
   if (pkg.seal.workflowId !== campaignId)
     return { name: 'package', ok: false, detail: `the package is sealed for ${pkg.seal.workflowId}` };
-  const keys = Object.fromEntries((roster?.people ?? []).flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])));
+  const trust = rosterTrust(roster?.people ?? [], login ?? NO_LOGINS);
   const approvals = pkg.approvals ?? [];
   for (const approval of approvals) {
     if (approval.contentHash !== contentHash)
       return { name: 'package', ok: false, detail: `${approval.approver} approved other content` };
-    if (approval.signature) {
-      const refusal = signatureRefusal(campaignId, approval, keys[approval.approver]);
+    if (proofOf(approval)) {
+      const refusal = identityRefusal(campaignId, approval, trust);
       if (refusal) return { name: 'package', ok: false, detail: refusal };
     }
   }

@@ -62,6 +62,10 @@ export const settingsSchema = z.object({
   CAMPAIGN_WORKER_KEY_FILE: optional(path),
   CAMPAIGN_WORKER_KEYS_FILE: optional(path),
   CAMPAIGN_DEMO: optional(z.enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })),
+  CAMPAIGN_OIDC_ISSUER: optional(url),
+  CAMPAIGN_OIDC_CLIENT_ID: optional(z.string().min(1).max(200)),
+  CAMPAIGN_LOGIN_KEY_FILE: optional(path),
+  CAMPAIGN_LOGIN_KEYS_FILE: optional(path),
   TEMPORAL_CLI_PATH: optional(path),
   TEMPORAL_TEST_SERVER_PATH: optional(path),
   CHROMIUM_PATH: optional(path),
@@ -138,8 +142,20 @@ export interface DatabaseSettings {
   workerKeysFile: string;
 }
 
+/**
+ * People's logins: the company's OpenID provider (issuer, and the client id its ID tokens are for), the login
+ * service's own stamping key, and the trust list of login service keys that stamps are checked against.
+ */
+export interface LoginSettings {
+  issuer?: string;
+  clientId?: string;
+  keyFile: string;
+  keysFile: string;
+}
+
 /** Every setting, parsed once and handed out in slices. */
 export interface Settings {
+  login: LoginSettings;
   database: DatabaseSettings;
   /**
    * The demo stack (`npm start`): local keys are made and trusted on first use, and the keyring beside the roster
@@ -224,6 +240,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       baseURL: s.OPENAI_BASE_URL,
       apiMode: s.OPENAI_API_MODE,
       model: s.OPENAI_MODEL,
+    },
+    login: {
+      issuer: s.CAMPAIGN_OIDC_ISSUER,
+      clientId: s.CAMPAIGN_OIDC_CLIENT_ID,
+      keyFile: resolve(s.CAMPAIGN_LOGIN_KEY_FILE ?? resolve(keyDir, 'login', 'login.key')),
+      keysFile: resolve(s.CAMPAIGN_LOGIN_KEYS_FILE ?? resolve(keyDir, 'login-keys.yaml')),
     },
     codec: {
       inlineKeys: s.CAMPAIGN_CODEC_KEYS,

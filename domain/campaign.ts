@@ -30,10 +30,17 @@ export interface ApprovalPlan {
   /** Why the plan looks as it does, for the approver and the auditor. */
   reasons: string[];
   /**
-   * Whether decisions must be signed, and the approvers' public keys (hex) from the roster when the plan was made.
-   * Absent in plans made before signed decisions existed.
+   * Whether decisions must be proven (signed by the approver's key, or stamped for their login), and what proves
+   * them, from the roster when the plan was made. Absent in plans made before signed decisions existed.
    */
-  signatures?: { required: boolean; keys: Record<string, string> };
+  signatures?: {
+    required: boolean;
+    keys: Record<string, string>;
+    /** Each approver's login at the company's OpenID provider, from the roster (plans since logins). */
+    logins?: Record<string, { issuer: string; subject: string }>;
+    /** The login service keys the deployment trusts to stamp decisions typed by a logged-in person. */
+    attesters?: Record<string, string>;
+  };
   /** Each approver's inbox token (see `inbox.ts`); plans made before inboxes existed have none. */
   inbox?: Record<string, string>;
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTROL_CHARACTERS } from './escape';
+import { attestationSchema } from './login-attestation';
 import { rosterIdSchema } from './roster-id';
 
 /** A roster id, as decisions name their approver. */
@@ -25,6 +26,11 @@ export const planHash = z
   .string()
   .regex(/^[0-9a-f]{64}$/, 'must be the 64-hex plan hash shown in Current Details')
   .optional();
+/** The campaign a decision is for, typed with it where the login service stamps it (it sees no workflow id). */
+export const campaignId = z.string().min(1).max(200).optional();
+/** The login service's stamp of the person who typed the decision while logged in (see `domain/login-attestation.ts`). */
+export const attestation = attestationSchema.optional();
+
 /** A note a person writes (reason, feedback, comment): something said, no control characters. */
 export const text = (what: string) =>
   z
@@ -48,6 +54,8 @@ export const decisionSchema = z.discriminatedUnion('decision', [
       runId,
       planHash,
       signature,
+      campaignId,
+      attestation,
     })
     .strict(),
   z
@@ -60,6 +68,8 @@ export const decisionSchema = z.discriminatedUnion('decision', [
       runId,
       planHash,
       signature,
+      campaignId,
+      attestation,
     })
     .strict(),
   z
@@ -72,6 +82,8 @@ export const decisionSchema = z.discriminatedUnion('decision', [
       runId,
       planHash,
       signature,
+      campaignId,
+      attestation,
     })
     .strict(),
 ]);

@@ -49,6 +49,14 @@ export const personSchema = z.object({
   roles: z.array(z.enum(['requester', 'approver', 'compliance-officer', 'backup-approver', 'auditor'])).min(1),
   brands: z.array(z.string()).min(1),
   publicKey: publicKeySchema.optional(),
+  /**
+   * The person's identity at the company's OpenID provider: the ID token's subject, and its issuer when it is not
+   * the deployment's (`CAMPAIGN_OIDC_ISSUER`). A decision typed while logged in as this login is theirs.
+   */
+  login: z
+    .object({ subject: z.string().min(1).max(255), issuer: z.url().optional() })
+    .strict()
+    .optional(),
 });
 export type Person = z.infer<typeof personSchema>;
 

@@ -45,7 +45,12 @@ export function noteOf(decision: Decision): string | undefined {
  * verified as before, so every earlier signature still verifies.
  */
 export function signedBytes(campaignId: string, decision: Decision): Uint8Array {
-  const fields: SignedFields & { runId?: string; planHash?: string } = {
+  return utf8ToBytes(canonicalJson(signedFields(campaignId, decision)));
+}
+
+/** The fields {@link signedBytes} holds: what an approver's signature, or a login's attestation, covers. */
+export function signedFields(campaignId: string, decision: Decision): SignedFields & { runId?: string; planHash?: string } {
+  return {
     campaignId,
     contentHash: decision.contentHash,
     decision: decision.decision,
@@ -56,7 +61,6 @@ export function signedBytes(campaignId: string, decision: Decision): Uint8Array 
       ? { runId: decision.runId ?? '', planHash: decision.planHash ?? '' }
       : {}),
   };
-  return utf8ToBytes(canonicalJson(fields));
 }
 
 /**

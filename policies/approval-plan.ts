@@ -1,6 +1,7 @@
 import type { Brief } from '../domain/brief';
 import type { ApprovalPlan } from '../domain/campaign';
-import type { BrandGovernance, Roster, Segment } from '../domain/knowledge';
+import type { BrandGovernance, Person, Roster, Segment } from '../domain/knowledge';
+import { type Login, loginOf } from '../domain/login-attestation';
 
 /** How many times approvers may request changes; the gate refuses a further request (approve or reject then). */
 export const MAX_CHANGE_ROUNDS = 3;
@@ -23,6 +24,8 @@ export function resolveApprovalPlan(
     requireSignedDecisions: true,
     approvalSlaHours: 24,
   },
+  /** People's logins: the deployment's issuer and the trusted login service keys (none: decisions by key only). */
+  login: { issuer: string | undefined; attesters: Record<string, string> } = { issuer: undefined, attesters: {} },
 ): ApprovalPlan {
   const forBrand = roster.people.filter((p) => p.brands.includes(brief.brand));
   const requester = forBrand.find((p) => p.id === requestedBy);
@@ -50,14 +53,23 @@ export function resolveApprovalPlan(
   const keys = Object.fromEntries(
     [...approvers, ...backups].flatMap((p) => (p.publicKey ? [[p.id, p.publicKey]] : [])),
   );
-  const keyed = approvers.filter((p) => p.publicKey);
+  // With a trusted login service, a person's login proves their decisions as well as a key does.
+  const withLogins = Object.keys(login.attesters).length > 0;
+  const loginOfPerson = (p: Person): Login | undefined => (withLogins ? loginOf(p, login.issuer) : undefined);
+  const logins = Object.fromEntries(
+    [...approvers, ...backups].flatMap((p) => {
+      const l = loginOfPerson(p);
+      return l ? [[p.id, l]] : [];
+    }),
+  );
+  const keyed = approvers.filter((p) => p.publicKey || loginOfPerson(p));
   if (
     required &&
     (keyed.length < requiredApprovals || (risk === 'high' && !keyed.some((p) => compliance.includes(p.id))))
   ) {
     throw new ApprovalPlanError(
-      `'${brief.brand}' requires signed decisions, but too few of its approvers have a signing key in the roster ` +
-        '(`npx campaign keys new --as ID` creates one)',
+      `'${brief.brand}' requires signed decisions, but too few of its approvers have a signing key or a login in the ` +
+        'roster (`npx campaign keys new --as ID` creates a key)',
     );
   }
   return {
@@ -68,7 +80,12 @@ export function resolveApprovalPlan(
     deadlineHours: brief.approvalDeadlineHours,
     maxChangeRounds: MAX_CHANGE_ROUNDS,
     reasons: required ? [...reasons, "decisions must be signed with the approver's key"] : reasons,
-    signatures: { required, keys },
+    // Plans of deployments without logins keep the shape they had, so their hash does not change.
+    signatures: {
+      required,
+      keys,
+      ...(Object.keys(logins).length > 0 ? { logins, attesters: login.attesters } : {}),
+    },
     escalation: { slaHours: governance.approvalSlaHours, backups: backups.map((p) => p.id) },
   };
 }

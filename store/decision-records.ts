@@ -6,10 +6,12 @@ export interface DecisionRecord {
   runId: string;
   kind: 'approval' | 'budget';
   /** The decision exactly as the approver sent it, signature included. */
-  decision: { decision: string; approver: string; signature?: { keyId: string; value: string } } & Record<
-    string,
-    unknown
-  >;
+  decision: {
+    decision: string;
+    approver: string;
+    signature?: { keyId: string; value: string };
+    attestation?: { value: string };
+  } & Record<string, unknown>;
   recordedBy: string;
   recordedAt: string;
 }
@@ -26,8 +28,9 @@ export interface DecisionRecords {
 export function pgDecisionRecords(pool: pg.Pool): DecisionRecords {
   return {
     async record(record) {
-      const signature = record.decision.signature?.value;
-      if (!signature) throw new Error('only signed decisions are recorded: their signature is their identity');
+      // A decision's proof is its identity: the approver's signature, or the login service's stamp.
+      const signature = record.decision.signature?.value ?? record.decision.attestation?.value;
+      if (!signature) throw new Error('only proven decisions are recorded: their signature or stamp is their identity');
       const inserted = await pool.query(
         `INSERT INTO governance.decisions (signature, campaign_id, run_id, kind, decision, approver, body, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (signature) DO NOTHING`,

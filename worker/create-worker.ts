@@ -29,7 +29,7 @@ import { codeVersion } from './code-version';
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
 
 /** The slices of the settings that activity collaborators are made from. */
-export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inboxSecret' | 'demo'> & {
+export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inboxSecret' | 'demo' | 'login'> & {
   temporal: Pick<Settings['temporal'], 'uiUrl'>;
   database: Pick<Settings['database'], 'workerKeysFile'>;
 };
@@ -66,6 +66,7 @@ export function productionDeps(
     store,
     identity: `${hostname()}/${process.pid}`,
     trustedKeys: readTrustFile(settings.database.workerKeysFile),
+    login: { issuer: settings.login.issuer, attesters: readTrustFile(settings.login.keysFile) },
     inboxSecret: ensureInboxSecret(paths.keyDir, settings.inboxSecret),
     notifier: notify.webhook ? webhookNotifier(notify.webhook, notify.webhookToken) : fileNotifier(notify.file),
     uiUrl: settings.temporal.uiUrl,

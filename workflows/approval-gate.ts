@@ -2,7 +2,8 @@ import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type GateState, mayDecide, refusalOf } from '../domain/approval-rules';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
-import { bindingRefusal, freshnessRefusal, noteOf, signatureRefusal } from '../domain/signatures';
+import { identityRefusal, proofOf } from '../domain/decision-identity';
+import { bindingRefusal, freshnessRefusal, noteOf } from '../domain/signatures';
 import type { AuditChain } from './audit-chain';
 import { decidingPerson, refused } from './decision-records';
 import { recordDecision, sendReminder } from './governed-steps';
@@ -207,12 +208,12 @@ export class ApprovalGate {
    */
   private authenticityRefusal(decision: Decision): string | null {
     const signatures = this.plan.signatures;
-    if (decision.signature && this.usedSignatures.has(decision.signature.value)) {
+    const proof = proofOf(decision);
+    if (proof && this.usedSignatures.has(proof)) {
       return 'this signed decision was already used; sign a new one';
     }
-    if (signatures?.required || decision.signature) {
-      const key = signatures?.keys[decision.approver];
-      const forged = signatureRefusal(workflowInfo().workflowId, decision, key);
+    if (signatures?.required || proof) {
+      const forged = identityRefusal(workflowInfo().workflowId, decision, signatures);
       if (forged) return forged;
       // Bound to this run and this plan: a decision signed for another run of the id, or another plan, is refused.
       if (this.patches.receipts) {
@@ -235,11 +236,12 @@ export class ApprovalGate {
   }
 
   private apply(decision: Decision): DecisionReceipt {
-    const { signature, decidedAt } = decision;
-    if (signature) this.usedSignatures.add(signature.value);
+    const { signature, decidedAt, attestation } = decision;
+    const proof = proofOf(decision);
+    if (proof) this.usedSignatures.add(proof);
     this.audit.append({
       step: 'approval',
-      actor: decidingPerson(decision.approver, signature),
+      actor: decidingPerson(decision.approver, signature, attestation),
       action: decision.decision,
       outcome: 'ok',
       // With a signature, the detail holds everything needed to verify it again offline.
@@ -251,6 +253,8 @@ export class ApprovalGate {
         // Decisions bound to their run and plan carry both, so the signature verifies again offline.
         ...(decision.runId !== undefined ? { runId: decision.runId, planHash: decision.planHash } : {}),
         signature,
+        // A decision typed by a logged-in person carries the login service's stamp instead of a signature.
+        ...(attestation ? { attestation } : {}),
       },
     });
     switch (decision.decision) {

@@ -3,13 +3,19 @@ import type { Actor } from '../domain/audit';
 import { Failure } from '../domain/failures';
 
 /** The person behind a decision at a gate, and how their identity was established, as the audit trail records it. */
-export function decidingPerson(approver: string, signature: { keyId: string } | undefined): Actor {
+export function decidingPerson(
+  approver: string,
+  signature: { keyId: string } | undefined,
+  attestation?: { issuer: string; subject: string; keyId: string },
+): Actor {
   return {
     kind: 'person',
     id: approver,
-    establishedBy: signature
-      ? `Ed25519 signature by key ${signature.keyId}, verified against the approval plan`
-      : 'self-declared, checked against the approval plan',
+    establishedBy: attestation
+      ? `login at ${attestation.issuer} (subject ${attestation.subject}), stamped by login service key ${attestation.keyId}, verified against the approval plan`
+      : signature
+        ? `Ed25519 signature by key ${signature.keyId}, verified against the approval plan`
+        : 'self-declared, checked against the approval plan',
   };
 }
 
