@@ -38,7 +38,7 @@ export function registerCodecServer(program: Command): void {
       const token = given ?? randomBytes(24).toString('hex');
       const running = await startCodecServer({
         codec,
-        token,
+        auth: { token },
         port,
         host: opts.host,
         allowedOrigins: opts.uiOrigin,

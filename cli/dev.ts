@@ -194,7 +194,7 @@ async function localCodec(base: Settings, codecPort: number, uiPort: number) {
   await assertFree(codecPort, '--codec-port');
   const server = await startCodecServer({
     codec,
-    token: randomBytes(24).toString('hex'),
+    auth: { token: randomBytes(24).toString('hex') },
     port: codecPort,
     allowedOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
   });

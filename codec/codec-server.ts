@@ -1,13 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { LoginGate } from './login-gate';
 
 /** What the codec server needs: the codec, who may call it, and from which browser origins. */
 export interface CodecServerOptions {
   codec: PayloadCodec;
-  /** The bearer token callers must show, in `Authorization: Bearer` or as the first path segment. */
-  token: string;
+  /**
+   * Who may call: the bearer token callers must show (in `Authorization: Bearer` or as the first path segment), or,
+   * with people's logins, a valid ID token of a roster person; what that person types is stamped as theirs.
+   */
+  auth: { token: string } | { login: LoginGate };
+  /** Serve HTTPS with this certificate (PEM); the UI sends people's tokens only to an https endpoint. */
+  tls?: { cert: string; key: string };
   /** Origins of the Temporal UI allowed to call from a browser (CORS), e.g. `http://localhost:8233`. */
   allowedOrigins: readonly string[];
   port?: number;
@@ -19,9 +26,9 @@ export interface CodecServerOptions {
 /** A running codec server and the endpoint to give the Temporal UI (the token in its path). */
 export interface RunningCodecServer {
   server: Server;
-  /** `http://host:port/<token>`: the UI appends `/decode` and `/encode`. */
+  /** `http://host:port/<token>` (or the plain URL with logins): the UI appends `/decode` and `/encode`. */
   endpoint: string;
-  /** `http://host:port`, for callers that send the token as a bearer header. */
+  /** `http(s)://host:port`, for callers that send the token as a bearer header. */
   url: string;
   close(): Promise<void>;
 }
@@ -36,18 +43,22 @@ interface JsonPayload {
 
 /**
  * Serves the Temporal codec-server protocol (`POST …/decode`, `POST …/encode`, JSON payloads with base64 fields) for
- * the UI and the CLI: only with the token, only for the configured origins, and never logging a payload.
+ * the UI and the CLI: only with the token or a roster person's login, only for the configured origins, and never
+ * logging a payload.
  */
 export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
-  const { codec, token, allowedOrigins, host = '127.0.0.1', log = () => {} } = options;
-  if (token.length < 16) throw new Error('the codec server token must be at least 16 characters');
-  const expected = Buffer.from(token);
-  const server = createServer((req, res) => {
+  const { codec, allowedOrigins, host = '127.0.0.1', log = () => {} } = options;
+  const token = 'token' in options.auth ? options.auth.token : null;
+  const login = 'login' in options.auth ? options.auth.login : null;
+  if (token !== null && token.length < 16) throw new Error('the codec server token must be at least 16 characters');
+  const expected = Buffer.from(token ?? '');
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       log(`${req.method} ${redact(req.url ?? '', token)} 500 (${err instanceof Error ? err.name : 'error'})`);
       if (!res.headersSent) send(res, 500, { message: 'the codec could not process the payloads' });
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
@@ -58,7 +69,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     }
     const url = new URL(req.url ?? '/', 'http://codec');
     const segments = url.pathname.split('/').filter(Boolean);
-    const fromPath = segments.length === 2 ? segments[0] : undefined;
+    const fromPath = token !== null && segments.length === 2 ? segments[0] : undefined;
     const action = segments.at(-1);
     const shown = `/${fromPath ? '<token>/' : ''}${action ?? ''}`;
     if (req.method === 'OPTIONS') {
@@ -70,9 +81,15 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       return;
     }
     if (origin && !allowedOrigins.includes(origin)) return refuse(403, 'origin not allowed');
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const shownToken = bearer ?? fromPath;
-    if (!shownToken || !sameToken(Buffer.from(shownToken), expected)) return refuse(401, 'a valid token is required');
+    let who: Awaited<ReturnType<LoginGate['authenticate']>> | null = null;
+    if (login) {
+      who = await login.authenticate(req.headers);
+      if ('refusal' in who) return refuse(401, who.refusal);
+    } else {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const shownToken = bearer ?? fromPath;
+      if (!shownToken || !sameToken(Buffer.from(shownToken), expected)) return refuse(401, 'a valid token is required');
+    }
     if (req.method !== 'POST' || (action !== 'decode' && action !== 'encode'))
       return refuse(404, 'POST /decode or /encode');
     const body = await readBody(req);
@@ -85,9 +102,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     } catch {
       return refuse(400, 'the body must be {"payloads": [...]}');
     }
-    const out = action === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
+    // What a logged-in person types (a decision) is stamped as theirs before it is encrypted.
+    const typed = login && who && !('refusal' in who) && action === 'encode' ? login.stamp(payloads, who) : payloads;
+    const out = action === 'decode' ? await codec.decode(typed) : await codec.encode(typed);
     send(res, 200, { payloads: out.map(toJson) });
-    log(`POST ${shown} 200 (${payloads.length} payloads)`);
+    log(`POST ${shown} 200 (${payloads.length} payloads${who && !('refusal' in who) ? `, ${who.person}` : ''})`);
 
     function refuse(status: number, message: string): void {
       send(res, status, { message });
@@ -100,11 +119,12 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     server.listen(options.port ?? 0, host, () => ready());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host}:${port}`;
+  // A certificate names `localhost`; a browser checks the name it connects to.
+  const url = options.tls ? `https://localhost:${port}` : `http://${host}:${port}`;
   return {
     server,
     url,
-    endpoint: `${url}/${token}`,
+    endpoint: token !== null ? `${url}/${token}` : url,
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
@@ -113,8 +133,8 @@ function sameToken(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function redact(path: string, token: string): string {
-  return path.split(token).join('<token>');
+function redact(path: string, token: string | null): string {
+  return token ? path.split(token).join('<token>') : path;
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {

@@ -68,6 +68,7 @@ export const settingsSchema = z.object({
   CAMPAIGN_LOGIN_KEYS_FILE: optional(path),
   TEMPORAL_CLI_PATH: optional(path),
   TEMPORAL_TEST_SERVER_PATH: optional(path),
+  TEMPORAL_UI_SERVER_PATH: optional(path),
   CHROMIUM_PATH: optional(path),
 });
 
@@ -175,7 +176,7 @@ export interface Settings {
   /** The CLI's default requester. */
   user?: string;
   /** Binaries to use instead of those on PATH or in the cache. */
-  tools: { temporalCli?: string; temporalTestServer?: string; chromium?: string };
+  tools: { temporalCli?: string; temporalTestServer?: string; temporalUiServer?: string; chromium?: string };
   /** `CAMPAIGN_*` variables that are not settings (a typo, or one retired), each with what to do; ignored otherwise. */
   warnings: string[];
 }
@@ -268,6 +269,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tools: {
       temporalCli: s.TEMPORAL_CLI_PATH,
       temporalTestServer: s.TEMPORAL_TEST_SERVER_PATH,
+      temporalUiServer: s.TEMPORAL_UI_SERVER_PATH,
       chromium: s.CHROMIUM_PATH,
     },
     warnings: Object.keys(env)

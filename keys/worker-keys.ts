@@ -15,6 +15,22 @@ import { assertPrivate, exists } from './private-files';
  * nothing it signed would verify anywhere else.
  */
 export function ensureWorkerKey(keyFile: string, trustFile: string, options: { demo: boolean }): string {
+  return ensureTrustedKey(keyFile, trustFile, {
+    ...options,
+    whose: "this worker's checkpoint key",
+    setting: 'CAMPAIGN_WORKER_KEYS_FILE',
+  });
+}
+
+/**
+ * A signing key (hex) from `keyFile`, made there on first use (mode 600), whose public key the trust list `trustFile`
+ * must hold: the demo adds it there, anything else refuses to start. For worker keys and the login service's key.
+ */
+export function ensureTrustedKey(
+  keyFile: string,
+  trustFile: string,
+  options: { demo: boolean; whose: string; setting: string },
+): string {
   ensureWorkerKeyFile(keyFile);
   assertPrivate(keyFile);
   const secret = readFileSync(keyFile, 'utf8').trim();
@@ -25,15 +41,15 @@ export function ensureWorkerKey(keyFile: string, trustFile: string, options: { d
   if (trusted[keyId] === publicKey) return secret;
   if (!options.demo) {
     throw new KeyError(
-      `this worker's checkpoint key ${keyId} is not in the trust list ${trustFile}: add "${keyId}: ${publicKey}" ` +
-        'under keys there (every machine and auditor needs the same list), or point CAMPAIGN_WORKER_KEYS_FILE at it',
+      `${options.whose} ${keyId} is not in the trust list ${trustFile}: add "${keyId}: ${publicKey}" ` +
+        `under keys there (every machine and auditor needs the same list), or point ${options.setting} at it`,
     );
   }
   mkdirSync(dirname(trustFile), { recursive: true });
   const partial = `${trustFile}.${process.pid}.partial`;
   writeFileSync(
     partial,
-    `# Worker keys that sign audit checkpoints: key id -> Ed25519 public key. An auditor trusts these.\n${stringify({ keys: { ...trusted, [keyId]: publicKey } })}`,
+    `# Trusted signing keys: key id -> Ed25519 public key.\n${stringify({ keys: { ...trusted, [keyId]: publicKey } })}`,
   );
   renameSync(partial, trustFile);
   return secret;

@@ -39,7 +39,7 @@ beforeAll(async () => {
   uiUrl = `http://localhost:${uiPort}`;
   codecServer = await startCodecServer({
     codec,
-    token: TOKEN,
+    auth: { token: TOKEN },
     allowedOrigins: [uiUrl],
     log: (line) => codecLog.push(line),
   });

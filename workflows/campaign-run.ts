@@ -232,6 +232,7 @@ export class CampaignRun {
         usage: this.usage(),
         final: this.final,
         now: Date.now(),
+        ...(this.patches.receipts ? { binding: { runId: workflowInfo().runId, planHash: this.planHash } } : {}),
       }),
     );
   }

@@ -36,6 +36,8 @@ export interface DetailsInput {
   final?: FinalState | null;
   /** The workflow's time when the details were drawn, for "how long is left". */
   now: number;
+  /** What a decision is bound to (campaigns with receipts): this run and the plan's hash. */
+  binding?: { runId: string; planHash: string };
 }
 
 const STAGE_WORDS: Record<string, string> = {
@@ -118,7 +120,7 @@ function pendingSection(input: DetailsInput, pending: PendingApproval): string[]
     pending.contentHash,
     '```',
     '',
-    ...howToDecide(input.campaignId, plan, pending),
+    ...howToDecide(input.campaignId, plan, pending, input.binding),
   ];
 }
 
@@ -145,7 +147,34 @@ function findingLine(finding: ReviewFinding): string {
 }
 
 /** The Update to send, and with signed decisions the command that makes its Data; every line fits the panel. */
-function howToDecide(campaignId: string, plan: ApprovalPlan | null, pending: PendingApproval): string[] {
+function howToDecide(
+  campaignId: string,
+  plan: ApprovalPlan | null,
+  pending: PendingApproval,
+  binding: DetailsInput['binding'],
+): string[] {
+  if (plan?.signatures?.logins && binding) {
+    // Logged in, the person is who decides: the login service stamps the Data as theirs on its way to Temporal.
+    const data = {
+      decision: 'approve',
+      campaignId,
+      runId: binding.runId,
+      planHash: binding.planHash,
+      contentHash: pending.contentHash,
+    };
+    return [
+      '#### How to decide',
+      '',
+      '**More Actions → Send an Update → `decide`**, signed in as yourself, with this Data:',
+      '',
+      '```json',
+      JSON.stringify(data),
+      '```',
+      '',
+      'To reject, make it `"decision": "reject", "reason": "…"`; to ask for changes, `"decision": "request-changes",',
+      '"feedback": "…"`. Your login is who decides: no key, no terminal.',
+    ];
+  }
   if (!plan?.signatures?.required) {
     return [
       '#### How to decide',
