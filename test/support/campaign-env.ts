@@ -90,7 +90,7 @@ export class CampaignEnv {
   /** The production collaborators, writing to this env's outbox and cache; `modelEnv` selects the model provider. */
   deps(overrides: { policyDir?: string; dataDir?: string; modelEnv?: Record<string, string> } = {}): ActivityDeps {
     // The demo's trust root, as `npm start` has it: the approvers' public keys from the key folder's keyring.
-    const base = loadSettings({ CAMPAIGN_DEMO: '1', ...overrides.modelEnv });
+    const base = loadSettings({ CAMPAIGN_DEMO: '1', CAMPAIGN_KEY_DIR: this.keyDir, ...overrides.modelEnv });
     return productionDeps(
       {
         ...base,
