@@ -58,6 +58,7 @@ export function createLoginGate(options: {
         const { payload } = await jwtVerify(idToken.replace(/^Bearer /, ''), await keysOfIssuer(), {
           issuer,
           audience: clientId,
+          currentDate: now(),
         });
         if (!payload.sub) return { refusal: 'the ID token names no subject' };
         subject = payload.sub;

@@ -87,4 +87,43 @@ describe('deciding with the company login', () => {
     );
     await page.close();
   });
+
+  it('refuses the requester in words, records a Data that names someone else as the login, and needs two logins for four eyes', async () => {
+    const HIGH_RISK = { ...GOOD_BRIEF, audience: { segment: 'seniors-elbtal', purpose: 'email-marketing' as const } };
+    const handle = await env.start(HIGH_RISK);
+    await env.awaitApproval(handle);
+    // The requester, signed in: refused, and the UI says why although payloads are encrypted.
+    const lena = await signedIn('lena.vogel');
+    const data = await dataToSend(lena, handle.workflowId);
+    await sendDecide(lena, data);
+    await lena.getByText('lena.vogel requested this campaign and may not decide on it').first().waitFor();
+    await lena.close();
+    // jonas, with Data that names miriam (the compliance officer): recorded as jonas, the login.
+    const jonas = await signedIn('jonas.weber');
+    await sendDecide(jonas, { ...(await dataToSend(jonas, handle.workflowId)), approver: 'miriam.koch' });
+    await waitUntil(async () => (await approvedBy(handle)).length === 1);
+    expect(await approvedBy(handle)).toEqual(['jonas.weber']);
+    // jonas again: one person is one approval.
+    await sendDecide(jonas, await dataToSend(jonas, handle.workflowId));
+    await jonas.getByText('jonas.weber has already approved this content').first().waitFor();
+    await jonas.close();
+    const miriam = await signedIn('miriam.koch');
+    await sendDecide(miriam, await dataToSend(miriam, handle.workflowId));
+    const result = (await handle.result()) as CampaignResult;
+    expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });
+    await miriam.close();
+  });
 });
+
+async function approvedBy(handle: { query: (q: never) => Promise<unknown> }): Promise<string[]> {
+  const state = (await handle.query('campaignState' as never)) as { pending: { approvedBy: string[] } | null };
+  return state.pending?.approvedBy ?? [];
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
