@@ -1,9 +1,9 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { AuditEvent } from '../domain/audit';
 import { budgetDecisionSchema } from '../domain/budget-decision';
-import { Failure } from '../domain/failures';
 import { type Decision, decisionSchema } from '../domain/decision';
 import { identityRefusal, rosterTrust } from '../domain/decision-identity';
+import { Failure } from '../domain/failures';
 import { bindingRefusal, budgetSignatureRefusal, freshnessRefusal } from '../domain/signatures';
 import { AuditStoreRefusal } from '../store/audit-trail';
 import type { ActivityDeps } from './deps';

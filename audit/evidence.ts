@@ -3,10 +3,10 @@ import type { AuditEvent } from '../domain/audit';
 import type { Checkpoint } from '../domain/audit-anchor';
 import { type TrailCheck, verifyTrail } from '../domain/audit-verify';
 import type { Decision } from '../domain/decision';
+import { identityRefusal, proofOf, rosterTrust } from '../domain/decision-identity';
 import { hashOf } from '../domain/hash';
 import type { Roster } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
-import { identityRefusal, proofOf, rosterTrust } from '../domain/decision-identity';
 import { compareHistoryWithTrail } from './history-audit';
 import { anchorsCheck, claimsCheck, type RunReceipts, receiptsCheck } from './receipt-checks';
 

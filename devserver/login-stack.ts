@@ -112,6 +112,8 @@ function demoPasswords(file: string, people: readonly Person[]): Record<string, 
     people.filter((p) => p.login).map((p) => [p.id, kept[p.id] ?? randomBytes(6).toString('base64url')]),
   );
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `# Demo logins of the local OpenID provider (demo only)\n${stringify(passwords)}`, { mode: 0o600 });
+  writeFileSync(file, `# Demo logins of the local OpenID provider (demo only)\n${stringify(passwords)}`, {
+    mode: 0o600,
+  });
   return passwords;
 }

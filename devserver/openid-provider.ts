@@ -118,12 +118,18 @@ export async function startLocalOpenIdProvider(options: {
     const form = new URLSearchParams(await body(req));
     const account = accounts.get(form.get('login') ?? '');
     const given = Buffer.from(form.get('password') ?? '');
-    const valid = account && given.length === account.password.length && timingSafeEqual(given, Buffer.from(account.password));
+    const valid =
+      account && given.length === account.password.length && timingSafeEqual(given, Buffer.from(account.password));
     if (!account || !valid) {
       page(res, details.uid, 'Unknown login or wrong password.');
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account.id } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   await new Promise<void>((ready, fail) => {

@@ -70,7 +70,9 @@ export function attestationRefusal(
   } catch {
     valid = false;
   }
-  return valid ? null : `decision.attestation: does not verify for ${approver} on this campaign (altered, or made for another)`;
+  return valid
+    ? null
+    : `decision.attestation: does not verify for ${approver} on this campaign (altered, or made for another)`;
 }
 
 /** A roster person's login, with the deployment's issuer where the roster names none; undefined without a login. */

@@ -49,7 +49,10 @@ export function signedBytes(campaignId: string, decision: Decision): Uint8Array 
 }
 
 /** The fields {@link signedBytes} holds: what an approver's signature, or a login's attestation, covers. */
-export function signedFields(campaignId: string, decision: Decision): SignedFields & { runId?: string; planHash?: string } {
+export function signedFields(
+  campaignId: string,
+  decision: Decision,
+): SignedFields & { runId?: string; planHash?: string } {
   return {
     campaignId,
     contentHash: decision.contentHash,

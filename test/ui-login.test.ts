@@ -1,13 +1,16 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AesGcmCodec } from '../codec/aes-gcm-codec';
+import { createLoginGate } from '../codec/login-gate';
 import { loadSettings } from '../config/settings';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
 import { freePort } from '../devserver/free-port';
 import { type LoginStack, startLoginStack } from '../devserver/login-stack';
+import { startLocalOpenIdProvider } from '../devserver/openid-provider';
 import type { CampaignResult } from '../domain/campaign';
 import { loadCodecKeys } from '../keys/codec-keys';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
@@ -114,6 +117,155 @@ describe('deciding with the company login', () => {
     await miriam.close();
   });
 });
+
+describe('what a login proves, and what it does not', () => {
+  it('refuses a decision sent straight to Temporal without a stamp or a signature, and a stamp copied to another campaign', async () => {
+    const first = await env.start();
+    await env.awaitApproval(first);
+    const jonas = await signedIn('jonas.weber');
+    await sendDecide(jonas, await dataToSend(jonas, first.workflowId));
+    await first.result();
+    const { runId } = await first.describe();
+    const [stamped] = await env.store.decisions.ofRun(first.workflowId, runId, 'approval');
+    expect(stamped?.decision.attestation).toBeDefined();
+
+    const second = await env.start();
+    const contentHash = await env.awaitApproval(second);
+    const refusal = (decision: unknown) =>
+      second.executeUpdate('decide', { args: [decision] }).then(
+        () => 'accepted',
+        (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message),
+      );
+    // With the Temporal CLI or client, past the login: nothing proves who decided.
+    expect(
+      await refusal({ decision: 'approve', approver: 'jonas.weber', contentHash, decidedAt: new Date().toISOString() }),
+    ).toMatch(/^decision\.signature: required for this campaign/);
+    // jonas's genuine stamp, for the first campaign, sent to the second (same content).
+    expect(await refusal(stamped?.decision)).toBe(
+      `decision.campaignId: made for campaign ${first.workflowId}, not this one`,
+    );
+    // Pointed at the second campaign without a new stamp: the stamp no longer covers it.
+    const retargeted = { ...stamped?.decision, campaignId: second.workflowId };
+    expect(await refusal(retargeted)).toMatch(
+      /^decision\.attestation: does not verify for jonas\.weber on this campaign/,
+    );
+    await jonas.close();
+    await second.terminate('test done');
+  });
+
+  it('lets the codec serve only a roster person with a valid ID token of the provider: none, forged, expired, another issuer', async () => {
+    const page = await signedIn('sara.yilmaz');
+    // The UI keeps the login's tokens in local storage once it has loaded.
+    let idToken = '';
+    for (let i = 0; i < 50 && !idToken; i++) {
+      idToken = await page.evaluate(() => {
+        const raw =
+          (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(
+            'AuthUser',
+          ) ?? '{}';
+        return (JSON.parse(raw) as { idToken?: string }).idToken ?? '';
+      });
+      if (!idToken) await page.waitForTimeout(200);
+    }
+    await page.close();
+    expect(idToken.split('.')).toHaveLength(3);
+    // The codec's own certificate is the one to trust, as a browser told to trust it would.
+    const ca = readFileSync(stack.certFile, 'utf8');
+    const decode = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: { message?: string } }>((done, fail) => {
+        const req = request(
+          `${stack.codecUrl}/decode`,
+          { method: 'POST', ca, headers: { 'content-type': 'application/json', ...headers } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => {
+              text += chunk.toString();
+            });
+            res.on('end', () => done({ status: res.statusCode ?? 0, body: JSON.parse(text) as { message?: string } }));
+          },
+        );
+        req.on('error', fail);
+        req.end(JSON.stringify({ payloads: [] }));
+      });
+    expect((await decode({ 'authorization-extras': idToken })).status).toBe(200);
+    expect(await decode({})).toEqual({ status: 401, body: { message: 'sign in: no ID token came with the request' } });
+    const [head, body, signature] = idToken.split('.');
+    const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const asMiriam = Buffer.from(JSON.stringify({ ...claims, sub: 'miriam.koch' })).toString('base64url');
+    expect(await decode({ 'authorization-extras': `${head}.${asMiriam}.${signature}` })).toEqual({
+      status: 401,
+      body: { message: 'the ID token does not verify (ERR_JWS_SIGNATURE_VERIFICATION_FAILED): sign in again' },
+    });
+    // The same token two hours on: expired.
+    const later = createLoginGate({
+      issuer: stack.issuer,
+      clientId: stack.clientId,
+      people: () => env.deps().data.roster().people,
+      secretKeyHex: '11'.repeat(32),
+      now: () => new Date(Date.now() + 2 * 3600_000),
+    });
+    expect(await later.authenticate({ 'authorization-extras': idToken })).toEqual({
+      refusal: 'the ID token does not verify (ERR_JWT_EXPIRED): sign in again',
+    });
+    // Another provider's genuine token, for the same client id and the same subject: not the company's login.
+    const foreign = await tokenFromAnotherProvider('sara.yilmaz');
+    expect(JSON.parse(Buffer.from(foreign.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+      sub: 'sara.yilmaz',
+      aud: stack.clientId,
+    });
+    expect(await decode({ 'authorization-extras': foreign })).toMatchObject({
+      status: 401,
+      body: { message: expect.stringMatching(/^the ID token does not verify \(ERR_JW[A-Z_]+\): sign in again$/) },
+    });
+  });
+});
+
+/** An ID token for `person` from a second, unrelated provider, by the authorization code flow in the browser. */
+async function tokenFromAnotherProvider(person: string): Promise<string> {
+  const port = await freePort();
+  const redirect = 'http://127.0.0.1:9/callback';
+  const secret = 'another-providers-secret';
+  const other = await startLocalOpenIdProvider({
+    port,
+    accounts: [{ id: person, password: 'pw' }],
+    clients: { ui: { clientId: stack.clientId, clientSecret: secret, redirectUris: [redirect] } },
+  });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    let code = '';
+    await page.route(`${redirect}*`, async (route) => {
+      code = new URL(route.request().url()).searchParams.get('code') ?? '';
+      await route.fulfill({ status: 200, body: 'ok' });
+    });
+    const authorize = new URL(`${other.issuer}/auth`);
+    for (const [k, v] of Object.entries({
+      client_id: stack.clientId,
+      response_type: 'code',
+      scope: 'openid email profile',
+      redirect_uri: redirect,
+      state: 'x',
+      nonce: 'y',
+    }))
+      authorize.searchParams.set(k, v);
+    await page.goto(authorize.toString());
+    await page.getByLabel('Login').fill(person);
+    await page.getByLabel('Password').fill('pw');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitUntil(async () => code !== '');
+    await page.close();
+    const response = await fetch(`${other.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${stack.clientId}:${secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect }),
+    });
+    return ((await response.json()) as { id_token: string }).id_token;
+  } finally {
+    await other.close();
+  }
+}
 
 async function approvedBy(handle: { query: (q: never) => Promise<unknown> }): Promise<string[]> {
   const state = (await handle.query('campaignState' as never)) as { pending: { approvedBy: string[] } | null };
