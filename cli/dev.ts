@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Command } from 'commander';
 import pg from 'pg';
+import { createFileDataStore } from '../activities/data-store';
 import { folderFor } from '../activities/folders';
 import { loadModelConfig } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
@@ -14,6 +16,7 @@ import { campaignDataConverter, codecFrom } from '../codec/data-converter';
 import { PROJECT_ROOT } from '../config/paths';
 import { type Settings, settings } from '../config/settings';
 import { provisionRosterKeys } from '../devserver/demo-keys';
+import type { LoginStack } from '../devserver/login-stack';
 import { workflowUrl } from '../domain/workflow-url';
 import { addCodecKey } from '../keys/codec-keys';
 import { superviseWorker } from '../worker/supervisor';
@@ -24,7 +27,9 @@ interface DevOptions {
   worker: boolean;
   watch: boolean;
   encryption: boolean;
+  login: boolean;
   codecPort: string;
+  loginPort: string;
   pgPort: string;
   port: string;
   uiPort: string;
@@ -37,11 +42,15 @@ interface DevOptions {
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('run the Temporal dev server (UI on :8233) and a worker, restarted if it dies, until Ctrl-C')
+    .description(
+      'run the Temporal dev server, the UI with a local login (on :8233), PostgreSQL and a worker, restarted if it dies, until Ctrl-C',
+    )
     .option('--no-worker', 'start only the server')
     .option('--no-watch', 'keep the worker as it started, instead of starting a new build when the code changes')
     .option('--no-encryption', 'keep payloads in clear text (no payload key, no codec server)')
+    .option('--no-login', "the dev server's own UI without a login: approvers decide with signed decisions only")
     .option('--codec-port <port>', 'port of the codec server the UI decodes payloads through', '8234')
+    .option('--login-port <port>', 'port of the local OpenID provider people sign in at', '8236')
     .option('--pg-port <port>', 'port of the local PostgreSQL server (unless CAMPAIGN_DATABASE_URL names one)', '54329')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal UI port', '8233')
@@ -81,29 +90,66 @@ export function registerDev(program: Command): void {
         'demo mode (CAMPAIGN_DEMO=1): keys made on this machine are trusted, and the keyring beside the roster ' +
           'supplies public keys the roster lacks; in production the roster is the one trust root\n',
       );
+      const loginPort = opts.login ? parsePort(opts.loginPort, '--login-port') : null;
+      if (loginPort !== null) await assertFree(loginPort, '--login-port');
       const store = await localStore(base, pgPort);
-      const codec = opts.encryption
-        ? await localCodec(base, codecPort, uiPort).catch(async (err: unknown) => {
-            await store.stop();
-            throw err;
-          })
-        : null;
-      process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);
-      const server = await startDevServer({
-        port,
-        uiPort,
-        dbFilename: resolve(opts.db),
-        ...(codec ? { uiCodecEndpoint: codec.server.endpoint } : {}),
-      }).catch(async (err: unknown) => {
-        await codec?.server.close();
-        await store.stop();
+      const stack = new Shutdown();
+      stack.push(store.stop, !base.database.url ? 'PostgreSQL' : null);
+      let codec: Awaited<ReturnType<typeof localCodec>> | null = null;
+      let server: Awaited<ReturnType<typeof startDevServer>>;
+      let login: LoginStack | null = null;
+      try {
+        codec = opts.encryption ? localCodec(base) : null;
+        if (codec) await assertFree(codecPort, '--codec-port');
+        // Without logins the dev server's own UI decodes through a codec server on a token only its config carries.
+        const tokenCodec =
+          codec && loginPort === null
+            ? await startCodecServer({
+                codec: codec.codec,
+                auth: { token: randomBytes(24).toString('hex') },
+                port: codecPort,
+                allowedOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+              })
+            : null;
+        if (tokenCodec) stack.push(tokenCodec.close, null);
+        process.stderr.write(`starting Temporal dev server on 127.0.0.1:${port} (database ${opts.db}) ...\n`);
+        server = await startDevServer({
+          port,
+          uiPort,
+          dbFilename: resolve(opts.db),
+          // With logins the UI is the UI server's, in front of the same Temporal.
+          headless: loginPort !== null,
+          ...(tokenCodec ? { uiCodecEndpoint: tokenCodec.endpoint } : {}),
+        });
+        stack.push(server.stop, 'Temporal dev server');
+        if (loginPort !== null) {
+          process.stderr.write(
+            `starting the local login (OpenID provider on localhost:${loginPort}) and the UI server on localhost:${uiPort} ...\n`,
+          );
+          const { startLoginStack } = await import('../devserver/login-stack');
+          login = await startLoginStack({
+            temporalAddress: server.address,
+            namespace: server.namespace,
+            // Without encryption the codec server only stamps what people type.
+            codec: codec?.codec ?? PASS_THROUGH,
+            people: () => createFileDataStore(base.paths.dataDir).roster().people,
+            login: base.login,
+            dir: join(base.paths.keyDir, 'login'),
+            ports: { ui: uiPort, provider: loginPort, codec: codecPort },
+            demo: true,
+          });
+          stack.push(login.stop, 'UI server and login');
+        }
+      } catch (err) {
+        await stack.stop();
         throw err;
-      });
+      }
       const address = server.address;
-      const uiUrl = server.uiUrl ?? base.temporal.uiUrl;
+      const uiUrl = login?.uiUrl ?? server.uiUrl ?? base.temporal.uiUrl;
       console.log(
-        `Temporal UI: ${server.uiUrl}   (inbox: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(INBOX_QUERY)})`,
+        `Temporal UI: ${uiUrl}   (inbox: ${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(INBOX_QUERY)})`,
       );
+      if (login) console.log(loginBanner(login));
       const connection = await Connection.connect({ address });
       const client = new Client({
         connection,
@@ -122,14 +168,20 @@ export function registerDev(program: Command): void {
             [
               `${running ? 'sample campaign still running' : 'sample campaign started'}: ${workflowUrl(uiUrl, server.namespace, id)}`,
               'when it reaches the approval inbox (a few seconds):',
+              ...(login
+                ? [
+                    `  in the browser: sign in as jonas.weber, open the campaign, User Metadata: Current Details end with the Data to send`,
+                    '  or in a terminal:',
+                  ]
+                : []),
               '  npx campaign inbox',
               `  npx campaign approve ${id} --as jonas.weber      (shows the content and asks you to confirm)`,
               `  npx campaign status ${id}`,
               modelBanner(base),
               codec
-                ? `payloads: encrypted (${codec.source}); the UI decodes them through the codec server on 127.0.0.1:${codecPort}`
+                ? `payloads: encrypted (${codec.source}); the UI decodes them through the codec server on localhost:${codecPort}`
                 : 'payloads: in clear text (--no-encryption)',
-              'press Ctrl-C to stop server, worker and PostgreSQL',
+              'press Ctrl-C to stop everything',
             ].join('\n'),
           );
         }
@@ -146,6 +198,8 @@ export function registerDev(program: Command): void {
               CAMPAIGN_DATABASE_URL: store.url,
               // The local stack makes its worker's checkpoint key and trusts it; a production worker never does.
               CAMPAIGN_DEMO: '1',
+              // Decisions made through the UI carry the login service's stamp for a login at this provider.
+              ...(login ? { CAMPAIGN_OIDC_ISSUER: login.issuer } : {}),
               // The worker finds the same key file; without encryption it must not, whatever lies in the key folder.
               ...(codec ? {} : { CAMPAIGN_CODEC_KEY_FILE: 'none' }),
             },
@@ -168,20 +222,13 @@ export function registerDev(program: Command): void {
         } else await stopped;
       } finally {
         await connection.close();
-        process.stderr.write('stopping Temporal dev server ...\n');
-        await server.stop();
-        await codec?.server.close();
-        if (!base.database.url) process.stderr.write('stopping PostgreSQL ...\n');
-        await store.stop();
+        await stack.stop();
       }
     });
 }
 
-/**
- * The payload codec of this machine's key file (made on first use, demo only) and a codec server for the local UI, on
- * a fresh token that only the UI's configuration carries.
- */
-async function localCodec(base: Settings, codecPort: number, uiPort: number) {
+/** The payload codec of this machine's key file (made on first use, demo only), or of the `CAMPAIGN_CODEC_*` settings. */
+function localCodec(base: Settings): { codec: PayloadCodec; source: string } {
   const explicit = base.codec.inlineKeys || base.codec.keyFile;
   const file = base.codec.defaultKeyFile;
   if (!explicit && !existsSync(file)) {
@@ -191,14 +238,36 @@ async function localCodec(base: Settings, codecPort: number, uiPort: number) {
   const codec = codecFrom(base.codec);
   if (!codec)
     throw new CliError('CAMPAIGN_CODEC_KEY_FILE=none turns encryption off: use --no-encryption instead', BAD_INPUT);
-  await assertFree(codecPort, '--codec-port');
-  const server = await startCodecServer({
-    codec,
-    auth: { token: randomBytes(24).toString('hex') },
-    port: codecPort,
-    allowedOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
-  });
-  return { codec, server, source: explicit ? 'CAMPAIGN_CODEC_*' : file };
+  return { codec, source: explicit ? 'CAMPAIGN_CODEC_*' : file };
+}
+
+/** A codec that leaves payloads as they are: the login's stamp without encryption. */
+const PASS_THROUGH: PayloadCodec = { encode: async (p) => p, decode: async (p) => p };
+
+/** What a person needs to sign in to the local UI. */
+function loginBanner(login: LoginStack): string {
+  const [first] = Object.keys(login.passwords);
+  return [
+    `sign in: any roster person, with the demo password in ${login.passwordFile} (e.g. ${first ?? 'jonas.weber'})`,
+    `  first time in this browser: open ${login.codecUrl} once and accept its certificate (a local one, ${login.certFile});`,
+    '  the UI decodes and stamps what you type through it, and says "Codec Server could not connect" until the browser trusts it',
+  ].join('\n');
+}
+
+/** What `campaign dev` started, stopped in reverse order, each part once. */
+class Shutdown {
+  readonly #parts: { stop(): Promise<void>; name: string | null }[] = [];
+  push(stop: () => Promise<void>, name: string | null): void {
+    this.#parts.push({ stop, name });
+  }
+  async stop(): Promise<void> {
+    for (const part of this.#parts.splice(0).reverse()) {
+      if (part.name) process.stderr.write(`stopping ${part.name} ...\n`);
+      await part.stop().catch((err: unknown) => {
+        process.stderr.write(`could not stop ${part.name ?? 'a part'}: ${err instanceof Error ? err.message : err}\n`);
+      });
+    }
+  }
 }
 
 /**

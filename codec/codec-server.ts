@@ -80,6 +80,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       res.writeHead(origin && allowedOrigins.includes(origin) ? 204 : 403).end();
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/') {
+      // Opened in a browser to accept the local certificate: says so, and nothing else.
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(certificatePage(allowedOrigins[0]));
+      return;
+    }
     if (origin && !allowedOrigins.includes(origin)) return refuse(403, 'origin not allowed');
     let who: Awaited<ReturnType<LoginGate['authenticate']>> | null = null;
     if (login) {
@@ -127,6 +132,12 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     endpoint: token !== null ? `${url}/${token}` : url,
     close: () => new Promise((done) => server.close(() => done())),
   };
+}
+
+/** The page a person sees who opens the codec server itself: their browser now trusts its certificate. */
+function certificatePage(ui: string | undefined): string {
+  const back = ui && /^https?:\/\/[\w.:-]+$/.test(ui) ? ` <a href="${ui}">Back to the Temporal UI</a>.` : '';
+  return `<!doctype html><title>Codec server</title><p>This is the codec server the Temporal UI decodes and stamps payloads through. This browser can reach it now.${back}</p>`;
 }
 
 function sameToken(a: Buffer, b: Buffer): boolean {

@@ -24,8 +24,9 @@ export interface LoginStack {
   codecUrl: string;
   /** The codec's certificate, for the browser to trust. */
   certFile: string;
-  /** The demo accounts' passwords (roster id → password). */
+  /** The demo accounts' passwords (roster id → password), kept in `passwordFile`. */
   passwords: Record<string, string>;
+  passwordFile: string;
   pids: (number | undefined)[];
   stop(): Promise<void>;
 }
@@ -53,7 +54,8 @@ export async function startLoginStack(options: {
     whose: "the login service's stamping key",
     setting: 'CAMPAIGN_LOGIN_KEYS_FILE',
   });
-  const passwords = demoPasswords(join(options.dir, 'demo-logins.yaml'), options.people());
+  const passwordFile = join(options.dir, 'demo-logins.yaml');
+  const passwords = demoPasswords(passwordFile, options.people());
   const certificate = await localCertificate(join(options.dir, 'tls'));
   const clientSecret = randomBytes(24).toString('hex');
   const started: { stop(): Promise<void> }[] = [];
@@ -94,6 +96,7 @@ export async function startLoginStack(options: {
       codecUrl: codec.url,
       certFile: certificate.certFile,
       passwords,
+      passwordFile,
       pids: [ui.pid],
       stop: async () => {
         for (const part of started.reverse()) await part.stop();

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { htmlText } from '../domain/escape';
+import { memoryStore } from './openid-memory-store';
 
 /** A person who can log in to the local provider: the roster id is the subject. Demo passwords only. */
 export interface LocalAccount {
@@ -68,7 +69,17 @@ export async function startLocalOpenIdProvider(options: {
     conformIdTokenClaims: false,
     pkce: { required: (_ctx, client) => client.clientId === cli?.clientId },
     features: { devInteractions: { enabled: false } },
-    ttl: { IdToken: options.idTokenTtl ?? 3600 },
+    adapter: memoryStore(),
+    // Every kind's lifetime set, so none is left to a default the provider warns about.
+    ttl: {
+      IdToken: options.idTokenTtl ?? 3600,
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      Grant: 8 * 3600,
+      Interaction: 600,
+      Session: 8 * 3600,
+      RefreshToken: 8 * 3600,
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, id) {
       if (!accounts.has(id)) return undefined;

@@ -52,6 +52,7 @@ async function startDev(): Promise<NonNullable<typeof dev>> {
       join(root, 'bin', 'campaign.js'),
       'dev',
       '--no-encryption',
+      '--no-login',
       '--port',
       String(port),
       '--ui-port',
