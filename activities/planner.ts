@@ -4,6 +4,7 @@ import type { ApprovalPlan } from '../domain/campaign';
 import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
 import { inboxToken } from '../domain/inbox';
+import { loginOf } from '../domain/login';
 import { startRefusal } from '../domain/start-request';
 import type { PlanInput } from '../domain/step-inputs';
 import { ApprovalPlanError, resolveApprovalPlan } from '../policies/approval-plan';
@@ -33,8 +34,12 @@ export function createPlanner({ data, inboxSecret, store, login }: ActivityDeps)
         throw err;
       }
       const briefHash = hashOf(brief);
-      const key = data.roster().people.find((p) => p.id === requestedBy)?.publicKey;
-      const unverified = startRefusal(campaignId, briefHash, requestedBy, start, key);
+      const requester = data.roster().people.find((p) => p.id === requestedBy);
+      const unverified = startRefusal(campaignId, briefHash, requestedBy, start, {
+        publicKeyHex: requester?.publicKey,
+        login: requester ? loginOf(requester, login.issuer) : undefined,
+        attesters: login.attesters,
+      });
       if (unverified && governance.requireSignedDecisions) {
         throw ApplicationFailure.nonRetryable(unverified, Failure.PolicyDenied);
       }

@@ -1,9 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Payload } from '@temporalio/common';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { briefSchema } from '../domain/brief';
+import type { CampaignInput } from '../domain/campaign';
 import type { Decision } from '../domain/decision';
+import { hashOf } from '../domain/hash';
 import type { Person } from '../domain/knowledge';
-import { attestDecision, type Login, loginOf } from '../domain/login-attestation';
+import { type Login, loginOf } from '../domain/login';
+import { attestDecision } from '../domain/login-attestation';
+import { attestStart } from '../domain/start-request';
 
 /** Who is calling the codec server: a roster person, by the login their ID token proves. */
 export interface LoggedIn {
@@ -15,7 +20,7 @@ export interface LoggedIn {
 export interface LoginGate {
   /** The roster person whose valid ID token came with the request, or why there is none. */
   authenticate(headers: IncomingHttpHeaders): Promise<LoggedIn | { refusal: string }>;
-  /** `payloads` as typed in the UI, with every decision in them stamped as `who`'s. */
+  /** `payloads` as typed in the UI, with every decision and campaign start in them stamped as `who`'s. */
   stamp(payloads: Payload[], who: LoggedIn): Payload[];
 }
 
@@ -47,6 +52,20 @@ export function createLoginGate(options: {
     if (!discovery.jwks_uri) throw new Error(`${issuer} publishes no jwks_uri`);
     keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
     return keys;
+  };
+  /**
+   * A campaign's start typed in the UI's Start Workflow form (`{"campaignId": <the Workflow ID>, "brief": {...}}`),
+   * stamped with the login as its requester: the brief as it parses, its hash and the campaign id are what the stamp
+   * covers. Null (left as typed, for the workflow to refuse) when the brief does not parse; unstamped without an id.
+   */
+  const stampStart = (fields: Record<string, unknown>, who: LoggedIn): CampaignInput | null => {
+    const brief = briefSchema.safeParse(fields.brief);
+    if (!brief.success) return null;
+    const { campaignId } = fields;
+    // The requester is the login even where there is no id to stamp for (the planner then refuses it as unsigned).
+    if (typeof campaignId !== 'string') return { brief: brief.data, requestedBy: who.person };
+    const start = attestStart(campaignId, hashOf(brief.data), who.person, who.login, secretKeyHex, now());
+    return { brief: brief.data, requestedBy: who.person, start };
   };
   return {
     async authenticate(headers) {
@@ -85,6 +104,8 @@ export function createLoginGate(options: {
         }
         if (!typed || typeof typed !== 'object' || Array.isArray(typed)) return payload;
         const fields = typed as Record<string, unknown>;
+        const start = 'brief' in fields && !('decision' in fields) ? stampStart(fields, who) : null;
+        if (start) return { ...payload, data: utf8.encode(JSON.stringify(start)) };
         if (typeof fields.decision !== 'string' || !DECISIONS.has(fields.decision)) return payload;
         // Only what the person typed about the decision; who decided and when is the login's and now.
         const { approver: _a, signature: _s, attestation: _t, decidedAt: _d, ...rest } = fields;

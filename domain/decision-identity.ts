@@ -1,7 +1,8 @@
 import type { ApprovalPlan } from './campaign';
 import type { Decision } from './decision';
 import type { Person } from './knowledge';
-import { attestationRefusal, loginOf } from './login-attestation';
+import { loginOf } from './login';
+import { attestationRefusal } from './login-attestation';
 import { signatureRefusal } from './signatures';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONTROL_CHARACTERS } from './escape';
-import { attestationSchema } from './login-attestation';
+import { attestationSchema } from './login';
 import { rosterIdSchema } from './roster-id';
 
 /** A roster id, as decisions name their approver. */

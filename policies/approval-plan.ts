@@ -1,7 +1,7 @@
 import type { Brief } from '../domain/brief';
 import type { ApprovalPlan } from '../domain/campaign';
 import type { BrandGovernance, Person, Roster, Segment } from '../domain/knowledge';
-import { type Login, loginOf } from '../domain/login-attestation';
+import { type Login, loginOf } from '../domain/login';
 
 /** How many times approvers may request changes; the gate refuses a further request (approve or reject then). */
 export const MAX_CHANGE_ROUNDS = 3;

@@ -12,7 +12,10 @@ import { freePort } from '../devserver/free-port';
 import { type LoginStack, startLoginStack } from '../devserver/login-stack';
 import { startLocalOpenIdProvider } from '../devserver/openid-provider';
 import type { CampaignResult } from '../domain/campaign';
+import { hashOf } from '../domain/hash';
+import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { loadCodecKeys } from '../keys/codec-keys';
+import { campaignStateQuery } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
 import { currentDetails, sendDecide } from './support/temporal-ui';
 
@@ -22,9 +25,10 @@ const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 let env: CampaignEnv;
 let stack: LoginStack;
 let browser: Browser;
+let codec: AesGcmCodec;
 
 beforeAll(async () => {
-  const codec = new AesGcmCodec(loadCodecKeys(loadSettings({ CAMPAIGN_CODEC_KEYS: KEYS }).codec) ?? never());
+  codec = new AesGcmCodec(loadCodecKeys(loadSettings({ CAMPAIGN_CODEC_KEYS: KEYS }).codec) ?? never());
   env = await CampaignEnv.create({ codec });
   stack = await startLoginStack({
     temporalAddress: inject('temporalAddress'),
@@ -219,6 +223,83 @@ describe('what a login proves, and what it does not', () => {
     });
   });
 });
+
+describe('starting from the UI, signed in', () => {
+  it('records the signed-in person as requester, whoever the input names; the stamp is worth nothing on another id or brief', async () => {
+    const id = `ui-start-${Math.random().toString(36).slice(2, 8)}`;
+    const lena = await signedIn('lena.vogel');
+    await startFromUi(lena, id, { campaignId: id, brief: GOOD_BRIEF, requestedBy: 'paul.richter' });
+    const handle = env.client.workflow.getHandle(id);
+    await env.awaitApproval(handle);
+    const state = await handle.query(campaignStateQuery);
+    expect(state.requestedBy).toBe('lena.vogel');
+    expect(state.plan?.requester).toEqual({ id: 'lena.vogel', verified: true });
+    expect(await env.store.bindings.of(id)).toMatchObject({ requestedBy: 'lena.vogel', briefHash: hashOf(GOOD_BRIEF) });
+    // Without the Workflow ID in the input there is nothing to stamp it for: refused as an unsigned start, in words.
+    const unbound = `${id}-unbound`;
+    await startFromUi(lena, unbound, { brief: GOOD_BRIEF });
+    await expect(failureOf(unbound)).resolves.toMatch(
+      new RegExp(`^the start of ${unbound} is not signed by lena\\.vogel: .*"campaignId": <the Workflow ID>`),
+    );
+    await lena.close();
+
+    // Someone with the codec key reads the stamped input from the history and reuses it.
+    const stamped = await startInput(id);
+    expect(stamped.start).toHaveProperty('attestation');
+    const reuse = async (workflowId: string, input: unknown) => {
+      await env.client.workflow.start(CAMPAIGN_WORKFLOW_TYPE, { args: [input], workflowId, taskQueue: env.taskQueue });
+      return failureOf(workflowId);
+    };
+    expect(await reuse(`${id}-copy`, stamped)).toBe(
+      `the start of ${id}-copy does not verify for lena.vogel's login (another brief, another id, or altered)`,
+    );
+    // The stamp names lena's login; claiming it for paul is another login.
+    expect(await reuse(`${id}-paul`, { ...stamped, requestedBy: 'paul.richter' })).toBe(
+      `the start of ${id}-paul is stamped for another login than paul.richter's`,
+    );
+    // On its own id once the campaign is gone: with another brief it does not verify; as it was, the id is taken.
+    const { runId } = await handle.describe();
+    await handle.terminate('an insider ends it and starts it again');
+    const edited = { ...stamped, brief: { ...GOOD_BRIEF, campaign: 'Ungeprüft: 50% billiger' } };
+    expect(await reuse(id, edited)).toBe(
+      `the start of ${id} does not verify for lena.vogel's login (another brief, another id, or altered)`,
+    );
+    expect(await reuse(id, stamped)).toMatch(new RegExp(`^campaign ${id} is run ${runId}; run .* is another campaign`));
+  });
+});
+
+/** Starts a campaign with the UI's Start Workflow form, typing `input` as its Data. */
+async function startFromUi(page: Page, workflowId: string, input: object): Promise<void> {
+  await page.goto(`${stack.uiUrl}/namespaces/default/workflows/start-workflow`);
+  await page.locator('#workflowId').fill(workflowId);
+  await page.locator('#taskQueue').fill(env.taskQueue);
+  await page.locator('#workflowType').fill(CAMPAIGN_WORKFLOW_TYPE);
+  await page.getByRole('textbox', { name: 'Data' }).click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(JSON.stringify(input));
+  await page.keyboard.press('Tab');
+  await page.getByTestId('start-workflow-button').click();
+  await page.getByText('Workflow started successfully').first().waitFor();
+}
+
+/** The message the campaign `workflowId` failed with. */
+async function failureOf(workflowId: string): Promise<string> {
+  return env.client.workflow
+    .getHandle(workflowId)
+    .result()
+    .then(
+      () => 'completed',
+      (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message),
+    );
+}
+
+/** The start input of `workflowId` as Temporal stored it, decoded with the codec key. */
+async function startInput(workflowId: string): Promise<Record<string, unknown>> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const [payload] = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  const [decoded] = await codec.decode(payload ? [payload] : []);
+  return JSON.parse(Buffer.from(decoded?.data ?? new Uint8Array()).toString()) as Record<string, unknown>;
+}
 
 /** An ID token for `person` from a second, unrelated provider, by the authorization code flow in the browser. */
 async function tokenFromAnotherProvider(person: string): Promise<string> {
