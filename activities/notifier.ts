@@ -20,19 +20,37 @@ export interface Reminder {
   url: string;
 }
 
-/** Where reminders go: a file by default, a chat webhook (Slack, Teams, ...) when configured. */
+/**
+ * A notice: a campaign waits for these people's decision (its gate opened), or it ended, for its requester. Campaign,
+ * round, deadline, roster ids and the link only: no copy, no reason text, nothing a person wrote.
+ */
+export interface Notice {
+  kind: NoticeKind;
+  campaignId: string;
+  to: string[];
+  /** While a decision is awaited: the round and when it must be made. */
+  round?: number;
+  deadline?: string;
+  url: string;
+}
+
+/** What a notice is about. */
+export const NOTICE_KINDS = ['awaiting-decision', 'published', 'rejected'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Where reminders and notices go: a file by default, a chat webhook (Slack, Teams, ...) when configured. */
 export interface Notifier {
   readonly kind: string;
-  send(reminder: Reminder): Promise<void>;
+  send(message: Reminder | Notice): Promise<void>;
 }
 
 /** Appends each reminder as a JSON line to `file`. */
 export function fileNotifier(file: string): Notifier {
   return {
     kind: `file ${file}`,
-    async send(reminder) {
+    async send(message) {
       mkdirSync(dirname(file), { recursive: true });
-      appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), ...reminder })}\n`);
+      appendFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), ...message })}\n`);
     },
   };
 }
@@ -44,16 +62,11 @@ export function fileNotifier(file: string): Notifier {
 export function webhookNotifier(url: string, token?: string): Notifier {
   return {
     kind: `webhook ${new URL(url).origin}`,
-    async send(reminder) {
-      const text =
-        `Campaign ${reminder.campaignId} waits for approval (round ${reminder.round}) past its SLA; deadline ` +
-        `${reminder.deadline}. May decide: ${reminder.approvers.join(', ')}.` +
-        (reminder.joined.length ? ` Backups joined: ${reminder.joined.join(', ')}.` : '') +
-        ` ${reminder.url}`;
+    async send(message) {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ text, ...reminder }),
+        body: JSON.stringify({ text: chatLine(message), ...message }),
         signal: AbortSignal.timeout(10_000),
       });
       if (response.ok) return;
@@ -65,6 +78,37 @@ export function webhookNotifier(url: string, token?: string): Notifier {
       });
     },
   };
+}
+
+/** The line a chat tool shows for `message`. */
+function chatLine(message: Reminder | Notice): string {
+  if (!('kind' in message)) {
+    return (
+      `Campaign ${message.campaignId} waits for approval (round ${message.round}) past its SLA; deadline ` +
+      `${message.deadline}. May decide: ${message.approvers.join(', ')}.` +
+      (message.joined.length ? ` Backups joined: ${message.joined.join(', ')}.` : '') +
+      ` ${message.url}`
+    );
+  }
+  const to = message.to.join(', ');
+  switch (message.kind) {
+    case 'awaiting-decision':
+      return `Campaign ${message.campaignId} waits for your decision (round ${message.round}) until ${message.deadline}: ${to}. ${message.url}`;
+    case 'published':
+      return `Campaign ${message.campaignId} was approved and published (for ${to}). ${message.url}`;
+    case 'rejected':
+      return `Campaign ${message.campaignId} was rejected or ran out of time (for ${to}). ${message.url}`;
+    default:
+      return message.kind satisfies never;
+  }
+}
+
+/** What the workflow hands the notifier for a notice; the campaign id and the link come from the activity's own info. */
+export interface NoticeInput {
+  kind: NoticeKind;
+  to: string[];
+  round?: number;
+  deadline?: string;
 }
 
 /** What the workflow hands the notifier; the campaign id comes from the activity's own info. */
@@ -85,28 +129,51 @@ export function createNotifierActivity({
   data: DataStore;
   uiUrl: string;
 }) {
+  /** Refuses anything but roster ids: a workflow could hand anything here, and only they may leave the deployment. */
+  const rosterOnly = (ids: readonly unknown[], what: string) => {
+    const people = new Set(data.roster().people.map((p) => p.id));
+    for (const id of ids) {
+      if (typeof id !== 'string' || !rosterIdSchema.safeParse(id).success || !people.has(id)) {
+        throw ApplicationFailure.nonRetryable(`${what} may name only people from the roster`, Failure.InvalidBrief);
+      }
+    }
+  };
+  const campaign = () => {
+    const { workflowExecution, workflowNamespace } = Context.current().info;
+    const campaignId = workflowExecution?.workflowId ?? 'unknown';
+    return { campaignId, url: workflowUrl(uiUrl, workflowNamespace ?? 'default', campaignId) };
+  };
+  const isoTime = (value: unknown) => new Date(Date.parse(String(value)) || 0).toISOString();
   return {
     async notifyApprovers(input: NotifyInput): Promise<{ sent: string }> {
-      const { workflowExecution } = Context.current().info;
-      const campaignId = workflowExecution?.workflowId ?? 'unknown';
-      const people = new Set(data.roster().people.map((p) => p.id));
-      // A workflow could hand anything here; only roster ids may leave the deployment.
-      for (const id of [...input.approvers, ...input.joined]) {
-        if (!rosterIdSchema.safeParse(id).success || !people.has(id)) {
-          throw ApplicationFailure.nonRetryable(
-            'a reminder may name only people from the roster',
-            Failure.InvalidBrief,
-          );
-        }
-      }
-      const url = workflowUrl(uiUrl, Context.current().info.workflowNamespace ?? 'default', campaignId);
+      rosterOnly([...input.approvers, ...input.joined], 'a reminder');
+      const { campaignId, url } = campaign();
       await notifier.send({
         campaignId,
         round: Math.trunc(Number(input.round)) || 0,
-        deadline: String(new Date(Date.parse(input.deadline) || 0).toISOString()),
+        deadline: isoTime(input.deadline),
         approvers: input.approvers,
         joined: input.joined,
         url,
+      });
+      return { sent: notifier.kind };
+    },
+
+    /** Tells people a campaign waits for their decision, or its requester how it ended. */
+    async notifyPeople(input: NoticeInput): Promise<{ sent: string }> {
+      if (!NOTICE_KINDS.includes(input.kind)) {
+        throw ApplicationFailure.nonRetryable(`a notice is one of ${NOTICE_KINDS.join(', ')}`, Failure.InvalidBrief);
+      }
+      if (!Array.isArray(input.to) || input.to.length === 0 || input.to.length > 50) {
+        throw ApplicationFailure.nonRetryable('a notice goes to 1 to 50 people', Failure.InvalidBrief);
+      }
+      rosterOnly(input.to, 'a notice');
+      const awaiting = input.kind === 'awaiting-decision';
+      await notifier.send({
+        kind: input.kind,
+        ...campaign(),
+        to: [...new Set(input.to)],
+        ...(awaiting ? { round: Math.trunc(Number(input.round)) || 0, deadline: isoTime(input.deadline) } : {}),
       });
       return { sent: notifier.kind };
     },

@@ -10,6 +10,12 @@ import { STEPS, type StepName } from '../domain/steps';
 type History = temporal.api.history.v1.IHistory;
 type Payload = temporal.api.common.v1.IPayload;
 
+/** The notifier activity behind a `notify.send` event of each step: reminders at escalation, notices. */
+const NOTIFIER_ACTIVITY: Partial<Record<string, 'notifyApprovers' | 'notifyPeople'>> = {
+  escalation: 'notifyApprovers',
+  notice: 'notifyPeople',
+};
+
 /** Where the history and the trail part ways, named by both sides. */
 export interface Mismatch {
   /** The history event (id and kind) the audit event was checked against, if there is one. */
@@ -71,17 +77,20 @@ export function compareHistoryWithTrail(history: History, trail: readonly AuditE
       if (problem) return { historyEvent: `${decision.eventId} (budgetDecision Update)`, auditEvent: label, problem };
       continue;
     }
-    if (event.step === 'escalation' && event.action === 'notify.send') {
-      // A reminder: the notifier activity ran, and the policy that allowed it is the one audited.
-      const nth = seen.reminder ?? 0;
-      seen.reminder = nth + 1;
-      const completion = completions.filter((c) => c.activityType === 'notifyApprovers')[nth];
+    const notifier = event.action === 'notify.send' ? NOTIFIER_ACTIVITY[event.step] : undefined;
+    if (notifier) {
+      // A reminder or a notice: the notifier activity ran, and the policy that allowed it is the one audited.
+      const nth = seen[notifier] ?? 0;
+      seen[notifier] = nth + 1;
+      const completion = completions.filter((c) => c.activityType === notifier)[nth];
       if (event.outcome !== 'ok') continue;
-      if (!completion)
-        return { historyEvent: null, auditEvent: label, problem: 'the history has no reminder for this event' };
+      if (!completion) {
+        const what = notifier === 'notifyApprovers' ? 'reminder' : 'notice';
+        return { historyEvent: null, auditEvent: label, problem: `the history has no ${what} for this event` };
+      }
       const { policy } = unwrap(completion.result);
       if (hashOf(policy) !== hashOf(event.policy)) {
-        const at = `${completion.eventId} (notifyApprovers)`;
+        const at = `${completion.eventId} (${notifier})`;
         return { historyEvent: at, auditEvent: label, problem: 'the policy decision differs from the one audited' };
       }
       continue;

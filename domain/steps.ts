@@ -109,6 +109,7 @@ export const SUPPORT_ACTIVITIES = {
   recordAudit: { agent: 'recorder', tools: ['audit.append'] },
   recordDecision: { agent: 'recorder', tools: ['audit.append'] },
   notifyApprovers: { agent: 'notifier', tools: ['notify.send'] },
+  notifyPeople: { agent: 'notifier', tools: ['notify.send'] },
 } as const satisfies Record<string, { agent: string; tools: readonly Tool[] }>;
 
 /** The name of a support activity. */

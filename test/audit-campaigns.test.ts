@@ -156,8 +156,10 @@ describe('the audit store outlives the workflow', () => {
       'brief',
       'variants',
       'review',
+      'notice',
       'approval',
       'publish',
+      'notice',
     ]);
     expect(data.decisions).toEqual([
       expect.objectContaining({ approver: 'jonas.weber', decision: 'approve', outcome: 'ok' }),

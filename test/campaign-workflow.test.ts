@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPackageFile } from '../audit/package';
@@ -41,8 +41,38 @@ describe('campaign workflow on a real dev server', () => {
       'brief',
       'variants',
       'review',
+      // Everyone who may decide is told the gate opened; the requester, that the campaign was published.
+      'notice',
       'approval',
       'publish',
+      'notice',
+    ]);
+    const notices = readFileSync(env.notifyFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((n) => n.campaignId === handle.workflowId);
+    expect(notices).toEqual([
+      {
+        at: expect.any(String),
+        kind: 'awaiting-decision',
+        campaignId: handle.workflowId,
+        url: expect.stringContaining(`/workflows/${handle.workflowId}`),
+        to: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'],
+        round: 1,
+        deadline: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+      {
+        at: expect.any(String),
+        kind: 'published',
+        campaignId: handle.workflowId,
+        url: expect.stringContaining(`/workflows/${handle.workflowId}`),
+        to: ['lena.vogel'],
+      },
+    ]);
+    expect(result.audit.filter((e) => e.step === 'notice').map((e) => e.policy?.policyIds)).toEqual([
+      ['agent-tools#notifier-reminds'],
+      ['agent-tools#notifier-reminds'],
     ]);
     expect(result.audit.find((e) => e.step === 'publish')?.policy?.policyIds).toEqual([
       'agent-tools#publisher-publishes-approved-content',
@@ -67,9 +97,13 @@ describe('campaign workflow on a real dev server', () => {
       'draftCreativeBrief',
       'writeVariants',
       'reviewVariants',
+      // The approvers told that the gate opened (scheduled at once; the gate does not wait for it).
+      'notifyPeople',
       // The approval, recorded by the worker side the moment the gate took it, on the server's clock.
       'recordDecision',
       'publishCampaign',
+      // The requester told that it was published.
+      'notifyPeople',
       // The recorder that hands the audit store the last events: scheduled, so its input is fixed in history.
       'recordAudit',
     ]);

@@ -1,23 +1,16 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { PROJECT_ROOT } from '../config/paths';
 import { CHROMIUM_FLAGS, ensureChromium } from '../devserver/chromium';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
-import { currentDetails, sendDecide, signedByCli } from './support/temporal-ui';
+import { currentDetails, INBOX_QUERY, screenshotDir, sendDecide, signedByCli } from './support/temporal-ui';
 
 // An approver's path in the real Temporal UI, in a real headless Chromium: the inbox, Current Details, the decide
-// Update from the dialog, and the final details. The screenshots go to CAMPAIGN_SCREENSHOT_DIR (`npm run screenshots`
-// writes the README's into docs/screenshots), else to a temporary folder.
-const shots = process.env.CAMPAIGN_SCREENSHOT_DIR
-  ? resolve(PROJECT_ROOT, process.env.CAMPAIGN_SCREENSHOT_DIR)
-  : mkdtempSync(join(tmpdir(), 'campaign-screenshots-'));
+// Update from the dialog, and the final details, with signed decisions (no login).
+const shots = screenshotDir();
 let env: CampaignEnv;
 let browser: Browser;
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
   env = await CampaignEnv.create();
   await env.startWorker();
   browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_FLAGS });
@@ -55,8 +48,7 @@ it('shows the approver readable, escaped details and the signing command, takes 
   const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
 
   // The inbox is a visibility query in the UI.
-  const inbox = 'CampaignStage IN ("awaiting-approval", "awaiting-budget") AND ExecutionStatus = "Running"';
-  await page.goto(`${inject('temporalUiUrl')}/namespaces/default/workflows?query=${encodeURIComponent(inbox)}`);
+  await page.goto(`${inject('temporalUiUrl')}/namespaces/default/workflows?query=${encodeURIComponent(INBOX_QUERY)}`);
   await page.getByText(handle.workflowId).first().waitFor();
   await page.screenshot({ path: join(shots, '1-inbox.png') });
 

@@ -17,7 +17,7 @@ import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { loadCodecKeys } from '../keys/codec-keys';
 import { campaignStateQuery } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
-import { currentDetails, sendDecide } from './support/temporal-ui';
+import { currentDetails, INBOX_QUERY, screenshotDir, sendDecide } from './support/temporal-ui';
 
 // An approver's path with the company login, on the real UI server, a real OpenID provider and a real browser: sign
 // in, read Current Details, send the Data they give through the decide Update. No terminal, no key file.
@@ -26,6 +26,7 @@ let env: CampaignEnv;
 let stack: LoginStack;
 let browser: Browser;
 let codec: AesGcmCodec;
+const shots = screenshotDir();
 
 beforeAll(async () => {
   codec = new AesGcmCodec(loadCodecKeys(loadSettings({ CAMPAIGN_CODEC_KEYS: KEYS }).codec) ?? never());
@@ -57,22 +58,24 @@ function never(): never {
 }
 
 /** A browser session signed in to the UI as `person`, through the provider's login page. */
-async function signedIn(person: string): Promise<Page> {
+async function signedIn(person: string, shot?: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 1200 } })).newPage();
   await page.goto(stack.uiUrl);
   await page.getByRole('button', { name: /Continue to SSO/i }).click();
   await page.getByLabel('Login').fill(person);
   await page.getByLabel('Password').fill(stack.passwords[person] ?? '');
+  if (shot) await page.screenshot({ path: join(shots, shot) });
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.origin === stack.uiUrl && !url.pathname.startsWith('/auth'));
   return page;
 }
 
 /** The Data Current Details give for the decide Update. */
-async function dataToSend(page: Page, id: string): Promise<Record<string, string>> {
+async function dataToSend(page: Page, id: string, shot?: string): Promise<Record<string, string>> {
   await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${id}`);
   await page.getByText('User Metadata').first().click();
   const { text } = await currentDetails(page, 'signed in as yourself');
+  if (shot) await page.screenshot({ path: join(shots, shot), fullPage: true });
   const json = /\{"decision":"approve"[^}]*\}/.exec(text)?.[0];
   expect(json).toBeDefined();
   return JSON.parse(json ?? '{}') as Record<string, string>;
@@ -82,16 +85,23 @@ describe('deciding with the company login', () => {
   it('approves with the plain Data from Current Details: published, recorded with the verified person', async () => {
     const handle = await env.start();
     await env.awaitApproval(handle);
-    const page = await signedIn('jonas.weber');
-    const data = await dataToSend(page, handle.workflowId);
+    const page = await signedIn('jonas.weber', 'login-1-sign-in.png');
+    await page.goto(`${stack.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(INBOX_QUERY)}`);
+    await page.getByText(handle.workflowId).first().waitFor();
+    await page.screenshot({ path: join(shots, 'login-2-inbox.png') });
+    const data = await dataToSend(page, handle.workflowId, 'login-3-details.png');
     expect(Object.keys(data)).toEqual(['decision', 'campaignId', 'runId', 'planHash', 'contentHash']);
-    await sendDecide(page, data);
+    await sendDecide(page, data, { beforeSubmit: () => page.screenshot({ path: join(shots, 'login-4-dialog.png') }) });
     const result = (await handle.result()) as CampaignResult;
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber'] });
     const approval = result.audit.find((e) => e.step === 'approval');
     expect(approval?.actor.establishedBy).toMatch(
       /^login at http:\/\/localhost:\d+ \(subject jonas\.weber\), stamped by login service key ed25519:[0-9a-f]{16}/,
     );
+    await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
+    await page.getByText('User Metadata').first().click();
+    await currentDetails(page, 'Outcome: published');
+    await page.screenshot({ path: join(shots, 'login-6-published.png'), fullPage: true });
     await page.close();
   });
 
@@ -104,6 +114,7 @@ describe('deciding with the company login', () => {
     const data = await dataToSend(lena, handle.workflowId);
     await sendDecide(lena, data);
     await lena.getByText('lena.vogel requested this campaign and may not decide on it').first().waitFor();
+    await lena.screenshot({ path: join(shots, 'login-5-refused.png') });
     await lena.close();
     // jonas, with Data that names miriam (the compliance officer): recorded as jonas, the login.
     const jonas = await signedIn('jonas.weber');

@@ -8,6 +8,7 @@ import type { AuditChain } from './audit-chain';
 import { decidingPerson, refused } from './decision-records';
 import { recordDecision, sendReminder } from './governed-steps';
 import { DECIDE_DESCRIPTION, DECIDE_SIGNAL_DESCRIPTION, decideSignal, decideUpdate } from './messages';
+import { tell } from './notices';
 import type { CampaignPatches } from './patches';
 
 /** How one round at the gate ended. */
@@ -25,7 +26,7 @@ export interface ApprovalGateOptions {
   /** Runs after an accepted decision that leaves the request open (a first of two approvals), and when backups join. */
   onChange: () => void;
   /** With the escalation patch the plan's SLA timer runs for every request; with role queues reminders go to `-data`. */
-  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues' | 'receipts'>;
+  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues' | 'receipts' | 'notices'>;
   /** The hash of the plan as our planner made it, which decisions of campaigns with receipts are signed for. */
   planHash: string;
 }
@@ -104,6 +105,18 @@ export class ApprovalGate {
     this.auditedRefusals = 0;
     const total = this.plan.deadlineHours * HOUR_MS;
     this.deadline = new Date(Date.now() + total);
+    // Everyone who may decide hears of it now; the gate is open while the notice goes out.
+    const told = this.patches.notices
+      ? tell(
+          {
+            kind: 'awaiting-decision',
+            round: request.round,
+            deadline: this.deadline.toISOString(),
+            to: this.mayDecide(),
+          },
+          this.audit,
+        )
+      : null;
     let waited = 0;
     const sla = this.patches.escalation && this.plan.escalation ? this.plan.escalation.slaHours * HOUR_MS : null;
     if (sla !== null && sla < total) {
@@ -114,6 +127,7 @@ export class ApprovalGate {
     const decided = await condition(() => this.outcome !== undefined, total - waited);
     const outcome: GateOutcome =
       decided && this.outcome ? this.outcome : { kind: 'expired', deadline: this.deadline.toISOString() };
+    await told;
     this.request = undefined;
     this.deadline = undefined;
     return outcome;

@@ -29,6 +29,7 @@ import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
 import { type FinalDecision, type FinalState, renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
+import { tell } from './notices';
 import { type CampaignPatches, patchesOfThisRun } from './patches';
 import { provenanceOf, stepDetail } from './step-evidence';
 
@@ -316,6 +317,8 @@ export class CampaignRun {
   /** Ends the campaign with `outcome` and the audit trail. */
   async finish(outcome: CampaignOutcome): Promise<CampaignResult> {
     this.closed = true;
+    // The requester hears how it ended; the final state shows the trail with that notice in it.
+    if (this.patches.notices) await tell({ kind: outcome.kind, to: [this.input.requestedBy] }, this.audit);
     this.final = { outcome, decisions: this.deciding(outcome), auditHead: this.audit.head };
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
     await this.flushAudit();

@@ -1,6 +1,6 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
-import type { NotifyInput } from '../activities/notifier';
+import type { NoticeInput, NotifyInput } from '../activities/notifier';
 import type { RecordDecisionInput } from '../activities/recorder';
 import type { AuditEvent, Governed, GovernedCall, PolicyRecord } from '../domain/audit';
 import { STEPS, type StepActivity, type StepName, type StepProfile } from '../domain/steps';
@@ -56,6 +56,14 @@ export async function sendReminder(
   const taskQueue = patches.roleQueues ? roleQueue(workflowInfo().taskQueue, 'data') : undefined;
   const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) });
   const { output, policy } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
+  return { sent: output.sent, policy };
+}
+
+/** Sends a notice through the notifier activity (behind the policy check), on the data role's queue. */
+export async function sendNotice(input: NoticeInput): Promise<{ sent: string; policy: PolicyRecord | undefined }> {
+  const taskQueue = roleQueue(workflowInfo().taskQueue, 'data');
+  const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, taskQueue });
+  const { output, policy } = unwrap(await notifier.notifyPeople(input)) as StepResult<{ sent: string }>;
   return { sent: output.sent, policy };
 }
 

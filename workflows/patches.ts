@@ -32,6 +32,11 @@ export interface CampaignPatches {
    * is no decision Signal (an Update's validator runs before anything is written to history).
    */
   readonly receipts: boolean;
+  /**
+   * People are told when it matters: everyone who may decide when an approval request opens, the requester when the
+   * campaign is published or rejected (the notifier activity, behind its policy, audited as step `notice`).
+   */
+  readonly notices: boolean;
 }
 
 /** One patch: its marker id in history, the flag it sets, and what its retirement waits for. */
@@ -80,6 +85,12 @@ export const PATCHES: readonly PatchSpec[] = [
     flag: 'receipts',
     shippedOn: '2026-12-01',
     fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'],
+  },
+  {
+    id: 'notices',
+    flag: 'notices',
+    shippedOn: '2026-12-01',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10'],
   },
 ];
 

@@ -1,6 +1,25 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { PROJECT_ROOT } from '../../config/paths';
 import { runCli } from './run-cli';
+
+/**
+ * Where the browser tests put their screenshots: CAMPAIGN_SCREENSHOT_DIR (`npm run screenshots` writes the README's
+ * into docs/screenshots), else a temporary folder.
+ */
+export function screenshotDir(): string {
+  const dir = process.env.CAMPAIGN_SCREENSHOT_DIR
+    ? resolve(PROJECT_ROOT, process.env.CAMPAIGN_SCREENSHOT_DIR)
+    : mkdtempSync(join(tmpdir(), 'campaign-screenshots-'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The approval inbox as a visibility query in the UI. */
+export const INBOX_QUERY = 'CampaignStage IN ("awaiting-approval", "awaiting-budget") AND ExecutionStatus = "Running"';
 
 /**
  * Sends the `decide` Update with `data` through the Temporal UI's "Send an Update" dialog. Tab first: the first click
