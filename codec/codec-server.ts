@@ -17,6 +17,8 @@ export interface CodecServerOptions {
   tls?: { cert: string; key: string };
   /** Origins of the Temporal UI allowed to call from a browser (CORS), e.g. `http://localhost:8233`. */
   allowedOrigins: readonly string[];
+  /** Answer only for these namespaces (the `X-Namespace` the UI sends with every request); any when absent. */
+  namespaces?: readonly string[];
   port?: number;
   host?: string;
   /** One line per request, without payloads: method, path without the token, status, payload count. */
@@ -97,6 +99,16 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     }
     if (req.method !== 'POST' || (action !== 'decode' && action !== 'encode'))
       return refuse(404, 'POST /decode or /encode');
+    if (options.namespaces) {
+      const raw = req.headers['x-namespace'];
+      const namespace = Array.isArray(raw) ? raw[0] : raw;
+      if (!namespace || !options.namespaces.includes(namespace)) {
+        return refuse(
+          403,
+          `this codec server serves the namespace${options.namespaces.length > 1 ? 's' : ''} ${options.namespaces.join(', ')} only (X-Namespace)`,
+        );
+      }
+    }
     const body = await readBody(req);
     if (body === null) return refuse(413, `request body over ${MAX_BODY_BYTES} bytes`);
     let payloads: Payload[];

@@ -79,6 +79,7 @@ export async function startLoginStack(options: {
       tls: certificate,
       port: ports.codec,
       allowedOrigins: [uiUrl],
+      namespaces: [options.namespace],
     });
     started.push({ stop: codec.close });
     const ui: RunningUiServer = await startUiServer({

@@ -151,7 +151,10 @@ export async function startLocalOpenIdProvider(options: {
 }
 
 function page(res: ServerResponse, uid: string, error: string): void {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head><body>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title>
+<style>body{font:16px system-ui,sans-serif;max-width:22rem;margin:4rem auto}label{display:block;margin:.8rem 0}
+input{display:block;width:100%;padding:.4rem;margin-top:.2rem}button{padding:.5rem 1.2rem}[role=alert]{color:#b00}</style>
+</head><body>
 <h1>Sign in (local demo provider)</h1>
 ${error ? `<p role="alert">${htmlText(error)}</p>` : ''}
 <form method="post" action="/interaction/${htmlText(uid)}/login">

@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../devserver/free-port';
+import { localCertificate } from '../devserver/local-certificate';
 import { runCli } from './support/run-cli';
 
 // Each wrong invocation: one line on stderr naming the option and the problem, a non-zero exit, nothing on stdout.
@@ -72,4 +76,48 @@ it('names a governance database it cannot reach in one line, without its passwor
   expect(run.stderr).toMatch(/^campaign: cannot reach the database at 127\.0\.0\.1:1\/campaigns: .*\n$/);
   expect(run.stderr).not.toContain('do-not-print');
   expect(run.stderr.split('\n')).toHaveLength(2);
+});
+
+describe('the codec server with logins, misconfigured', () => {
+  const KEYS = `k1:${Buffer.alloc(32, 3).toString('base64')}`;
+  const LOGIN = { CAMPAIGN_CODEC_KEYS: KEYS, CAMPAIGN_OIDC_ISSUER: 'https://login.example.com' };
+  it.each([
+    [
+      'no client id',
+      [],
+      LOGIN,
+      "campaign: CAMPAIGN_OIDC_CLIENT_ID: required with CAMPAIGN_OIDC_ISSUER (the Temporal UI's client id there, the ID tokens' audience)",
+    ],
+    [
+      'no certificate',
+      [],
+      { ...LOGIN, CAMPAIGN_OIDC_CLIENT_ID: 'temporal-ui' },
+      'campaign: with logins the codec server serves HTTPS (the UI sends tokens only to https:// endpoints): give --tls-cert and --tls-key',
+    ],
+    [
+      'a certificate without its key',
+      ['--tls-cert', 'cert.pem'],
+      LOGIN,
+      'campaign: --tls-cert and --tls-key go together',
+    ],
+  ])('refuses %s in one line, exit 2', async (_label, args, env, line) => {
+    const run = await runCli(['codec-server', '--port', '0', ...args], env);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
+  });
+
+  it('refuses a stamping key the trust list does not hold, and says which line to add', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codec-login-'));
+    const { certFile } = await localCertificate(join(dir, 'tls'));
+    const keyFile = join(dir, 'tls', 'localhost.key');
+    const run = await runCli(['codec-server', '--port', '0', '--tls-cert', certFile, '--tls-key', keyFile], {
+      ...LOGIN,
+      CAMPAIGN_OIDC_CLIENT_ID: 'temporal-ui',
+      CAMPAIGN_KEY_DIR: join(dir, 'keys'),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^campaign: the login service's stamping key ed25519:[0-9a-f]{16} is not in the trust list .*login-keys\.yaml: add "ed25519:[0-9a-f]{16}: [0-9a-f]{64}" under keys there/,
+    );
+  });
 });

@@ -168,7 +168,7 @@ describe('what a login proves, and what it does not', () => {
     await second.terminate('test done');
   });
 
-  it('lets the codec serve only a roster person with a valid ID token of the provider: none, forged, expired, another issuer', async () => {
+  it('lets the codec serve only a roster person with a valid ID token of the provider (none, forged, expired, another issuer), for its namespace', async () => {
     const page = await signedIn('sara.yilmaz');
     // The UI keeps the login's tokens in local storage once it has loaded.
     let idToken = '';
@@ -190,7 +190,7 @@ describe('what a login proves, and what it does not', () => {
       new Promise<{ status: number; body: { message?: string } }>((done, fail) => {
         const req = request(
           `${stack.codecUrl}/decode`,
-          { method: 'POST', ca, headers: { 'content-type': 'application/json', ...headers } },
+          { method: 'POST', ca, headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers } },
           (res) => {
             let text = '';
             res.on('data', (chunk: Buffer) => {
@@ -203,6 +203,11 @@ describe('what a login proves, and what it does not', () => {
         req.end(JSON.stringify({ payloads: [] }));
       });
     expect((await decode({ 'authorization-extras': idToken })).status).toBe(200);
+    // A valid login, for a namespace the codec server is not there for.
+    expect(await decode({ 'authorization-extras': idToken, 'x-namespace': 'payments' })).toEqual({
+      status: 403,
+      body: { message: 'this codec server serves the namespace default only (X-Namespace)' },
+    });
     expect(await decode({})).toEqual({ status: 401, body: { message: 'sign in: no ID token came with the request' } });
     const [head, body, signature] = idToken.split('.');
     const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, unknown>;
