@@ -65,7 +65,7 @@ export function registerCodecServer(program: Command): void {
       let who: string;
       if (base.login.issuer) {
         running = await startCodecServer({ ...common, auth: { login: loginGate(base, tls !== null) } });
-        who = `  callers: roster people with an ID token of ${base.login.issuer} for ${base.login.clientId}; what they type is stamped with ${base.login.keyFile}`;
+        who = `  callers: roster people with an ID token of ${base.login.issuer} for ${base.login.clientId} or ${base.login.cliClientId}; what they type is stamped with ${base.login.keyFile}`;
       } else {
         const token = configured.token ?? randomBytes(24).toString('hex');
         running = await startCodecServer({ ...common, auth: { token } });
@@ -104,7 +104,7 @@ function tlsOf(opts: CodecServerOptions): { cert: string; key: string } | null {
 
 /** The login gate of the company's provider, with the login service key the workers' trust list holds. */
 function loginGate(base: Settings, https: boolean) {
-  const { issuer, clientId, keyFile, keysFile } = base.login;
+  const { issuer, clientId, cliClientId, keyFile, keysFile } = base.login;
   if (!issuer) throw new CliError('CAMPAIGN_OIDC_ISSUER: required for logins', BAD_INPUT);
   if (!clientId) {
     throw new CliError(
@@ -124,5 +124,10 @@ function loginGate(base: Settings, https: boolean) {
     setting: 'CAMPAIGN_LOGIN_KEYS_FILE',
   });
   const data = createFileDataStore(base.paths.dataDir);
-  return createLoginGate({ issuer, clientId, people: () => data.roster().people, secretKeyHex });
+  return createLoginGate({
+    issuer,
+    clientIds: [clientId, cliClientId],
+    people: () => data.roster().people,
+    secretKeyHex,
+  });
 }

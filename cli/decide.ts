@@ -8,7 +8,7 @@ import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
 import type { Decision } from '../domain/decision';
 import { terminalText } from '../domain/escape';
-import { cliClient } from './context';
+import { cliClient, cliSession } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 interface DecideOptions {
@@ -26,20 +26,27 @@ async function prepare(
   opts: DecideOptions,
   draft: (approver: string, hash: string) => DecisionDraft,
 ) {
-  if (!opts.as) throw new CliError('--as: required (your roster id)', BAD_INPUT);
+  const session = cliSession();
+  if (!opts.as && !session) throw new CliError('--as: required (your roster id)', BAD_INPUT);
   const description = await describeCampaign(client, id);
   const view = campaignView(description);
   if (!view.contentHash) throw new ClientError('not-sent', notWaitingFor(view, 'approval'));
   const contentHash = opts.contentHash ?? (await confirmContent(description, id));
-  const decision = sealDecision(
-    id,
-    { ...draft(opts.as, contentHash), ...bindingOf(description) },
-    {
-      keyDir: settings().paths.keyDir,
-      signaturesRequired: view.signaturesRequired ?? true,
-    },
-  );
-  return { description, decision };
+  const binding = bindingOf(description);
+  // Signed in, the codec server stamps the decision for the login: who decides and when are its to say.
+  const decision: Decision = session
+    ? ({
+        ...draft(opts.as ?? session.subject, contentHash),
+        ...binding,
+        campaignId: id,
+        decidedAt: new Date().toISOString(),
+      } as Decision)
+    : sealDecision(
+        id,
+        { ...draft(opts.as ?? '', contentHash), ...binding },
+        { keyDir: settings().paths.keyDir, signaturesRequired: view.signaturesRequired ?? true },
+      );
+  return { description, decision, session };
 }
 
 /**
@@ -72,11 +79,15 @@ async function confirmContent(description: WorkflowExecutionDescription, id: str
 /** Sends one decision through the `decide` Update and reports the workflow's receipt or refusal. */
 async function decide(id: string, opts: DecideOptions, draft: (approver: string, hash: string) => DecisionDraft) {
   const client = await cliClient();
-  const { description, decision } = await prepare(client, id, opts, draft);
+  const { description, decision, session } = await prepare(client, id, opts, draft);
   const receipt = await sendDecision(client, id, description.taskQueue, decision);
   if (opts.json) console.log(JSON.stringify(receipt));
   else {
-    const how = decision.signature ? `signed with ${decision.signature.keyId}` : 'unsigned';
+    const how = session
+      ? `stamped for your login at ${session.issuer}`
+      : decision.signature
+        ? `signed with ${decision.signature.keyId}`
+        : 'unsigned';
     console.log(
       `${receipt.decision} recorded for ${id} (${receipt.approvalsSoFar}/${receipt.approvalsRequired} approvals, ${how})`,
     );
@@ -109,7 +120,10 @@ function draftFor(kind: Kind, note: string | undefined) {
 const common = (cmd: Command) =>
   cmd
     .argument('<id>', 'workflow id')
-    .option('--as <user>', 'your roster id; your signing key is taken from CAMPAIGN_KEY_DIR (.data/keys)')
+    .option(
+      '--as <user>',
+      'your roster id; your signing key is taken from CAMPAIGN_KEY_DIR (.data/keys); signed in (`campaign login`), your login decides',
+    )
     .option('--content-hash <hash>', 'the content hash you reviewed (without it: shown and confirmed on a terminal)')
     .option('--json', 'print one JSON document on stdout');
 

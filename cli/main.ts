@@ -8,6 +8,7 @@ import { registerDev } from './dev';
 import { describeFailure } from './errors';
 import { registerInbox } from './inbox';
 import { registerKeys } from './keys';
+import { registerLogin } from './login';
 import { registerPolicy } from './policy';
 import { registerPrune } from './prune';
 import { registerReplay } from './replay';
@@ -28,6 +29,7 @@ for (const register of [
   registerDecisions,
   registerBudget,
   registerKeys,
+  registerLogin,
   registerCodecServer,
   registerAudit,
   registerReplay,

@@ -3,7 +3,7 @@ import { readBriefFile } from '../client/brief-file';
 import { ClientError } from '../client/errors';
 import { newCampaignId, startCampaign } from '../client/start';
 import { settings } from '../config/settings';
-import { cliClient, uiLink } from './context';
+import { cliClient, cliSession, uiLink } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** `campaign start BRIEF`: validates the brief, then starts its workflow. */
@@ -17,7 +17,9 @@ export function registerStart(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (file: string, opts: { requestedBy?: string; id?: string; json?: boolean }) => {
       const brief = readBriefFile(file);
-      const requestedBy = opts.requestedBy ?? settings().user;
+      const session = cliSession();
+      // Signed in, the requester is the login, whatever is named here.
+      const requestedBy = opts.requestedBy ?? settings().user ?? session?.subject;
       if (!requestedBy) throw new CliError('--requested-by: required (or set CAMPAIGN_USER)', BAD_INPUT);
       if (opts.id !== undefined && !/^[A-Za-z0-9][\w.-]{0,199}$/.test(opts.id)) {
         throw new CliError(
@@ -32,6 +34,7 @@ export function registerStart(program: Command): void {
         keyDir: settings().paths.keyDir,
         // The person who starts a campaign says so with their key: the planner refuses a start it cannot verify.
         requireSignature: true,
+        byLogin: session !== null,
       }).catch((err: unknown) => {
         if (err instanceof ClientError && err.kind === 'already-started') {
           throw new CliError(`--id: ${err.message}`, BAD_INPUT, { cause: err });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Brief } from '../domain/brief';
+import type { CampaignInput } from '../domain/campaign';
 import { markdownText } from '../domain/escape';
 import { hashOf } from '../domain/hash';
 import { CampaignBrand, CampaignStage } from '../domain/search-attributes';
@@ -30,10 +31,10 @@ export async function startCampaign(
   requestedBy: string,
   workflowId: string,
   taskQueue = TASK_QUEUE,
-  options: { keyDir?: string; requireSignature?: boolean } = {},
+  options: { keyDir?: string; requireSignature?: boolean; byLogin?: boolean } = {},
 ): Promise<Started> {
-  const secret = options.keyDir ? loadSecretKey(options.keyDir, requestedBy) : undefined;
-  if (!secret && options.requireSignature) {
+  const secret = options.keyDir && !options.byLogin ? loadSecretKey(options.keyDir, requestedBy) : undefined;
+  if (!secret && options.requireSignature && !options.byLogin) {
     throw new ClientError(
       'key',
       `${requestedBy} has no signing key in ${options.keyDir ?? 'no key folder'}: a campaign's start is signed by its ` +
@@ -46,7 +47,13 @@ export async function startCampaign(
     const handle = await client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW_TYPE, {
       taskQueue,
       workflowId,
-      args: [{ brief, requestedBy, ...(start ? { start } : {}) }],
+      // Signed in, the client's codec is the codec server: it stamps the start for this id as the login's and takes
+      // `campaignId` out (the workflow itself would refuse it as an unknown field).
+      args: [
+        options.byLogin
+          ? ({ campaignId: workflowId, brief, requestedBy } as CampaignInput)
+          : { brief, requestedBy, ...(start ? { start } : {}) },
+      ],
       typedSearchAttributes: [
         { key: CampaignStage, value: 'planning' },
         { key: CampaignBrand, value: brief.brand },

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { fromJson, type JsonPayload, toJson } from './json-payloads';
 import type { LoginGate } from './login-gate';
 
 /** What the codec server needs: the codec, who may call it, and from which browser origins. */
@@ -37,11 +38,6 @@ export interface RunningCodecServer {
 
 /** The largest request body accepted: a page of history payloads, not a denial of service. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-}
 
 /**
  * Serves the Temporal codec-server protocol (`POST …/decode`, `POST …/encode`, JSON payloads with base64 fields) for
@@ -178,20 +174,4 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function fromJson(p: JsonPayload): Payload {
-  return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-    data: Buffer.from(p.data ?? '', 'base64'),
-  };
-}
-
-function toJson(p: Payload): JsonPayload {
-  return {
-    metadata: Object.fromEntries(
-      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
-    ),
-    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
-  };
 }

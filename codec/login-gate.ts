@@ -30,18 +30,19 @@ const utf8 = new TextEncoder();
 
 /**
  * The login gate of the company's OpenID provider `issuer`: an ID token (the UI sends it as `Authorization-Extras`)
- * must verify against the issuer's published keys, be for `clientId` and unexpired, and name the login of a roster
+ * must verify against the issuer's published keys, be for one of `clientIds` (the UI's, the CLI's) and unexpired, and
+ * name the login of a roster
  * person. A decision typed by that person is then stamped with the login service's key (`secretKeyHex`): the approver
  * is the login, whatever the typed data says, and the time is now.
  */
 export function createLoginGate(options: {
   issuer: string;
-  clientId: string;
+  clientIds: readonly string[];
   people: () => readonly Person[];
   secretKeyHex: string;
   now?: () => Date;
 }): LoginGate {
-  const { issuer, clientId, secretKeyHex } = options;
+  const { issuer, clientIds, secretKeyHex } = options;
   const now = options.now ?? (() => new Date());
   let keys: JWTVerifyGetKey | undefined;
   const keysOfIssuer = async (): Promise<JWTVerifyGetKey> => {
@@ -76,7 +77,7 @@ export function createLoginGate(options: {
       try {
         const { payload } = await jwtVerify(idToken.replace(/^Bearer /, ''), await keysOfIssuer(), {
           issuer,
-          audience: clientId,
+          audience: [...clientIds],
           currentDate: now(),
         });
         if (!payload.sub) return { refusal: 'the ID token names no subject' };

@@ -64,8 +64,12 @@ export const settingsSchema = z.object({
   CAMPAIGN_DEMO: optional(z.enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' })),
   CAMPAIGN_OIDC_ISSUER: optional(url),
   CAMPAIGN_OIDC_CLIENT_ID: optional(z.string().min(1).max(200)),
+  CAMPAIGN_OIDC_CLI_CLIENT_ID: optional(z.string().min(1).max(200)),
   CAMPAIGN_LOGIN_KEY_FILE: optional(path),
   CAMPAIGN_LOGIN_KEYS_FILE: optional(path),
+  CAMPAIGN_LOGIN_SESSION_FILE: optional(path),
+  CAMPAIGN_CODEC_URL: optional(url),
+  CAMPAIGN_CODEC_CA_FILE: optional(path),
   TEMPORAL_CLI_PATH: optional(path),
   TEMPORAL_TEST_SERVER_PATH: optional(path),
   TEMPORAL_UI_SERVER_PATH: optional(path),
@@ -150,8 +154,17 @@ export interface DatabaseSettings {
 export interface LoginSettings {
   issuer?: string;
   clientId?: string;
+  /** The CLI's public client at the provider (`campaign login`, PKCE); the codec server accepts its ID tokens too. */
+  cliClientId: string;
   keyFile: string;
   keysFile: string;
+  /** Where `campaign login` keeps this person's ID token (mode 600), and the codec server the CLI then goes through. */
+  sessionFile: string;
+  codecUrl?: string;
+  /** A certificate to trust for `codecUrl` besides the system's (the local stack's own). */
+  codecCaFile?: string;
+  /** What `campaign dev` writes about its local login, for the CLI on the same machine. */
+  localFile: string;
 }
 
 /** Every setting, parsed once and handed out in slices. */
@@ -245,8 +258,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     login: {
       issuer: s.CAMPAIGN_OIDC_ISSUER,
       clientId: s.CAMPAIGN_OIDC_CLIENT_ID,
+      cliClientId: s.CAMPAIGN_OIDC_CLI_CLIENT_ID ?? 'campaign-cli',
       keyFile: resolve(s.CAMPAIGN_LOGIN_KEY_FILE ?? resolve(keyDir, 'login', 'login.key')),
       keysFile: resolve(s.CAMPAIGN_LOGIN_KEYS_FILE ?? resolve(keyDir, 'login-keys.yaml')),
+      sessionFile: resolve(s.CAMPAIGN_LOGIN_SESSION_FILE ?? resolve(keyDir, 'login', 'session.json')),
+      codecUrl: s.CAMPAIGN_CODEC_URL,
+      ...(s.CAMPAIGN_CODEC_CA_FILE ? { codecCaFile: resolve(s.CAMPAIGN_CODEC_CA_FILE) } : {}),
+      localFile: resolve(keyDir, 'login', 'local-login.json'),
     },
     codec: {
       inlineKeys: s.CAMPAIGN_CODEC_KEYS,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { parse, stringify } from 'yaml';
@@ -14,6 +14,14 @@ import { type RunningUiServer, startUiServer } from './ui-server';
 
 /** The client id the local provider knows the Temporal UI by: the audience of its ID tokens. */
 export const LOCAL_UI_CLIENT_ID = 'temporal-ui';
+
+/** What a CLI on this machine needs to sign in at the local stack (`campaign login`), kept in `localFile`. */
+export interface LocalLogin {
+  issuer: string;
+  cliClientId: string;
+  codecUrl: string;
+  caFile: string;
+}
 
 /** People's logins on the local stack: the provider, the codec server that stamps, and the UI server. */
 export interface LoginStack {
@@ -41,7 +49,7 @@ export async function startLoginStack(options: {
   namespace: string;
   codec: PayloadCodec;
   people: () => readonly Person[];
-  login: Pick<LoginSettings, 'keyFile' | 'keysFile'>;
+  login: Pick<LoginSettings, 'keyFile' | 'keysFile' | 'cliClientId'> & { localFile?: string };
   /** Where the demo's certificate and passwords are kept. */
   dir: string;
   ports: { ui: number; provider: number; codec: number };
@@ -63,7 +71,11 @@ export async function startLoginStack(options: {
     const provider: RunningOpenIdProvider = await startLocalOpenIdProvider({
       port: ports.provider,
       accounts: Object.entries(passwords).map(([id, password]) => ({ id, password })),
-      clients: { ui: { clientId: LOCAL_UI_CLIENT_ID, clientSecret, redirectUris: [`${uiUrl}/auth/sso/callback`] } },
+      clients: {
+        ui: { clientId: LOCAL_UI_CLIENT_ID, clientSecret, redirectUris: [`${uiUrl}/auth/sso/callback`] },
+        // `campaign login`: a public client on any loopback port (RFC 8252), with PKCE.
+        cli: { clientId: options.login.cliClientId, redirectUris: ['http://127.0.0.1/callback'] },
+      },
     });
     started.push({ stop: provider.close });
     const codec: RunningCodecServer = await startCodecServer({
@@ -71,7 +83,7 @@ export async function startLoginStack(options: {
       auth: {
         login: createLoginGate({
           issuer: provider.issuer,
-          clientId: LOCAL_UI_CLIENT_ID,
+          clientIds: [LOCAL_UI_CLIENT_ID, options.login.cliClientId],
           people: options.people,
           secretKeyHex: secret,
         }),
@@ -90,6 +102,17 @@ export async function startLoginStack(options: {
       codecEndpoint: codec.url,
     });
     started.push(ui);
+    if (options.login.localFile) {
+      const local: LocalLogin = {
+        issuer: provider.issuer,
+        cliClientId: options.login.cliClientId,
+        codecUrl: codec.url,
+        caFile: certificate.certFile,
+      };
+      writeFileSync(options.login.localFile, `${JSON.stringify(local, null, 2)}\n`, { mode: 0o600 });
+      const { localFile } = options.login;
+      started.push({ stop: async () => rmSync(localFile, { force: true }) });
+    }
     return {
       uiUrl,
       issuer: provider.issuer,

@@ -110,19 +110,35 @@ export async function startLocalOpenIdProvider(options: {
   const callback = provider.callback();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', issuer);
-    const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(url.pathname);
+    const match = /^\/interaction\/([\w-]+)(\/login|\/allow)?$/.exec(url.pathname);
     if (!match) {
       callback(req, res);
       return;
     }
-    interaction(req, res, Boolean(match[2])).catch(() => {
+    interaction(req, res, match[2]).catch(() => {
       if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain' }).end('login failed; start again');
     });
   });
 
-  async function interaction(req: IncomingMessage, res: ServerResponse, submitted: boolean): Promise<void> {
+  async function interaction(req: IncomingMessage, res: ServerResponse, action: string | undefined): Promise<void> {
     const details = await provider.interactionDetails(req, res);
-    if (!submitted) {
+    // A native client (the CLI on a loopback port) is always asked for: the person says it may act as them.
+    if (details.prompt.name === 'consent') {
+      if (action !== '/allow') {
+        consentPage(res, details.uid, String(details.params.client_id ?? ''));
+        return;
+      }
+      const grant = new provider.Grant({
+        clientId: String(details.params.client_id),
+        accountId: details.session?.accountId ?? '',
+      });
+      grant.addOIDCScope('openid email profile');
+      grant.addOIDCClaims(['email', 'email_verified', 'name']);
+      const grantId = await grant.save();
+      await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+      return;
+    }
+    if (action !== '/login') {
       page(res, details.uid, '');
       return;
     }
@@ -163,6 +179,15 @@ ${error ? `<p role="alert">${htmlText(error)}</p>` : ''}
 <button type="submit">Sign in</button>
 </form></body></html>`;
   res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+}
+
+function consentPage(res: ServerResponse, uid: string, clientId: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Allow</title></head><body>
+<h1>Allow ${htmlText(clientId)}?</h1>
+<p>The campaign CLI on this computer will start and decide on campaigns as you, for an hour.</p>
+<form method="post" action="/interaction/${htmlText(uid)}/allow"><button type="submit">Allow</button></form>
+</body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
 }
 
 function body(req: IncomingMessage): Promise<string> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { loadCodecKeys } from '../keys/codec-keys';
 import { campaignStateQuery } from '../workflows/messages';
 import { CampaignEnv, GOOD_BRIEF } from './support/campaign-env';
+import { runCli, startCli } from './support/run-cli';
 import { currentDetails, INBOX_QUERY, screenshotDir, sendDecide } from './support/temporal-ui';
 
 // An approver's path with the company login, on the real UI server, a real OpenID provider and a real browser: sign
@@ -36,7 +37,11 @@ beforeAll(async () => {
     namespace: 'default',
     codec,
     people: () => env.deps().data.roster().people,
-    login: { keyFile: join(env.keyDir, 'login', 'login.key'), keysFile: join(env.keyDir, 'login-keys.yaml') },
+    login: {
+      keyFile: join(env.keyDir, 'login', 'login.key'),
+      keysFile: join(env.keyDir, 'login-keys.yaml'),
+      cliClientId: 'campaign-cli',
+    },
     dir: mkdtempSync(join(tmpdir(), 'login-stack-')),
     ports: { ui: await freePort(), provider: await freePort(), codec: await freePort() },
     demo: true,
@@ -219,7 +224,7 @@ describe('what a login proves, and what it does not', () => {
     // The same token two hours on: expired.
     const later = createLoginGate({
       issuer: stack.issuer,
-      clientId: stack.clientId,
+      clientIds: [stack.clientId],
       people: () => env.deps().data.roster().people,
       secretKeyHex: '11'.repeat(32),
       now: () => new Date(Date.now() + 2 * 3600_000),
@@ -281,6 +286,80 @@ describe('starting from the UI, signed in', () => {
       `the start of ${id} does not verify for lena.vogel's login (another brief, another id, or altered)`,
     );
     expect(await reuse(id, stamped)).toMatch(new RegExp(`^campaign ${id} is run ${runId}; run .* is another campaign`));
+  });
+});
+
+describe('the CLI, signed in with the same login', () => {
+  it('signs in with campaign login in the browser, then starts and approves from a terminal with no key, stamped as the login', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-login-'));
+    const as = (person: string) => ({
+      CAMPAIGN_OIDC_ISSUER: stack.issuer,
+      CAMPAIGN_CODEC_URL: stack.codecUrl,
+      CAMPAIGN_CODEC_CA_FILE: stack.certFile,
+      CAMPAIGN_LOGIN_SESSION_FILE: join(dir, `${person}.json`),
+      // No signing keys and no payload key on this machine: the login is all it has.
+      CAMPAIGN_KEY_DIR: join(dir, 'keys'),
+      CAMPAIGN_TASK_QUEUE: env.taskQueue,
+    });
+    const signIn = async (person: string) => {
+      let url = '';
+      const login = startCli(['login'], as(person), (out) => {
+        url = /https?:\/\/\S+/.exec(out)?.[0] ?? url;
+      });
+      while (!url) await new Promise((r) => setTimeout(r, 100));
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(url);
+      await page.getByLabel('Login').fill(person);
+      await page.getByLabel('Password').fill(stack.passwords[person] ?? '');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // The provider asks whether the CLI may act as this person (a native client always is).
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByText('Signed in. You can close this tab').waitFor();
+      await page.close();
+      return login.done;
+    };
+    const lena = await signIn('lena.vogel');
+    expect(lena).toMatchObject({ code: 0, stderr: '' });
+    expect(lena.stdout).toMatch(/^signed in as lena\.vogel at http:\/\/localhost:\d+ until \d{4}-/m);
+
+    const id = `cli-login-${Math.random().toString(36).slice(2, 8)}`;
+    const started = await runCli(
+      ['start', 'examples/briefs/green-tariff-launch.yaml', '--id', id, '--requested-by', 'paul.richter'],
+      as('lena.vogel'),
+    );
+    expect(started).toMatchObject({ code: 0, stderr: '' });
+    const handle = env.client.workflow.getHandle(id);
+    const contentHash = await env.awaitApproval(handle);
+    expect((await handle.query(campaignStateQuery)).plan?.requester).toEqual({ id: 'lena.vogel', verified: true });
+    // lena, the requester, from her terminal: refused in words, as in the UI.
+    const selfApproval = await runCli(['approve', id, '--content-hash', contentHash], as('lena.vogel'));
+    expect(selfApproval.code).not.toBe(0);
+    expect(selfApproval.stderr).toContain('lena.vogel requested this campaign and may not decide on it');
+
+    expect(await signIn('jonas.weber')).toMatchObject({ code: 0 });
+    const approved = await runCli(['approve', id, '--content-hash', contentHash], as('jonas.weber'));
+    expect(approved).toMatchObject({ code: 0, stderr: '' });
+    expect(approved.stdout).toContain(
+      `approve recorded for ${id} (1/1 approvals, stamped for your login at ${stack.issuer})`,
+    );
+    const result = (await handle.result()) as CampaignResult;
+    expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber'] });
+    expect(result.audit.find((e) => e.step === 'approval')?.actor.establishedBy).toMatch(
+      /^login at .* \(subject jonas\.weber\)/,
+    );
+
+    // An hour on, the ID token has expired: the CLI says what to do instead of falling back to anything.
+    const session = JSON.parse(readFileSync(join(dir, 'jonas.weber.json'), 'utf8')) as Record<string, string>;
+    writeFileSync(join(dir, 'jonas.weber.json'), JSON.stringify({ ...session, expiresAt: '2026-01-01T00:00:00.000Z' }));
+    const expired = await runCli(['status', id], as('jonas.weber'));
+    expect(expired.code).not.toBe(0);
+    expect(expired.stderr).toBe(
+      `campaign: your login at ${stack.issuer} expired at 2026-01-01T00:00:00.000Z: run \`npx campaign login\` again (or \`npx campaign logout\` to decide with your key)\n`,
+    );
+    expect(await runCli(['logout'], as('jonas.weber'))).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^signed out/),
+    });
   });
 });
 

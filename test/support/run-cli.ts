@@ -12,30 +12,44 @@ export interface CliRun {
 
 /** Runs `campaign ARGS` as a user would (the bin script, a new process) against the test run's dev server. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bin/campaign.js'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...cleanEnv(),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_NAMESPACE: 'default',
-        // Clear payloads, like the test workers, whatever key file `npm start` left in the project.
-        CAMPAIGN_CODEC_KEY_FILE: 'none',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
+  return startCli(args, env).done;
+}
+
+/**
+ * Starts `campaign ARGS` and hands back what it prints as it prints it (`onStdout`), and how it ended (`done`), for
+ * commands that wait for something else to happen first (`campaign login` waits for the browser).
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout: (text: string) => void = () => {},
+): { done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'bin/campaign.js'), ...args], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...cleanEnv(),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: 'default',
+      // Clear payloads, like the test workers, whatever key file `npm start` left in the project.
+      CAMPAIGN_CODEC_KEY_FILE: 'none',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onStdout(stdout);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const done = new Promise<CliRun>((finished, fail) => {
+    child.once('error', fail);
+    child.once('close', (code) => finished({ code, stdout, stderr }));
+  });
+  return { done };
 }
 
 /** The environment without the developer's own Temporal, profile and model settings, which would redirect the CLI. */
