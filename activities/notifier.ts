@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { approverTexts, LOCALES, type Locale } from '../domain/approver-texts';
 import { Failure } from '../domain/failures';
 import { rosterIdSchema } from '../domain/roster-id';
 import { workflowUrl } from '../domain/workflow-url';
@@ -28,6 +29,7 @@ export interface Notice {
   kind: NoticeKind;
   campaignId: string;
   to: string[];
+  locale?: Locale;
   /** While a decision is awaited: the round and when it must be made. */
   round?: number;
   deadline?: string;
@@ -91,13 +93,15 @@ function chatLine(message: Reminder | Notice): string {
     );
   }
   const to = message.to.join(', ');
+  const { notice } = approverTexts(message.locale);
+  const { campaignId: id, url } = message;
   switch (message.kind) {
     case 'awaiting-decision':
-      return `Campaign ${message.campaignId} waits for your decision (round ${message.round}) until ${message.deadline}: ${to}. ${message.url}`;
+      return notice.awaiting(id, message.round ?? 0, message.deadline ?? '', to, url);
     case 'published':
-      return `Campaign ${message.campaignId} was approved and published (for ${to}). ${message.url}`;
+      return notice.published(id, to, url);
     case 'rejected':
-      return `Campaign ${message.campaignId} was rejected or ran out of time (for ${to}). ${message.url}`;
+      return notice.rejected(id, to, url);
     default:
       return message.kind satisfies never;
   }
@@ -107,6 +111,8 @@ function chatLine(message: Reminder | Notice): string {
 export interface NoticeInput {
   kind: NoticeKind;
   to: string[];
+  /** The brand's language for the chat line (the plan's); English when absent or unknown. */
+  locale?: string;
   round?: number;
   deadline?: string;
 }
@@ -169,10 +175,12 @@ export function createNotifierActivity({
       }
       rosterOnly(input.to, 'a notice');
       const awaiting = input.kind === 'awaiting-decision';
+      const locale = LOCALES.find((l) => l === input.locale);
       await notifier.send({
         kind: input.kind,
         ...campaign(),
         to: [...new Set(input.to)],
+        ...(locale ? { locale } : {}),
         ...(awaiting ? { round: Math.trunc(Number(input.round)) || 0, deadline: isoTime(input.deadline) } : {}),
       });
       return { sent: notifier.kind };

@@ -1,3 +1,4 @@
+import { approverTexts } from './approver-texts';
 import type { ApprovalPlan, ReviewFinding } from './campaign';
 import type { Decision } from './decision';
 
@@ -20,26 +21,21 @@ export interface Deciders {
   requestedBy: string | undefined;
 }
 
-const notInPlan = (eligible: readonly string[]) =>
-  `is not an approver in this campaign's plan (${eligible.join(', ')})`;
-
-// The gates answer the approver who just sent a decision, so they say what the plan allows; the publisher lists the
-// approvals it discounted, so it says only why.
-const DECIDER_REFUSALS = {
-  content: { requester: 'requested this campaign and may not decide on it', outsider: notInPlan },
-  budget: { requester: 'requested this campaign and may not decide on its budget', outsider: notInPlan },
-  evidence: { requester: 'requested the campaign', outsider: () => 'is not an approver in the plan' },
-} as const;
-
 /** Where a person is refused as decider, which sets the words: the content's gate, the budget's, the publisher's. */
-export type DecidingOn = keyof typeof DECIDER_REFUSALS;
+export type DecidingOn = 'content' | 'budget' | 'evidence';
 
-/** Why `person` may not decide at all (the requester, or not in the plan), in the words for `on`; null if they may. */
-export function deciderRefusal(person: string, deciders: Deciders, on: DecidingOn): string | null {
-  const words = DECIDER_REFUSALS[on];
-  if (person === deciders.requestedBy) return `${person} ${words.requester}`;
-  if (!deciders.eligible.includes(person)) return `${person} ${words.outsider(deciders.eligible)}`;
-  return null;
+/**
+ * Why `person` may not decide at all (the requester, or not in the plan), in the words for `on`; null if they may.
+ * The gates answer the approver who just sent a decision, in the brand's language (`locale`), and say what the plan
+ * allows; the publisher lists the approvals it discounted for the auditor, so it says only why.
+ */
+export function deciderRefusal(person: string, deciders: Deciders, on: DecidingOn, locale?: string): string | null {
+  const requester = person === deciders.requestedBy;
+  if (!requester && deciders.eligible.includes(person)) return null;
+  if (on === 'evidence') return `${person} ${requester ? 'requested the campaign' : 'is not an approver in the plan'}`;
+  const { refusal } = approverTexts(locale);
+  if (requester) return on === 'budget' ? refusal.requesterBudget(person) : refusal.requester(person);
+  return refusal.outsider(person, deciders.eligible.join(', '));
 }
 
 /** Everyone who may come to decide on a campaign: the plan's approvers, then the backups who join after the SLA. */
@@ -51,23 +47,20 @@ export function approversWithBackups(plan: ApprovalPlan): string[] {
 export function refusalOf(state: GateState, decision: Decision): string | null {
   const { plan, requestedBy, pending } = state;
   const { approver } = decision;
-  if (!pending) return 'no approval is pending for this campaign';
-  if (decision.contentHash !== pending.contentHash) {
-    return `contentHash does not match the content awaiting approval (round ${pending.round}); reload Current Details`;
-  }
-  const outsider = deciderRefusal(approver, { eligible: plan.eligibleApprovers, requestedBy }, 'content');
+  const { refusal } = approverTexts(plan.locale);
+  if (!pending) return refusal.nothingPending;
+  if (decision.contentHash !== pending.contentHash) return refusal.otherContent(pending.round);
+  const outsider = deciderRefusal(approver, { eligible: plan.eligibleApprovers, requestedBy }, 'content', plan.locale);
   if (outsider) return outsider;
-  if (plan.signatures?.required && !plan.signatures.keys[approver]) {
-    return `${approver} has no signing key in this campaign's plan, so their decision cannot be verified`;
+  if (plan.signatures?.required && !plan.signatures.keys[approver] && !plan.signatures.logins?.[approver]) {
+    return refusal.noKey(approver);
   }
-  if (pending.approvedBy.includes(approver)) return `${approver} has already approved this content`;
+  if (pending.approvedBy.includes(approver)) return refusal.alreadyApproved(approver);
   switch (decision.decision) {
     case 'approve':
       return approvalRefusal(plan, pending, approver);
     case 'request-changes':
-      return state.changesUsed >= plan.maxChangeRounds
-        ? `all ${plan.maxChangeRounds} change rounds are used; approve or reject`
-        : null;
+      return state.changesUsed >= plan.maxChangeRounds ? refusal.changeRoundsUsed(plan.maxChangeRounds) : null;
     case 'reject':
       return null;
     default:
@@ -104,12 +97,13 @@ function approvalRefusal(
   pending: NonNullable<GateState['pending']>,
   approver: string,
 ): string | null {
+  const { refusal } = approverTexts(plan.locale);
   const blocking = pending.findings.filter((f) => f.blocking).length;
-  if (blocking > 0) return `the content has ${blocking} blocking review finding(s); request changes or reject`;
+  if (blocking > 0) return refusal.blocking(blocking);
   const signers = [...pending.approvedBy, approver];
   const completes = signers.length >= plan.requiredApprovals;
   if (completes && plan.mustInclude.length > 0 && !signers.some((id) => plan.mustInclude.includes(id))) {
-    return `one of the approvals must come from: ${plan.mustInclude.join(', ')}`;
+    return refusal.mustInclude(plan.mustInclude.join(', '));
   }
   return null;
 }

@@ -1,3 +1,4 @@
+import type { Locale } from './approver-texts';
 import type { AuditEvent } from './audit';
 import type { Brief } from './brief';
 import type { Channel } from './channels';
@@ -21,6 +22,8 @@ export type RiskClass = 'standard' | 'high';
 /** Who may approve, how many, and until when; fixed in history at the start of a campaign. */
 export interface ApprovalPlan {
   risk: RiskClass;
+  /** The brand's language for what approvers and the requester read (plans made before languages: English). */
+  locale?: Locale;
   eligibleApprovers: string[];
   /** Approvers of whom at least one must take part (compliance officers for high risk). */
   mustInclude: string[];

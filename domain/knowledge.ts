@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES } from './approver-texts';
 import { CONSENT_PURPOSES } from './consent';
 import { rosterIdSchema } from './roster-id';
 
@@ -71,6 +72,8 @@ export const brandGovernanceSchema = z
   .object({
     /** Decisions must be signed by the approver's key from the roster; only a brand that says so may do without. */
     requireSignedDecisions: z.boolean().default(true),
+    /** The language approvers and requesters read (Current Details, receipts, refusals, notices); English if unset. */
+    language: z.enum(LOCALES).optional(),
     /** What a campaign of the brand may spend on models at most; a brief may ask for less, never more. */
     budget: z
       .object({ maxCostEur: z.number().positive().default(5), maxTokens: z.number().int().positive().default(200_000) })

@@ -20,7 +20,7 @@ export function resolveApprovalPlan(
   requestedBy: string,
   roster: Roster,
   segment: Segment,
-  governance: Pick<BrandGovernance, 'requireSignedDecisions' | 'approvalSlaHours'> = {
+  governance: Pick<BrandGovernance, 'requireSignedDecisions' | 'approvalSlaHours' | 'language'> = {
     requireSignedDecisions: true,
     approvalSlaHours: 24,
   },
@@ -74,6 +74,7 @@ export function resolveApprovalPlan(
   }
   return {
     risk,
+    ...(governance.language ? { locale: governance.language } : {}),
     eligibleApprovers: approvers.map((p) => p.id),
     mustInclude: risk === 'high' ? compliance : [],
     requiredApprovals,

@@ -84,7 +84,7 @@ it('escalates past the SLA: the backup joins, everyone who may decide is reminde
       { keyDir: campaigns.keyDir, signaturesRequired: true },
     );
     const refused = await handle.executeUpdate(decideUpdate, { args: [early] }).catch((err: Error) => err.cause);
-    expect(String(refused)).toMatch(/katrin\.schulz is not an approver in this campaign's plan/);
+    expect(String(refused)).toMatch(/katrin\.schulz ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/);
     await testEnv.sleep('25 hours');
     const escalated = await handle.query(campaignStateQuery);
     const approval = sealDecision(

@@ -170,3 +170,52 @@ describe('the decider rule: the content gate, the budget gate and the publisher 
     expect(approversWithBackups(escalating)).toEqual(['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'tobias.brandt']);
   });
 });
+
+describe('approval rules in the brand language, and logins as proof', () => {
+  const german: ApprovalPlan = { ...highRisk, locale: 'de' };
+  it.each([
+    [
+      'the requester',
+      gate([], { plan: german, requestedBy: 'jonas.weber' }),
+      approve('jonas.weber'),
+      'jonas.weber hat diese Kampagne beauftragt und darf nicht darüber entscheiden',
+    ],
+    [
+      'a second approval',
+      gate(['jonas.weber'], { plan: german }),
+      approve('jonas.weber'),
+      'jonas.weber hat diesen Inhalt bereits freigegeben',
+    ],
+    [
+      'another content hash',
+      gate([], { plan: german }),
+      approve('jonas.weber', OTHER),
+      'contentHash passt nicht zum Inhalt, der auf Freigabe wartet (Runde 1); Current Details neu laden',
+    ],
+    [
+      'no compliance approval',
+      gate(['jonas.weber'], { plan: german }),
+      approve('sara.yilmaz'),
+      'eine der Freigaben muss kommen von: miriam.koch',
+    ],
+  ])('refuses %s in German for a German brand', (_label, state, decision, message) => {
+    expect(refusalOf(state, decision)).toBe(message);
+  });
+
+  it('takes a login in the plan as proof where signatures are required, and refuses someone with neither', () => {
+    const plan: ApprovalPlan = {
+      ...highRisk,
+      signatures: {
+        required: true,
+        keys: { 'sara.yilmaz': 'ab'.repeat(32) },
+        logins: { 'jonas.weber': { issuer: 'https://login.example.com', subject: 'jonas.weber' } },
+        attesters: {},
+      },
+    };
+    expect(refusalOf(gate([], { plan }), approve('jonas.weber'))).toBeNull();
+    expect(refusalOf(gate([], { plan }), approve('sara.yilmaz'))).toBeNull();
+    expect(refusalOf(gate([], { plan }), approve('miriam.koch'))).toBe(
+      "miriam.koch has no signing key in this campaign's plan, so their decision cannot be verified",
+    );
+  });
+});

@@ -75,13 +75,13 @@ describe('the model budget', () => {
     // The requester may not raise their own campaign's budget; nor may an unsigned or an insufficient raise pass.
     const raise = (approver: string, maxCostEur: number) => sealed(handle, { decision: 'raise', approver, maxCostEur });
     expect(await refusal(handle, { ...(await raise('jonas.weber', 1)), approver: 'lena.vogel' })).toMatch(
-      /lena\.vogel requested this campaign/,
+      /lena\.vogel hat diese Kampagne beauftragt und darf nicht über ihr Budget entscheiden/,
     );
     const { signature: _, ...unsigned } = await raise('jonas.weber', 1);
     expect(await refusal(handle, unsigned)).toMatch(/decision\.signature: required/);
     expect(await refusal(handle, await raise('jonas.weber', 0.006))).toMatch(/does not cover the next call/);
     expect(await refusal(handle, { ...(await raise('jonas.weber', 1)), approver: 'tobias.brandt' })).toMatch(
-      /not an approver in this campaign's plan/,
+      /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/,
     );
 
     // Through the CLI, as an approver would.

@@ -57,6 +57,8 @@ describe('campaign workflow on a real dev server', () => {
         at: expect.any(String),
         kind: 'awaiting-decision',
         campaignId: handle.workflowId,
+        // The sample brand's language, for the chat line a webhook shows.
+        locale: 'de',
         url: expect.stringContaining(`/workflows/${handle.workflowId}`),
         to: ['jonas.weber', 'sara.yilmaz', 'miriam.koch', 'paul.richter'],
         round: 1,
@@ -66,6 +68,7 @@ describe('campaign workflow on a real dev server', () => {
         at: expect.any(String),
         kind: 'published',
         campaignId: handle.workflowId,
+        locale: 'de',
         url: expect.stringContaining(`/workflows/${handle.workflowId}`),
         to: ['lena.vogel'],
       },
@@ -172,10 +175,10 @@ describe('campaign workflow on a real dev server', () => {
       'the requester, though also an approver',
       'paul.richter',
       'paul.richter',
-      /requested this campaign and may not decide/,
+      /hat diese Kampagne beauftragt und darf nicht darüber entscheiden/,
     ],
-    ['a person not in the plan (an auditor)', 'lena.vogel', 'tobias.brandt', /not an approver in this campaign's plan/],
-    ['someone absent from the roster', 'lena.vogel', 'mallory', /not an approver in this campaign's plan/],
+    ['a person not in the plan (an auditor)', 'lena.vogel', 'tobias.brandt', /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/],
+    ['someone absent from the roster', 'lena.vogel', 'mallory', /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/],
   ])('refuses approval by %s, and the campaign keeps waiting', async (_label, requester, approver, message) => {
     const handle = await env.start(GOOD_BRIEF, requester);
     const hash = await env.awaitApproval(handle);
@@ -193,7 +196,7 @@ describe('campaign workflow on a real dev server', () => {
     const handle = await env.start();
     await env.awaitApproval(handle);
     const refusal = await refusalOf(env.decide(handle, approve('jonas.weber', 'f'.repeat(64))));
-    expect(refusal).toBe('contentHash does not match the content awaiting approval (round 1); reload Current Details');
+    expect(refusal).toBe('contentHash passt nicht zum Inhalt, der auf Freigabe wartet (Runde 1); Current Details neu laden');
     await handle.terminate('test done');
   });
 
@@ -213,7 +216,7 @@ describe('campaign workflow on a real dev server', () => {
       .decide(handle, approve('sara.yilmaz', hash))
       .catch((e: WorkflowUpdateFailedError) => e);
     expect((notCompliance as WorkflowUpdateFailedError).cause?.message).toMatch(
-      /one of the approvals must come from: miriam.koch/,
+      /eine der Freigaben muss kommen von: miriam.koch/,
     );
     await env.decide(handle, approve('miriam.koch', hash));
     const result = await handle.result();
@@ -228,10 +231,10 @@ describe('campaign workflow on a real dev server', () => {
     const hash = await env.awaitApproval(handle);
     // Each receipt says what the decision changed and what happens next.
     expect((await env.decide(handle, approve('miriam.koch', hash))).message).toBe(
-      'Approval by miriam.koch recorded (1 of 2). Waiting for 1 more approval.',
+      'Freigabe von miriam.koch erfasst (1 von 2). Es fehlt noch 1 Freigabe.',
     );
     expect((await env.decide(handle, approve('sara.yilmaz', hash))).message).toBe(
-      'Approved by sara.yilmaz (2 of 2). The campaign is being published now.',
+      'Freigegeben von sara.yilmaz (2 von 2). Die Kampagne wird jetzt veröffentlicht.',
     );
     expect((await handle.result()).outcome).toMatchObject({
       kind: 'published',
@@ -258,7 +261,7 @@ describe('campaign workflow on a real dev server', () => {
       contentHash: hash,
       feedback: 'noch einmal',
     };
-    expect(await refusalOf(env.decide(handle, fourth))).toBe('all 3 change rounds are used; approve or reject');
+    expect(await refusalOf(env.decide(handle, fourth))).toBe('alle 3 Änderungsrunden sind verbraucht; freigeben oder ablehnen');
     await env.decide(handle, approve('sara.yilmaz', hash));
     expect((await handle.result()).outcome.kind).toBe('published');
   });

@@ -98,7 +98,7 @@ describe('the CLI from start to outbox', () => {
     const hash = ['--content-hash', entry.contentHash];
     const own = await runCli(['approve', id, '--as', 'lena.vogel', ...hash], asApprover());
     expect(own.code).toBe(1);
-    expect(own.stderr).toBe('campaign: refused: lena.vogel requested this campaign and may not decide on it\n');
+    expect(own.stderr).toBe('campaign: refused: lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden\n');
 
     // Off a terminal, nobody can approve content they were not shown.
     const unseen = await runCli(['approve', id, '--as', 'jonas.weber'], asApprover());
@@ -120,7 +120,7 @@ describe('the CLI from start to outbox', () => {
       accepted: true,
       decision: 'approve',
       approvalsSoFar: 1,
-      message: 'Approved by jonas.weber (1 of 1). The campaign is being published now.',
+      message: 'Freigegeben von jonas.weber (1 von 1). Die Kampagne wird jetzt veröffentlicht.',
     });
 
     await env.client.workflow.getHandle(id).result();

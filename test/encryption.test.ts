@@ -106,7 +106,7 @@ describe('payloads encrypted with the codec', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
     await page.goto(`${uiUrl}/namespaces/default/workflows/${secret.workflowId}`);
     await page.getByText('User Metadata').first().click();
-    const { text } = await currentDetails(page, 'Waiting for approval · round 2');
+    const { text } = await currentDetails(page, 'Wartet auf Freigabe · Runde 2');
     expect(text).toContain('CANARY-secret-NAME');
     expect(text).toContain(second);
     const approval = await signedByCli(secret.workflowId, 'sara.yilmaz', second, {

@@ -215,7 +215,7 @@ describe('campaigns on the OpenAI provider (loopback server, real openai client)
     const approval = campaigns.decide(handle, { decision: 'approve', approver: 'jonas.weber', contentHash: hash });
     await expect(approval).rejects.toThrow();
     const refusal = await approval.catch((e: { cause?: Error }) => e.cause?.message);
-    expect(refusal).toBe('the content has 1 blocking review finding(s); request changes or reject');
+    expect(refusal).toBe('der Inhalt hat 1 blockierenden Prüfbefund; Änderungen anfordern oder ablehnen');
     await handle.terminate('test done');
   });
 });

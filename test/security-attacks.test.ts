@@ -199,7 +199,7 @@ describe('verified approvers', () => {
     );
 
     expect(await first.executeUpdate(decideUpdate, { args: [genuine] })).toMatchObject({ approvalsSoFar: 1 });
-    expect(await refusal(first.executeUpdate(decideUpdate, { args: [genuine] }))).toMatch(/already (approved|used)/);
+    expect(await refusal(first.executeUpdate(decideUpdate, { args: [genuine] }))).toMatch(/bereits freigegeben|already used/);
     await env.decide(first, { decision: 'approve', approver: 'miriam.koch', contentHash: hash });
     const result = (await first.result()) as CampaignResult;
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });
@@ -302,7 +302,7 @@ describe('the workflow trusts no input', () => {
     const pending = await waitForApproval(handle);
     expect(pending.findings).toContainEqual(expect.objectContaining({ kind: 'markup', blocking: true }));
     const approve = { decision: 'approve' as const, approver: 'jonas.weber', contentHash: pending.contentHash };
-    expect(await refusal(env.decide(handle, approve))).toMatch(/blocking review finding/);
+    expect(await refusal(env.decide(handle, approve))).toMatch(/blockierenden Prüfbefund/);
     await handle.terminate('test done');
   });
 });

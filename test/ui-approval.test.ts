@@ -52,27 +52,27 @@ it('shows the approver readable, escaped details and the signing command, takes 
   await page.getByText(handle.workflowId).first().waitFor();
   await page.screenshot({ path: join(shots, '1-inbox.png') });
 
-  const { frame, text } = await openDetails(page, handle.workflowId, 'Waiting for approval · round 1');
+  const { frame, text } = await openDetails(page, handle.workflowId, 'Wartet auf Freigabe · Runde 1');
   // One block per variant, with the facts it cites and their text.
-  expect(await frame.locator('h4', { hasText: 'email-1 · E-mail' }).count()).toBe(1);
-  expect(await frame.locator('h4', { hasText: 'search-ad-1 · Search ad' }).count()).toBe(1);
-  expect(text).toMatch(/Cited facts:\s+PROD-1 /);
+  expect(await frame.locator('h4', { hasText: 'email-1 · E-Mail' }).count()).toBe(1);
+  expect(await frame.locator('h4', { hasText: 'search-ad-1 · Suchanzeige' }).count()).toBe(1);
+  expect(text).toMatch(/Zitierte Fakten:\s+PROD-1 /);
   // The deadline in the approver's terms, and how long is left.
-  expect(text).toMatch(/Decide by: \w{3}, \d{1,2} \w{3} 2026, \d\d:\d\d CES?T \(\d\d:\d\d UTC\)/);
-  expect(text).toMatch(/2 days 23 hours left|3 days 0 hours left/);
-  expect(text).toContain('May still decide: jonas.weber, sara.yilmaz, miriam.koch, paul.richter');
-  expect(text).toContain('Claims grounded in cited facts: 5 of 5');
+  expect(text).toMatch(/Entscheiden bis: \w{2}\., \d{1,2}\. \w{3}\.? 2026, \d\d:\d\d MES?Z \(\d\d:\d\d UTC\)/);
+  expect(text).toMatch(/noch (2 Tage 23 Stunden|3 Tage 0 Stunden)/);
+  expect(text).toContain('Können noch entscheiden: jonas.weber, sara.yilmaz, miriam.koch, paul.richter');
+  expect(text).toContain('Aussagen mit belegten Fakten: 5 von 5');
   // The whole hash is on screen, in the hash block and in the signing command.
   expect(await shownWhole(frame, contentHash)).toBe(true);
   expect(text).toContain(`npx campaign sign ${handle.workflowId} \\`);
   // The injected Markdown and HTML arrive as the text they are: no second heading, no bold, no hash but the real one.
   expect(text).toContain(forged);
   expect(await frame.locator('h3', { hasText: 'round 9' }).count()).toBe(0);
-  expect(await frame.locator('b, strong', { hasText: 'Freigegeben' }).count()).toBe(0);
+  expect(await frame.locator('b, strong', { hasText: /^Freigegeben$/ }).count()).toBe(0);
   // The same in the Summary and Details the UI shows beside them (set at start), and key messages as a list.
   const summary = await currentDetails(page, '(search-ad, email, social)');
   expect(summary.text).toContain(forged);
-  expect(await summary.frame.locator('b, strong', { hasText: 'Freigegeben' }).count()).toBe(0);
+  expect(await summary.frame.locator('b, strong', { hasText: /^Freigegeben$/ }).count()).toBe(0);
   const details = await currentDetails(page, 'Key messages');
   expect(await details.frame.locator('li', { hasText: '12 Monate Preisgarantie' }).count()).toBe(1);
   await page.screenshot({ path: join(shots, '2-details.png'), fullPage: true });
@@ -80,7 +80,7 @@ it('shows the approver readable, escaped details and the signing command, takes 
   await sendDecide(page, await signed(handle.workflowId, 'lena.vogel', contentHash));
   const refusal = page
     .locator('dialog[open]')
-    .getByText('lena.vogel requested this campaign and may not decide on it')
+    .getByText('lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden')
     .first();
   await refusal.waitFor();
   await page.screenshot({ path: join(shots, '3-refused.png') });
@@ -102,13 +102,13 @@ it('shows the approver readable, escaped details and the signing command, takes 
   );
 
   // The final state, after opening the campaign again (no reload of a stale page needed).
-  const after = await openDetails(page, handle.workflowId, 'Outcome: published');
-  expect(after.text).toContain('Approved by sara.yilmaz');
-  expect(after.text).toMatch(/sara\.yilmaz: approve, \w{3}, \d{1,2} \w{3} 2026/);
+  const after = await openDetails(page, handle.workflowId, 'Ergebnis: veröffentlicht');
+  expect(after.text).toContain('Freigegeben von sara.yilmaz');
+  expect(after.text).toMatch(/sara\.yilmaz: freigegeben, \w{2}\., \d{1,2}\. \w{3}\.? 2026/);
   expect(after.text).toContain(`${handle.workflowId}/package.json`);
   expect(after.text).toContain(result.auditHead);
   expect(await shownWhole(after.frame, contentHash)).toBe(true);
-  expect(after.text).not.toContain('Waiting for approval');
+  expect(after.text).not.toContain('Wartet auf Freigabe');
   await page.screenshot({ path: join(shots, '5-published.png'), fullPage: true });
   await page.close();
 });

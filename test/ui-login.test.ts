@@ -79,7 +79,7 @@ async function signedIn(person: string, shot?: string): Promise<Page> {
 async function dataToSend(page: Page, id: string, shot?: string): Promise<Record<string, string>> {
   await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${id}`);
   await page.getByText('User Metadata').first().click();
-  const { text } = await currentDetails(page, 'signed in as yourself');
+  const { text } = await currentDetails(page, 'angemeldet als Sie selbst');
   if (shot) await page.screenshot({ path: join(shots, shot), fullPage: true });
   const json = /\{"decision":"approve"[^}]*\}/.exec(text)?.[0];
   expect(json).toBeDefined();
@@ -105,7 +105,7 @@ describe('deciding with the company login', () => {
     );
     await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
     await page.getByText('User Metadata').first().click();
-    await currentDetails(page, 'Outcome: published');
+    await currentDetails(page, 'Ergebnis: veröffentlicht');
     await page.screenshot({ path: join(shots, 'login-6-published.png'), fullPage: true });
     await page.close();
   });
@@ -118,7 +118,7 @@ describe('deciding with the company login', () => {
     const lena = await signedIn('lena.vogel');
     const data = await dataToSend(lena, handle.workflowId);
     await sendDecide(lena, data);
-    await lena.getByText('lena.vogel requested this campaign and may not decide on it').first().waitFor();
+    await lena.getByText('lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden').first().waitFor();
     await lena.screenshot({ path: join(shots, 'login-5-refused.png') });
     await lena.close();
     // jonas, with Data that names miriam (the compliance officer): recorded as jonas, the login.
@@ -128,7 +128,7 @@ describe('deciding with the company login', () => {
     expect(await approvedBy(handle)).toEqual(['jonas.weber']);
     // jonas again: one person is one approval.
     await sendDecide(jonas, await dataToSend(jonas, handle.workflowId));
-    await jonas.getByText('jonas.weber has already approved this content').first().waitFor();
+    await jonas.getByText('jonas.weber hat diesen Inhalt bereits freigegeben').first().waitFor();
     await jonas.close();
     const miriam = await signedIn('miriam.koch');
     await sendDecide(miriam, await dataToSend(miriam, handle.workflowId));
@@ -334,7 +334,7 @@ describe('the CLI, signed in with the same login', () => {
     // lena, the requester, from her terminal: refused in words, as in the UI.
     const selfApproval = await runCli(['approve', id, '--content-hash', contentHash], as('lena.vogel'));
     expect(selfApproval.code).not.toBe(0);
-    expect(selfApproval.stderr).toContain('lena.vogel requested this campaign and may not decide on it');
+    expect(selfApproval.stderr).toContain('lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden');
 
     expect(await signIn('jonas.weber')).toMatchObject({ code: 0 });
     const approved = await runCli(['approve', id, '--content-hash', contentHash], as('jonas.weber'));

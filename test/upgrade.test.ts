@@ -31,7 +31,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'upgrade-'));
 const keyDir = join(scratch, 'keys');
 provisionRosterKeys(resolve(PROJECT_ROOT, 'examples'), keyDir);
 // Production's one trust root: the approvers' public keys in the roster (this build reads the keyring only in the demo).
-const dataDir = productionDataDir(keyDir);
+// The data is the release's own: a setting it did not know yet (a brand's `language`) would be refused by its schema.
+const dataDir = productionDataDir(keyDir, join(old, 'examples'));
 const taskQueue = `upgrade-${Math.random().toString(36).slice(2, 10)}`;
 const env = {
   PATH: process.env.PATH ?? '',

@@ -1,5 +1,6 @@
 import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type GateState, mayDecide, refusalOf } from '../domain/approval-rules';
+import { approverTexts } from '../domain/approver-texts';
 import type { ApprovalPlan, ApprovalRequest } from '../domain/campaign';
 import { type Decision, type DecisionReceipt, decisionSchema } from '../domain/decision';
 import { identityRefusal, proofOf } from '../domain/decision-identity';
@@ -113,6 +114,7 @@ export class ApprovalGate {
             round: request.round,
             deadline: this.deadline.toISOString(),
             to: this.mayDecide(),
+            ...(this.plan.locale ? { locale: this.plan.locale } : {}),
           },
           this.audit,
         )
@@ -307,19 +309,19 @@ export class ApprovalGate {
   private whatHappensNext(decision: Decision): string {
     const who = decision.approver;
     const { requiredApprovals } = this.plan;
+    const t = approverTexts(this.plan.locale);
     switch (decision.decision) {
       case 'approve': {
-        const count = `${this.approvals.length} of ${requiredApprovals}`;
-        if (this.outcome) return `Approved by ${who} (${count}). The campaign is being published now.`;
+        const count = t.receipt.count(this.approvals.length, requiredApprovals);
+        if (this.outcome) return t.receipt.published(who, count);
         const missing = this.plan.mustInclude.filter((id) => !this.approvals.some((a) => a.approver === id));
         const still = requiredApprovals - this.approvals.length;
-        const needs = missing.length > 0 ? `, one of them from ${missing.join(' or ')}` : '';
-        return `Approval by ${who} recorded (${count}). Waiting for ${still} more approval${still === 1 ? '' : 's'}${needs}.`;
+        return t.receipt.recorded(who, count, still, missing.join(t.or));
       }
       case 'reject':
-        return `Rejected by ${who}. The campaign ends; nothing is published.`;
+        return t.receipt.rejected(who);
       case 'request-changes':
-        return `Changes requested by ${who}. The copywriter rewrites the variants; they come back for approval as round ${(this.request?.round ?? 0) + 1}.`;
+        return t.receipt.changes(who, (this.request?.round ?? 0) + 1);
       default:
         return decision satisfies never;
     }

@@ -95,7 +95,7 @@ export class BudgetGate {
     const { approver } = decision;
     if (!this.waiting) throw refused('no budget decision is pending for this campaign');
     const deciders = { eligible: this.plan.eligibleApprovers, requestedBy: this.requestedBy };
-    const outsider = deciderRefusal(approver, deciders, 'budget');
+    const outsider = deciderRefusal(approver, deciders, 'budget', this.plan.locale);
     if (outsider) throw refused(outsider);
     if (decision.signature && this.usedSignatures.has(decision.signature.value)) {
       throw refused('this signed decision was already used; sign a new one');

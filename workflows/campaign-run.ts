@@ -318,7 +318,10 @@ export class CampaignRun {
   async finish(outcome: CampaignOutcome): Promise<CampaignResult> {
     this.closed = true;
     // The requester hears how it ended; the final state shows the trail with that notice in it.
-    if (this.patches.notices) await tell({ kind: outcome.kind, to: [this.input.requestedBy] }, this.audit);
+    if (this.patches.notices) {
+      const locale = this.plan?.locale;
+      await tell({ kind: outcome.kind, to: [this.input.requestedBy], ...(locale ? { locale } : {}) }, this.audit);
+    }
     this.final = { outcome, decisions: this.deciding(outcome), auditHead: this.audit.head };
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');
     await this.flushAudit();

@@ -1,6 +1,6 @@
+import { type ApproverTexts, approverTexts } from '../domain/approver-texts';
 import type { BudgetStatus } from '../domain/budget-decision';
 import type { ApprovalPlan, CampaignOutcome, PendingApproval, ReviewFinding, Variant } from '../domain/campaign';
-import type { Channel } from '../domain/channels';
 import { codeSpan, markdownLines, markdownText as md } from '../domain/escape';
 import type { Stage } from '../domain/steps';
 import { timeLeft, timeText } from '../domain/time-text';
@@ -40,27 +40,6 @@ export interface DetailsInput {
   binding?: { runId: string; planHash: string };
 }
 
-const STAGE_WORDS: Record<string, string> = {
-  planning: 'Planning the approval',
-  researching: 'Researching facts',
-  briefing: 'Writing the creative brief',
-  writing: 'Writing the variants',
-  reviewing: 'Reviewing the variants',
-  'awaiting-approval': 'Waiting for your decision',
-  'awaiting-budget': 'Waiting for a budget decision',
-  publishing: 'Publishing',
-  published: 'Published',
-  rejected: 'Rejected',
-  failed: 'Failed',
-};
-
-const CHANNEL_WORDS: Record<Channel, string> = {
-  'search-ad': 'Search ad',
-  email: 'E-mail',
-  social: 'Social post',
-  display: 'Display ad',
-};
-
 /**
  * Renders the Markdown shown as "Current Details" in the Temporal UI, laid out for its narrow panel: one block per
  * variant, nothing wider than a hash. Everything that comes from a brief, a model or a person goes through the
@@ -68,81 +47,77 @@ const CHANNEL_WORDS: Record<Channel, string> = {
  */
 export function renderDetails(input: DetailsInput): string {
   const { campaign, stage, plan, pending, budget, usage, final } = input;
+  // In the brand's language, fixed with the plan; English before the plan is made and for plans without one.
+  const t = approverTexts(plan?.locale);
   const lines = [
     `## ${md(campaign)}`,
     '',
-    `**${STAGE_WORDS[stage] ?? stage}** · stage \`${stage}\``,
+    `**${t.stage[stage] ?? stage}** · stage \`${stage}\``,
     '',
-    `Model use: ${describeUsage(usage.total)}`,
+    `${t.modelUse}: ${describeUsage(usage.total)}`,
   ];
   if (plan) {
-    lines.push(
-      '',
-      `Risk: **${plan.risk}** · ${plan.requiredApprovals} approval${plan.requiredApprovals === 1 ? '' : 's'} needed` +
-        (plan.mustInclude.length ? `, one of them from ${plan.mustInclude.map(md).join(' or ')}` : ''),
-    );
+    lines.push('', t.risk(plan.risk, plan.requiredApprovals, plan.mustInclude.map(md).join(t.or)));
   }
-  if (final) lines.push('', ...finalSection(final));
-  if (budget) lines.push('', ...budgetSection(input.campaignId, budget));
-  if (pending && !final) lines.push('', ...pendingSection(input, pending));
+  if (final) lines.push('', ...finalSection(final, t));
+  if (budget) lines.push('', ...budgetSection(input.campaignId, budget, t));
+  if (pending && !final) lines.push('', ...pendingSection(input, pending, t));
   return lines.join('\n');
 }
 
-function pendingSection(input: DetailsInput, pending: PendingApproval): string[] {
+function pendingSection(input: DetailsInput, pending: PendingApproval, t: ApproverTexts): string[] {
   const { plan, mayDecide, now } = input;
   const blocking = pending.findings.filter((f) => f.blocking).length;
   return [
-    `### Waiting for approval · round ${pending.round}`,
+    `### ${t.waiting(pending.round)}`,
     '',
-    `**Decide by:** ${timeText(pending.deadline)}  `,
-    `${timeLeft(pending.deadline, now)} left (without a decision the campaign is rejected)`,
+    `**${t.decideBy}** ${timeText(pending.deadline, t.dateLocale)}  `,
+    t.left(timeLeft(pending.deadline, now, t.units)),
     '',
-    `**Approved so far:** ${pending.approvedBy.map(md).join(', ') || 'nobody'}` +
-      (plan ? ` (${pending.approvedBy.length} of ${plan.requiredApprovals})` : ''),
+    `**${t.approvedSoFar}** ${pending.approvedBy.map(md).join(', ') || t.nobody}` +
+      (plan ? ` (${t.ofRequired(pending.approvedBy.length, plan.requiredApprovals)})` : ''),
     '',
-    `**May still decide:** ${mayDecide.map(md).join(', ') || 'nobody'}`,
+    `**${t.mayStillDecide}** ${mayDecide.map(md).join(', ') || t.nobody}`,
     '',
-    pending.claims
-      ? `Claims grounded in cited facts: **${pending.claims.grounded} of ${pending.claims.total}**`
-      : 'Claims grounded in cited facts: not counted for this campaign',
+    pending.claims ? t.claims(pending.claims.grounded, pending.claims.total) : t.claimsNotCounted,
     '',
-    ...pending.variants.flatMap((v) => variantBlock(v, pending)),
-    '#### Reviewer findings',
+    ...pending.variants.flatMap((v) => variantBlock(v, pending, t)),
+    `#### ${t.findings}`,
     '',
-    ...(pending.findings.length === 0 ? ['None.'] : pending.findings.map(findingLine)),
-    blocking > 0 ? `\n${blocking} blocking finding(s): approval is refused until changes are made.` : '',
+    ...(pending.findings.length === 0 ? [t.none] : pending.findings.map((f) => findingLine(f, t))),
+    blocking > 0 ? `\n${t.blockingNote(blocking)}` : '',
     '',
-    '#### Content hash',
+    `#### ${t.contentHash}`,
     '',
-    'Your decision is bound to exactly this content:',
+    t.boundTo,
     '',
     '```',
     pending.contentHash,
     '```',
     '',
-    ...howToDecide(input.campaignId, plan, pending, input.binding),
+    ...howToDecide(input.campaignId, plan, pending, input.binding, t),
   ];
 }
 
 /** One variant: channel, headline, body with its line breaks, and the facts it cites with their text. */
-function variantBlock(variant: Variant, pending: PendingApproval): string[] {
+function variantBlock(variant: Variant, pending: PendingApproval, t: ApproverTexts): string[] {
   const facts = new Map((pending.facts ?? []).map((f) => [f.id, f.text]));
   return [
-    `#### ${md(variant.id)} · ${CHANNEL_WORDS[variant.channel] ?? variant.channel}`,
+    `#### ${md(variant.id)} · ${t.channel[variant.channel] ?? variant.channel}`,
     '',
     `**${md(variant.headline)}**`,
     '',
     markdownLines(variant.body),
     '',
-    variant.factIds.length === 0 ? '_Cites no facts._' : '_Cited facts:_',
+    variant.factIds.length === 0 ? `_${t.citesNoFacts}_` : `_${t.citedFacts}_`,
     '',
     ...variant.factIds.map((id) => `- ${codeSpan(id)} ${facts.has(id) ? md(facts.get(id) ?? '') : ''}`.trimEnd()),
     '',
   ];
 }
 
-function findingLine(finding: ReviewFinding): string {
-  const severity = finding.blocking ? '⛔ **blocking**' : '⚠️ advisory';
+function findingLine(finding: ReviewFinding, t: ApproverTexts): string {
+  const severity = finding.blocking ? t.blockingTag : t.advisoryTag;
   return `- ${severity} · ${md(finding.variantId)} · ${finding.kind}: ${md(finding.detail)}`;
 }
 
@@ -152,6 +127,7 @@ function howToDecide(
   plan: ApprovalPlan | null,
   pending: PendingApproval,
   binding: DetailsInput['binding'],
+  t: ApproverTexts,
 ): string[] {
   if (plan?.signatures?.logins && binding) {
     // Logged in, the person is who decides: the login service stamps the Data as theirs on its way to Temporal.
@@ -162,105 +138,95 @@ function howToDecide(
       planHash: binding.planHash,
       contentHash: pending.contentHash,
     };
-    return [
-      '#### How to decide',
-      '',
-      '**More Actions → Send an Update → `decide`**, signed in as yourself, with this Data:',
-      '',
-      '```json',
-      JSON.stringify(data),
-      '```',
-      '',
-      'To reject, make it `"decision": "reject", "reason": "…"`; to ask for changes, `"decision": "request-changes",',
-      '"feedback": "…"`. Your login is who decides: no key, no terminal.',
-    ];
+    const [intro, ...others] = t.withLogin;
+    return [`#### ${t.howToDecide}`, '', intro ?? '', '', '```json', JSON.stringify(data), '```', '', ...others];
   }
   if (!plan?.signatures?.required) {
     return [
-      '#### How to decide',
+      `#### ${t.howToDecide}`,
       '',
-      '**More Actions → Send an Update → `decide`**, with this Data (your roster id filled in), then press Tab before',
-      'Submit:',
+      t.withData,
       '',
       '```json',
       '{',
       '  "decision": "approve",',
-      '  "approver": "<your roster id>",',
+      `  "approver": "${t.rosterId}",`,
       '  "contentHash":',
       `    "${pending.contentHash}"`,
       '}',
       '```',
       '',
-      '`reject` needs `"reason"`, `request-changes` needs `"feedback"`.',
+      t.withDataNotes,
     ];
   }
   return [
-    '#### How to decide',
+    `#### ${t.howToDecide}`,
     '',
-    'Decisions on this campaign are **signed**. Run, with your roster id:',
+    t.signed,
     '',
     '```sh',
     `npx campaign sign ${commandId(campaignId)} \\`,
-    '  --as <your roster id> \\',
+    `  --as ${t.rosterId} \\`,
     '  --decision approve \\',
     '  --content-hash \\',
     `  ${pending.contentHash}`,
     '```',
     '',
-    'Then **More Actions → Send an Update → `decide`**, paste its output as Data within 5 minutes, press Tab, and',
-    'Submit. (`--decision reject --note "why"` or `--decision request-changes --note "what"` for the others.)',
+    ...t.signedThen,
   ];
 }
 
 /** The budget a step reached, and the command that raises it or stops the campaign. */
-function budgetSection(campaignId: string, budget: BudgetStatus): string[] {
+function budgetSection(campaignId: string, budget: BudgetStatus, t: ApproverTexts): string[] {
   const needs = budget.spentEur + budget.neededEur;
+  const eur = (n: number) => `€${n.toFixed(4)}`;
   return [
-    `### Model budget reached · ${budget.step}`,
+    `### ${t.budgetReached(budget.step)}`,
     '',
-    `Spent €${budget.spentEur.toFixed(4)} of €${budget.limitEur.toFixed(4)}; the next call could cost up to`,
-    `€${budget.neededEur.toFixed(4)}, so at least €${needs.toFixed(4)} are needed.`,
+    ...t.budgetSpent(eur(budget.spentEur), eur(budget.limitEur), eur(budget.neededEur), eur(needs)),
     '',
-    'An approver in the plan raises the budget (signed) or stops the campaign:',
+    t.budgetWho,
     '',
     '```sh',
     `npx campaign budget ${commandId(campaignId)} \\`,
-    '  --as <your roster id> --raise <EUR>',
+    `  --as ${t.rosterId} --raise <EUR>`,
     `npx campaign budget ${commandId(campaignId)} \\`,
-    '  --as <your roster id> --stop --reason "why"',
+    `  --as ${t.rosterId} --stop --reason "why"`,
     '```',
     '',
-    '(or send the **budgetDecision** Update with the JSON `npx campaign budget … --print` prints).',
+    t.budgetUpdate,
   ];
 }
 
 /** How the campaign ended: the outcome, who decided on which content and when, the package, the audit head. */
-function finalSection({ outcome, decisions, auditHead }: FinalState): string[] {
-  const who = decisions.map((d) => `- ${md(d.approver)}: ${d.decision}, ${timeText(d.decidedAt)}`);
-  const common = ['', '**Audit head:**', '', '```', auditHead, '```'];
+function finalSection({ outcome, decisions, auditHead }: FinalState, t: ApproverTexts): string[] {
+  const who = decisions.map(
+    (d) => `- ${md(d.approver)}: ${t.decided[d.decision] ?? d.decision}, ${timeText(d.decidedAt, t.dateLocale)}`,
+  );
+  const common = ['', `**${t.auditHead}**`, '', '```', auditHead, '```'];
   if (outcome.kind === 'published') {
     return [
-      '### Outcome: published',
+      `### ${t.outcomePublished}`,
       '',
-      `**Approved by** ${outcome.approvedBy.map(md).join(', ')}:`,
+      `**${t.approvedBy}** ${outcome.approvedBy.map(md).join(', ')}:`,
       '',
       ...who,
       '',
-      '**Content hash:**',
+      `**${t.contentHash}:**`,
       '',
       '```',
       outcome.contentHash,
       '```',
       '',
-      `**Package:** ${codeSpan(outcome.outboxPath)}`,
+      `**${t.package}** ${codeSpan(outcome.outboxPath)}`,
       ...common,
     ];
   }
   return [
-    '### Outcome: rejected',
+    `### ${t.outcomeRejected}`,
     '',
-    `**By:** ${outcome.rejectedBy ? md(outcome.rejectedBy) : 'nobody (no decision in time)'}  `,
-    `**Reason:** ${md(outcome.reason)}`,
+    `**${t.by}** ${outcome.rejectedBy ? md(outcome.rejectedBy) : t.nobodyInTime}  `,
+    `**${t.reason}** ${md(outcome.reason)}`,
     '',
     ...who,
     ...common,

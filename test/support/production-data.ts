@@ -7,12 +7,13 @@ import { keyringSchema, rosterSchema } from '../../domain/knowledge';
 import { KEYRING_FILE } from '../../keys/signing-keys';
 
 /**
- * A data folder as production has it: the examples, with each person's public key from `keyDir`'s keyring written
- * into the roster itself, the one trust root a worker reads outside the demo.
+ * A data folder as production has it: the examples (today's, or those of `examples`, another release's), with each
+ * person's public key from `keyDir`'s keyring written into the roster itself, the one trust root a worker reads outside
+ * the demo.
  */
-export function productionDataDir(keyDir: string): string {
+export function productionDataDir(keyDir: string, examples = resolve(PROJECT_ROOT, 'examples')): string {
   const dataDir = mkdtempSync(join(tmpdir(), 'production-data-'));
-  cpSync(resolve(PROJECT_ROOT, 'examples'), dataDir, { recursive: true });
+  cpSync(examples, dataDir, { recursive: true });
   const keyring = keyringSchema.parse(parse(readFileSync(join(keyDir, KEYRING_FILE), 'utf8')));
   const rosterFile = join(dataDir, 'roster.yaml');
   const roster = rosterSchema.parse(parse(readFileSync(rosterFile, 'utf8')));
