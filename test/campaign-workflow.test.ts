@@ -177,8 +177,18 @@ describe('campaign workflow on a real dev server', () => {
       'paul.richter',
       /hat diese Kampagne beauftragt und darf nicht darüber entscheiden/,
     ],
-    ['a person not in the plan (an auditor)', 'lena.vogel', 'tobias.brandt', /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/],
-    ['someone absent from the roster', 'lena.vogel', 'mallory', /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/],
+    [
+      'a person not in the plan (an auditor)',
+      'lena.vogel',
+      'tobias.brandt',
+      /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/,
+    ],
+    [
+      'someone absent from the roster',
+      'lena.vogel',
+      'mallory',
+      /ist im Plan dieser Kampagne nicht zur Freigabe vorgesehen/,
+    ],
   ])('refuses approval by %s, and the campaign keeps waiting', async (_label, requester, approver, message) => {
     const handle = await env.start(GOOD_BRIEF, requester);
     const hash = await env.awaitApproval(handle);
@@ -196,7 +206,9 @@ describe('campaign workflow on a real dev server', () => {
     const handle = await env.start();
     await env.awaitApproval(handle);
     const refusal = await refusalOf(env.decide(handle, approve('jonas.weber', 'f'.repeat(64))));
-    expect(refusal).toBe('contentHash passt nicht zum Inhalt, der auf Freigabe wartet (Runde 1); Current Details neu laden');
+    expect(refusal).toBe(
+      'contentHash passt nicht zum Inhalt, der auf Freigabe wartet (Runde 1); Current Details neu laden',
+    );
     await handle.terminate('test done');
   });
 
@@ -261,7 +273,9 @@ describe('campaign workflow on a real dev server', () => {
       contentHash: hash,
       feedback: 'noch einmal',
     };
-    expect(await refusalOf(env.decide(handle, fourth))).toBe('alle 3 Änderungsrunden sind verbraucht; freigeben oder ablehnen');
+    expect(await refusalOf(env.decide(handle, fourth))).toBe(
+      'alle 3 Änderungsrunden sind verbraucht; freigeben oder ablehnen',
+    );
     await env.decide(handle, approve('sara.yilmaz', hash));
     expect((await handle.result()).outcome.kind).toBe('published');
   });

@@ -98,7 +98,9 @@ describe('the CLI from start to outbox', () => {
     const hash = ['--content-hash', entry.contentHash];
     const own = await runCli(['approve', id, '--as', 'lena.vogel', ...hash], asApprover());
     expect(own.code).toBe(1);
-    expect(own.stderr).toBe('campaign: refused: lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden\n');
+    expect(own.stderr).toBe(
+      'campaign: refused: lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden\n',
+    );
 
     // Off a terminal, nobody can approve content they were not shown.
     const unseen = await runCli(['approve', id, '--as', 'jonas.weber'], asApprover());

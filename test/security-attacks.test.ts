@@ -199,7 +199,9 @@ describe('verified approvers', () => {
     );
 
     expect(await first.executeUpdate(decideUpdate, { args: [genuine] })).toMatchObject({ approvalsSoFar: 1 });
-    expect(await refusal(first.executeUpdate(decideUpdate, { args: [genuine] }))).toMatch(/bereits freigegeben|already used/);
+    expect(await refusal(first.executeUpdate(decideUpdate, { args: [genuine] }))).toMatch(
+      /bereits freigegeben|already used/,
+    );
     await env.decide(first, { decision: 'approve', approver: 'miriam.koch', contentHash: hash });
     const result = (await first.result()) as CampaignResult;
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber', 'miriam.koch'] });

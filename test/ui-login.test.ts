@@ -118,7 +118,10 @@ describe('deciding with the company login', () => {
     const lena = await signedIn('lena.vogel');
     const data = await dataToSend(lena, handle.workflowId);
     await sendDecide(lena, data);
-    await lena.getByText('lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden').first().waitFor();
+    await lena
+      .getByText('lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden')
+      .first()
+      .waitFor();
     await lena.screenshot({ path: join(shots, 'login-5-refused.png') });
     await lena.close();
     // jonas, with Data that names miriam (the compliance officer): recorded as jonas, the login.
@@ -334,7 +337,9 @@ describe('the CLI, signed in with the same login', () => {
     // lena, the requester, from her terminal: refused in words, as in the UI.
     const selfApproval = await runCli(['approve', id, '--content-hash', contentHash], as('lena.vogel'));
     expect(selfApproval.code).not.toBe(0);
-    expect(selfApproval.stderr).toContain('lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden');
+    expect(selfApproval.stderr).toContain(
+      'lena.vogel hat diese Kampagne beauftragt und darf nicht darüber entscheiden',
+    );
 
     expect(await signIn('jonas.weber')).toMatchObject({ code: 0 });
     const approved = await runCli(['approve', id, '--content-hash', contentHash], as('jonas.weber'));
