@@ -203,5 +203,6 @@ describe('campaign dev across a change to the workflow code', () => {
     expect(onToday.stderr).toContain(
       `build ${a}, replayed on today's code (its bundle is not cached here); NOT deterministic`,
     );
-  });
+    // Two restarts of a whole stack and two bundle builds: on 2 busy cores this takes well over a minute.
+  }, 240_000);
 });
