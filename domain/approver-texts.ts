@@ -215,7 +215,7 @@ const DE: ApproverTexts = {
   waiting: (round) => `Wartet auf Freigabe · Runde ${round}`,
   decideBy: 'Entscheiden bis:',
   left: (t) => `noch ${t} (ohne Entscheidung wird die Kampagne abgelehnt)`,
-  approvedSoFar: 'Bisher freigegeben von:',
+  approvedSoFar: 'Bisher freigegeben:',
   ofRequired: (n, required) => `${n} von ${required}`,
   mayStillDecide: 'Können noch entscheiden:',
   claims: (grounded, total) => `Aussagen mit belegten Fakten: **${grounded} von ${total}**`,
