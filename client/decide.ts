@@ -70,8 +70,26 @@ export async function sendDecision(
   await requirePollers(client, taskQueue);
   const handle = client.workflow.getHandle(campaignId);
   return answeredInTime(campaignId, decision.decidedAt, timeoutMs, () =>
-    handle.executeUpdate(decideUpdate, { args: [decision] }),
+    whileTaskRetries(() => handle.executeUpdate(decideUpdate, { args: [decision] }), Date.now() + timeoutMs),
   );
+}
+
+/**
+ * Sends an Update again while the server refuses it because the workflow's last task failed: a task fails for a moment
+ * when new events (a Signal, an activity's result) arrive as the worker completes it, and the server then takes no
+ * Update until the next one completes. Gives up at `deadline` with the server's refusal.
+ */
+export async function whileTaskRetries<T>(send: () => Promise<T>, deadline: number): Promise<T> {
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      return await send();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: number; details?: string } }).cause;
+      const taskFailed = cause?.code === 9 && /Workflow Task in failed state/.test(cause.details ?? '');
+      if (!taskFailed || Date.now() + wait > deadline) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /** Refuses to send when no worker polls `taskQueue`, since nothing would answer. */

@@ -7,7 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../client/brief-file';
-import { type DecisionDraft, decisionBinding, sealDecision } from '../../client/decide';
+import { type DecisionDraft, decisionBinding, sealDecision, whileTaskRetries } from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
 import { campaignDataConverter } from '../../codec/data-converter';
@@ -168,7 +168,8 @@ export class CampaignEnv {
 
   /** Sends the signed decision through the `decide` Update. */
   async decide(handle: WorkflowHandle, draft: DecisionDraft): Promise<DecisionReceipt> {
-    return handle.executeUpdate(decideUpdate, { args: [await this.signed(handle, draft)] });
+    const decision = await this.signed(handle, draft);
+    return whileTaskRetries(() => handle.executeUpdate(decideUpdate, { args: [decision] }), Date.now() + 30_000);
   }
 
   async close(): Promise<void> {
