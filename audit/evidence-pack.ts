@@ -28,6 +28,8 @@ export interface PackContents {
   promptDir: string;
   modelConfigFile: string;
   roster: Roster;
+  /** What proves decisions stamped for a login: the provider and the trusted login service keys. */
+  login?: { issuer: string | undefined; attesters: Record<string, string> };
   pkg: OutboxPackage | null;
   code: { buildId: string; revision: string | null };
 }
@@ -47,6 +49,7 @@ export function writeEvidencePack(dir: string, contents: PackContents): string[]
   put('audit/trail.jsonl', contents.events.map((e) => `${JSON.stringify(e)}\n`).join(''));
   if (contents.checkpoint) put('audit/checkpoint.json', `${JSON.stringify(contents.checkpoint, null, 2)}\n`);
   put('trust/worker-keys.yaml', stringify({ keys: contents.trustedWorkerKeys }));
+  if (contents.login) put('trust/logins.yaml', stringify(contents.login));
   if (contents.history) put('history.json', `${historyToJSON(contents.history)}\n`);
   if (contents.receipts) put('audit/receipts.json', `${JSON.stringify(contents.receipts, null, 2)}\n`);
   const policies = folderTexts(contents.policyDir, '.cedar');
@@ -117,6 +120,7 @@ export async function verifyEvidencePack(
     trustSource: trust?.source ?? 'the pack itself (give --trust FILE to use your own copy)',
     pkg: has('package.json') ? readPackageFile(join(dir, 'package.json')) : null,
     roster: roster.success ? roster.data : null,
+    ...(has('trust/logins.yaml') ? { login: loginTrustOf(read('trust/logins.yaml')) } : {}),
     receipts: has('audit/receipts.json') ? (JSON.parse(read('audit/receipts.json')) as RunReceipts) : null,
     history: has('history.json')
       ? await decodeHistory(historyFromJSON(JSON.parse(read('history.json'))), options.codec)
@@ -228,4 +232,17 @@ function listFiles(dir: string, root = dir): string[] {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** The pack's copy of the login trust: the provider's issuer and the login service keys (a pack's own claim, as its worker keys are). */
+function loginTrustOf(text: string): { issuer: string | undefined; attesters: Record<string, string> } {
+  const raw = (parse(text) ?? {}) as { issuer?: unknown; attesters?: unknown };
+  const attesters =
+    raw.attesters && typeof raw.attesters === 'object'
+      ? Object.fromEntries(Object.entries(raw.attesters).filter(([, v]) => typeof v === 'string'))
+      : {};
+  return {
+    issuer: typeof raw.issuer === 'string' ? raw.issuer : undefined,
+    attesters: attesters as Record<string, string>,
+  };
 }

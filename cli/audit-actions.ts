@@ -36,7 +36,7 @@ async function liveEvidence(
   campaignId: string,
   trustFile?: string,
 ): Promise<CampaignEvidence & { rawHistory: temporal.api.history.v1.IHistory | null }> {
-  const { paths, database, demo } = settings();
+  const { paths, database, demo, login } = settings();
   const { runId, events, checkpoint } = await store.trail.read(campaignId);
   if (events.length === 0 || !runId) throw new CliError(`no audit trail for '${campaignId}' in the governance store`);
   const binding = await store.bindings.of(campaignId);
@@ -55,6 +55,8 @@ async function liveEvidence(
     trustSource: trustFile ?? database.workerKeysFile,
     pkg: readPackage(paths.outboxDir, campaignId),
     roster,
+    // Decisions stamped for a login: the provider roster logins are at, and the login service keys this deployment trusts.
+    login: { issuer: login.issuer ?? login.localIssuer, attesters: readTrustFile(login.keysFile) },
     receipts: sinceReceipts ? { runId, receipts: await store.receipts.ofRun(campaignId, runId) } : null,
     history: history ? await readable(history, campaignId) : null,
     rawHistory: history,
@@ -163,6 +165,7 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
     promptDir: paths.promptDir,
     modelConfigFile: paths.modelConfigFile,
     roster: evidence.roster ?? { people: [] },
+    ...(evidence.login ? { login: evidence.login } : {}),
     pkg: evidence.pkg,
     code: codeVersion(),
   });

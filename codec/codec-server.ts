@@ -138,7 +138,12 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     server,
     url,
     endpoint: token !== null ? `${url}/${token}` : url,
-    close: () => new Promise((done) => server.close(() => done())),
+    // Browsers keep connections open; closing ends them rather than waiting for them.
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 

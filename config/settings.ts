@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
@@ -165,6 +165,8 @@ export interface LoginSettings {
   codecCaFile?: string;
   /** What `campaign dev` writes about its local login, for the CLI on the same machine. */
   localFile: string;
+  /** The demo stack's local provider (from `localFile`), which auditors and the CLI here check logins against. */
+  localIssuer?: string;
 }
 
 /** Every setting, parsed once and handed out in slices. */
@@ -223,6 +225,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   const taskQueue = s.CAMPAIGN_TASK_QUEUE ?? TASK_QUEUE;
   const localDir = at(s.CAMPAIGN_LOCAL_DATABASE_DIR, '.data', 'postgres');
+  const demo =
+    s.CAMPAIGN_DEMO !== undefined
+      ? s.CAMPAIGN_DEMO === '1' || s.CAMPAIGN_DEMO === 'true'
+      : !s.CAMPAIGN_DATABASE_URL && existsSync(`${localDir}.url`);
+  const localLogin = resolve(keyDir, 'login', 'local-login.json');
   return {
     database: {
       url: s.CAMPAIGN_DATABASE_URL,
@@ -234,10 +241,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     // The local stack is the demo: without a database of its own, whoever uses the local stack's database (its URL
     // file, which only `campaign dev` writes) is on the demo. CAMPAIGN_DEMO says so either way.
-    demo:
-      s.CAMPAIGN_DEMO !== undefined
-        ? s.CAMPAIGN_DEMO === '1' || s.CAMPAIGN_DEMO === 'true'
-        : !s.CAMPAIGN_DATABASE_URL && existsSync(`${localDir}.url`),
+    demo,
     temporal: { ...temporalConnection(env), taskQueue, uiUrl: s.TEMPORAL_UI_URL ?? 'http://localhost:8233' },
     paths,
     worker: {
@@ -257,6 +261,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     login: {
       issuer: s.CAMPAIGN_OIDC_ISSUER,
+      // On the demo stack, the local provider `campaign dev` runs, so its CLI and auditors on this machine know it.
+      ...(demo && !s.CAMPAIGN_OIDC_ISSUER ? withIssuer(localIssuer(localLogin)) : {}),
       clientId: s.CAMPAIGN_OIDC_CLIENT_ID,
       cliClientId: s.CAMPAIGN_OIDC_CLI_CLIENT_ID ?? 'campaign-cli',
       keyFile: resolve(s.CAMPAIGN_LOGIN_KEY_FILE ?? resolve(keyDir, 'login', 'login.key')),
@@ -264,7 +270,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       sessionFile: resolve(s.CAMPAIGN_LOGIN_SESSION_FILE ?? resolve(keyDir, 'login', 'session.json')),
       codecUrl: s.CAMPAIGN_CODEC_URL,
       ...(s.CAMPAIGN_CODEC_CA_FILE ? { codecCaFile: resolve(s.CAMPAIGN_CODEC_CA_FILE) } : {}),
-      localFile: resolve(keyDir, 'login', 'local-login.json'),
+      localFile: localLogin,
     },
     codec: {
       inlineKeys: s.CAMPAIGN_CODEC_KEYS,
@@ -331,4 +337,18 @@ export function settings(): Settings {
     for (const warning of current.warnings) process.stderr.write(`settings: ${warning}\n`);
   }
   return current;
+}
+
+/** The issuer `campaign dev` wrote about its local provider, if it did. */
+function localIssuer(file: string): string | undefined {
+  try {
+    const { issuer } = JSON.parse(readFileSync(file, 'utf8')) as { issuer?: unknown };
+    return typeof issuer === 'string' ? issuer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withIssuer(issuer: string | undefined): { localIssuer?: string } {
+  return issuer ? { localIssuer: issuer } : {};
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../domain/search-attributes';
+import { stopProcess } from '../worker/child-process';
 import { ensureBinary, TEMPORAL_CLI } from './binaries';
 import { historyLimitFlags } from './history-limits';
 
@@ -65,7 +66,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     pid: child.pid,
     namespace,
     uiUrl: options.headless ? undefined : `http://localhost:${options.uiPort}`,
-    stop: () => stopChild(child),
+    stop: () => stopProcess(child, 10_000),
   };
 }
 
@@ -90,16 +91,4 @@ async function waitUntilServing(child: ChildProcess, address: string, timeoutMs:
     }
   }
   throw new Error(`temporal server did not answer on ${address} within ${timeoutMs} ms: ${stderr().trim()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { parse, stringify } from 'yaml';
@@ -109,9 +109,8 @@ export async function startLoginStack(options: {
         codecUrl: codec.url,
         caFile: certificate.certFile,
       };
+      // Kept after the stack stops: auditors on this machine still check decisions against this provider's logins.
       writeFileSync(options.login.localFile, `${JSON.stringify(local, null, 2)}\n`, { mode: 0o600 });
-      const { localFile } = options.login;
-      started.push({ stop: async () => rmSync(localFile, { force: true }) });
     }
     return {
       uiUrl,

@@ -163,7 +163,14 @@ export async function startLocalOpenIdProvider(options: {
     server.once('error', fail);
     server.listen(options.port, options.host ?? '127.0.0.1', () => ready());
   });
-  return { issuer, close: () => new Promise((done) => server.close(() => done())) };
+  return {
+    issuer,
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 function page(res: ServerResponse, uid: string, error: string): void {

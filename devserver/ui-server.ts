@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { stopProcess } from '../worker/child-process';
 import { ensureBinary, TEMPORAL_UI_SERVER } from './binaries';
 
 /** How to run the Temporal UI server with login. */
@@ -73,7 +74,7 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const stop = async () => {
-    await stopChild(child);
+    await stopProcess(child, 5000);
     rmSync(root, { recursive: true, force: true });
   };
   try {
@@ -97,16 +98,4 @@ async function waitUntilServing(child: ChildProcess, probe: string, timeoutMs: n
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the UI server did not answer at ${probe} within ${timeoutMs} ms: ${log().trim()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 }

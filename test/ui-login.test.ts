@@ -103,6 +103,21 @@ describe('deciding with the company login', () => {
     expect(approval?.actor.establishedBy).toMatch(
       /^login at http:\/\/localhost:\d+ \(subject jonas\.weber\), stamped by login service key ed25519:[0-9a-f]{16}/,
     );
+    // The auditor's tools check the stamp against the provider's logins and the trusted login service keys, live
+    // and in an evidence pack.
+    const auditor = {
+      ...env.cliEnv(),
+      CAMPAIGN_OIDC_ISSUER: stack.issuer,
+      CAMPAIGN_CODEC_KEYS: KEYS,
+      CAMPAIGN_CODEC_KEY_FILE: '',
+    };
+    const verified = await runCli(['audit', 'verify', handle.workflowId], auditor);
+    expect(verified.stdout).toMatch(/^campaign .*: VERIFIED\n/);
+    expect(verified.stdout).toContain("1 of 1 recorded decisions signed (1 stamped for the approver's login)");
+    const pack = join(mkdtempSync(join(tmpdir(), 'login-pack-')), 'pack');
+    expect((await runCli(['audit', 'export', handle.workflowId, '--out', pack], auditor)).code).toBe(0);
+    const packVerified = await runCli(['audit', 'verify', pack], { ...auditor, CAMPAIGN_OIDC_ISSUER: '' });
+    expect(packVerified.stdout).toMatch(/: VERIFIED\n/);
     await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
     await page.getByText('User Metadata').first().click();
     await currentDetails(page, 'Ergebnis: veröffentlicht');

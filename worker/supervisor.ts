@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { PROJECT_ROOT } from '../config/paths';
 import { loadSettings } from '../config/settings';
+import { stopProcess } from './child-process';
 import { describeDeployment, runningOn } from './deployment';
 import { bundlePath, sourceHash } from './workflow-bundle';
 
@@ -270,14 +271,4 @@ function watchSources(changed: () => void): FSWatcher[] {
       }),
     ];
   });
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
-async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(kill);
 }
