@@ -137,14 +137,50 @@ export async function verify(target: string, opts: AuditOptions): Promise<void> 
   if (!ok) process.exitCode = 1;
 }
 
-/** A trail file: JSON lines (the store's format) or one JSON array. */
+/**
+ * A trail file: JSON lines (the store's format) or one JSON array. Anything else the tools write is named, with the
+ * command that verifies what it came from, rather than failing on its first character.
+ */
 function readTrailFile(path: string): AuditEvent[] {
   const trimmed = readFileSync(path, 'utf8').trim();
-  if (trimmed.startsWith('[')) return JSON.parse(trimmed) as AuditEvent[];
-  return trimmed
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as AuditEvent);
+  const whole = parsed(trimmed);
+  const report = (whole as { verification?: unknown; steps?: unknown; campaignId?: unknown } | undefined) ?? {};
+  if (trimmed.startsWith('# Audit report') || (report.verification && report.steps)) {
+    const id = typeof report.campaignId === 'string' ? report.campaignId : 'ID';
+    throw new CliError(
+      `${path} is an audit report (\`campaign audit ${id}\`): it says what was checked, it is not evidence to check. ` +
+        `Verify the campaign (\`npx campaign audit verify ${id}\`) or its evidence pack (\`npx campaign audit export ${id} --out DIR\`, then \`npx campaign audit verify DIR\`)`,
+      BAD_INPUT,
+    );
+  }
+  const events = Array.isArray(whole)
+    ? whole
+    : trimmed
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((line, i) => {
+          const event = parsed(line);
+          if (event === undefined) {
+            throw new CliError(
+              `${path}: line ${i + 1} is not JSON: a trail file holds one audit event per line (an evidence pack's audit/trail.jsonl)`,
+              BAD_INPUT,
+            );
+          }
+          return event;
+        });
+  const notEvent = events.findIndex((e) => !e || typeof e !== 'object' || !('seq' in e) || !('hash' in e));
+  if (notEvent >= 0) {
+    throw new CliError(`${path}: entry ${notEvent + 1} is not an audit event (no seq and hash)`, BAD_INPUT);
+  }
+  return events as AuditEvent[];
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function exportPack(campaignId: string, opts: AuditOptions): Promise<void> {

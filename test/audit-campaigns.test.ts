@@ -167,6 +167,17 @@ describe('the audit store outlives the workflow', () => {
     const verified = await runCli(['audit', 'verify', id], offline);
     expect(verified.stdout + verified.stderr).toMatch(/^campaign .*: VERIFIED/);
     expect(verified.code).toBe(0);
+    // The report written to a file is what was checked, not evidence: verify says what to give it instead.
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'report-')), 'report.json');
+    expect((await runCli(['audit', id, '--format', 'json', '--out', reportFile], offline)).code).toBe(0);
+    const misread = await runCli(['audit', 'verify', reportFile], offline);
+    expect(misread).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        `campaign: ${reportFile} is an audit report (\`campaign audit ${id}\`): it says what was checked, it is not evidence to check. ` +
+        `Verify the campaign (\`npx campaign audit verify ${id}\`) or its evidence pack (\`npx campaign audit export ${id} --out DIR\`, then \`npx campaign audit verify DIR\`)\n`,
+    });
     const markdown = await runCli(['audit', id], offline);
     expect(markdown.stdout).toContain('## Decisions (refused ones too)');
 
