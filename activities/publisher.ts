@@ -1,10 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { type MarkingFacts, markingStatement } from '../domain/ai-marking';
 import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
 import type { OutboxPackage } from '../domain/outbox-package';
 import type { Published, PublishInput } from '../domain/step-inputs';
+import { type StatementSigner, signStatement } from '../keys/dsse';
 import type { ActivityDeps } from './deps';
 import { folderFor } from './folders';
 
@@ -35,12 +37,37 @@ export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
         );
       // The run's receipts so far, by number and hash: the seal anchors them where the package goes.
       const last = (await store.receipts.ofRun(campaignId, runId)).at(-1);
+      // Each variant's machine-readable marking (EU AI Act Art. 50(2)): a statement that a model made exactly this copy,
+      // with the model, the prompt and the approvals it passed, signed with this worker's key.
+      const facts: MarkingFacts = {
+        campaignId,
+        runId,
+        brand: brief.brand,
+        language: brief.language,
+        notice: marking,
+        model: {
+          provider: provenance.provider,
+          name: provenance.model,
+          promptTemplateHash: provenance.promptTemplateHash,
+        },
+        approvals: decisions
+          .filter((d) => d.decision === 'approve')
+          .map((d) => ({ approver: d.approver, decidedAt: d.decidedAt ?? '' })),
+        contentHash: approval.contentHash,
+        markedAt: new Date().toISOString(),
+      };
+      const sign: StatementSigner = (bytes) => {
+        const signed = store.workerSignature(bytes);
+        if (!signed) throw denied('this worker has no key to sign the AI marking with');
+        return signed;
+      };
+      const signed = Object.fromEntries(variants.map((v) => [v.id, signStatement(markingStatement(v, facts), sign)]));
       const pkg: OutboxPackage = {
         campaign: brief.campaign,
         brand: brief.brand,
         language: brief.language,
         variants,
-        aiContent: { marking, generatedBy: provenance },
+        aiContent: { marking, generatedBy: provenance, signed },
         approval,
         // The signed decisions travel with the package, so anyone can check them against the roster's keys.
         approvals: decisions,

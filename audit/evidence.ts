@@ -8,6 +8,7 @@ import { hashOf } from '../domain/hash';
 import type { Roster } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
 import { compareHistoryWithTrail } from './history-audit';
+import { markingCheck } from './marking-check';
 import { anchorsCheck, claimsCheck, type RunReceipts, receiptsCheck } from './receipt-checks';
 
 /** Everything that vouches for one campaign, wherever it came from (the live store, or an evidence pack). */
@@ -44,7 +45,7 @@ export function verifyEvidence(evidence: CampaignEvidence): TrailCheck[] {
     c.name === 'checkpoint' ? { ...c, detail: `${c.detail} (worker keys from ${evidence.trustSource})` } : c,
   );
   checks.push(decisionsCheck(evidence));
-  if (pkg) checks.push(packageCheck(evidence, pkg));
+  if (pkg) checks.push(packageCheck(evidence, pkg), markingCheck(pkg, evidence.trustedKeys));
   const { history } = evidence;
   if (evidence.receipts) {
     const { check, trusted } = receiptsCheck(campaignId, evidence.receipts, evidence.trustedKeys);

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { createFileDataStore } from '../activities/data-store';
 import { decodeHistory } from '../audit/decode-history';
 import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
-import { readPackage } from '../audit/package';
+import { checkMarkings } from '../audit/marking-check';
+import { readPackage, readPackageFile } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
 import { firstLineOf } from '../client/errors';
 import { codecFrom } from '../codec/data-converter';
@@ -133,6 +134,27 @@ export async function verify(target: string, opts: AuditOptions): Promise<void> 
   else {
     console.log(`${what}: ${ok ? 'VERIFIED' : 'FAILED'}`);
     for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+/**
+ * `audit verify-marking PACKAGE`: each published variant's signed AI marking, offline, against the worker keys the
+ * auditor trusts. A package is the outbox's `package.json`, or an evidence pack's.
+ */
+export async function verifyMarking(target: string, opts: AuditOptions): Promise<void> {
+  const file = existsSync(target) && statSync(target).isDirectory() ? join(target, 'package.json') : target;
+  if (!existsSync(file))
+    throw new CliError(`${file}: no such package (the outbox's package.json, or a pack folder)`, BAD_INPUT);
+  const pkg = readPackageFile(file);
+  if (!pkg) throw new CliError(`${file} is not a published package`, BAD_INPUT);
+  const trustSource = opts.trust ?? settings().database.workerKeysFile;
+  const results = checkMarkings(pkg, readTrustFile(trustSource));
+  const ok = results.length > 0 && results.every((r) => r.ok);
+  if (opts.json) console.log(JSON.stringify({ target: file, ok, variants: results }));
+  else {
+    console.log(`AI marking of ${file}: ${ok ? 'VERIFIED' : 'FAILED'} (worker keys from ${trustSource})`);
+    for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.detail}`);
   }
   if (!ok) process.exitCode = 1;
 }

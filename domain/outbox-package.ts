@@ -12,7 +12,12 @@ export const outboxPackageSchema = z.object({
   language: z.string(),
   // Hashed as a whole against the approved content hash, so not checked field by field.
   variants: z.array(z.unknown()),
-  aiContent: z.object({ marking: z.string(), generatedBy: z.unknown() }),
+  aiContent: z.object({
+    marking: z.string(),
+    generatedBy: z.unknown(),
+    // Each variant's signed machine-readable marking, by variant id (packages before it have none).
+    signed: z.record(z.string(), z.unknown()).optional(),
+  }),
   approval: z.object({ contentHash: z.string(), approvedBy: z.array(z.string()), requiredApprovals: z.number() }),
   // Packages written before the signed decisions travelled with them have none.
   approvals: z.array(decisionSchema).optional(),

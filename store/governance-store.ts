@@ -1,4 +1,7 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import type pg from 'pg';
+import { keyIdOf, publicKeyOf } from '../domain/signatures';
 import { type AuditTrail, pgAuditTrail } from './audit-trail';
 import { type CampaignFacts, pgCampaignFacts } from './campaign-facts';
 import { openDatabase } from './database';
@@ -24,6 +27,11 @@ export interface GovernanceStore {
   /** A run's facts, by key. */
   facts(campaignId: string, runId: string): Promise<CampaignFacts>;
   cache: ReturnType<typeof pgResponseCache>;
+  /**
+   * Signs `bytes` with this machine's worker key, the one its checkpoints and receipts carry (statements the worker
+   * side makes, such as the AI marking of published copy); null in a store opened for reading.
+   */
+  workerSignature(bytes: Uint8Array): { keyId: string; signature: Uint8Array } | null;
   /** The pool, for the tools that read across tables (the auditors' export, the tests). */
   readonly pool: pg.Pool;
   close(): Promise<void>;
@@ -43,6 +51,13 @@ export function governanceStore(pool: pg.Pool, workerSecretKey: string | null): 
     publications: pgPublicationRegistry(pool),
     facts: pgCampaignFacts(pool),
     cache: pgResponseCache(pool),
+    workerSignature: (bytes) =>
+      workerSecretKey
+        ? {
+            keyId: keyIdOf(publicKeyOf(workerSecretKey)),
+            signature: ed25519.sign(bytes, hexToBytes(workerSecretKey)),
+          }
+        : null,
     pool,
     close: () => pool.end(),
   };

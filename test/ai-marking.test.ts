@@ -1,0 +1,148 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DsseEnvelope } from '../keys/dsse';
+import { readTrustFile } from '../keys/worker-keys';
+import { CampaignEnv } from './support/campaign-env';
+import { runCli } from './support/run-cli';
+
+// The machine-readable AI marking of published copy (EU AI Act Art. 50(2)): each variant's in-toto statement in a DSSE
+// envelope, signed by the publishing worker's key, checked offline with the standard envelope and with our verifier.
+let env: CampaignEnv;
+let packageFile: string;
+let campaignId: string;
+let pkg: {
+  variants: { id: string; headline: string; body: string }[];
+  aiContent: { marking: string; signed: Record<string, DsseEnvelope> };
+};
+const cli = () => ({ ...env.cliEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') });
+
+beforeAll(async () => {
+  env = await CampaignEnv.create();
+  await env.startWorker();
+  const handle = await env.start();
+  const contentHash = await env.awaitApproval(handle);
+  await env.decide(handle, { decision: 'approve', approver: 'jonas.weber', contentHash });
+  const result = await handle.result();
+  if (result.outcome.kind !== 'published') throw new Error('not published');
+  packageFile = result.outcome.outboxPath;
+  campaignId = handle.workflowId;
+  pkg = JSON.parse(readFileSync(packageFile, 'utf8'));
+}, 120_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+/** A copy of the package with `change` applied, as a file for `verify-marking`. */
+function altered(change: (copy: typeof pkg) => void): string {
+  const copy = JSON.parse(JSON.stringify(pkg)) as typeof pkg;
+  change(copy);
+  const file = join(mkdtempSync(join(tmpdir(), 'marking-')), 'package.json');
+  writeFileSync(file, JSON.stringify(copy));
+  return file;
+}
+
+describe('the AI marking of published copy', () => {
+  it('marks every variant with a signed statement that verifies against the worker key, with any DSSE verifier', async () => {
+    expect(Object.keys(pkg.aiContent.signed).sort()).toEqual(pkg.variants.map((v) => v.id).sort());
+    expect(pkg.aiContent.marking).toMatch(/KI/);
+    const trusted = readTrustFile(join(env.keyDir, 'worker-keys.yaml'));
+    for (const variant of pkg.variants) {
+      const envelope = pkg.aiContent.signed[variant.id] as DsseEnvelope;
+      expect(envelope.payloadType).toBe('application/vnd.in-toto+json');
+      // DSSE's pre-authentication encoding, built here from the spec, verified with Node's own Ed25519.
+      const payload = Buffer.from(envelope.payload, 'base64');
+      const pae = Buffer.concat([
+        Buffer.from(`DSSEv1 ${envelope.payloadType.length} ${envelope.payloadType} ${payload.length} `),
+        payload,
+      ]);
+      const [signature] = envelope.signatures;
+      const raw = Buffer.from(trusted[signature?.keyid ?? ''] ?? '', 'hex');
+      const key = createPublicKey({
+        key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]),
+        format: 'der',
+        type: 'spki',
+      });
+      expect(verify(null, pae, key, Buffer.from(signature?.sig ?? '', 'base64'))).toBe(true);
+      const statement = JSON.parse(payload.toString());
+      expect(statement).toMatchObject({
+        _type: 'https://in-toto.io/Statement/v1',
+        predicateType: 'https://governed-campaigns.dev/ai-content-marking/v1',
+        predicate: {
+          aiGenerated: true,
+          digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
+          notice: pkg.aiContent.marking,
+          model: { provider: 'offline' },
+          approvals: [{ approver: 'jonas.weber' }],
+          timestamp: null,
+        },
+      });
+    }
+    const checked = await runCli(['audit', 'verify-marking', packageFile], cli());
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/^AI marking of .*package\.json: VERIFIED/);
+    expect(checked.stdout.match(/^ {2}ok {3}/gm)).toHaveLength(pkg.variants.length);
+    const verified = await runCli(['audit', 'verify', campaignId], cli());
+    expect(verified.stdout).toMatch(/ok {3}marking: \d variant\(s\), each with a signed in-toto statement/);
+  });
+
+  it.each([
+    [
+      'an edited statement',
+      (p: typeof pkg) => {
+        const [first] = p.variants;
+        const envelope = p.aiContent.signed[first?.id ?? ''] as DsseEnvelope;
+        const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString());
+        statement.predicate.aiGenerated = false;
+        envelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+      },
+      /the marking's signature does not verify \(altered, or swapped\)/,
+    ],
+    [
+      'a swapped signature',
+      (p: typeof pkg) => {
+        const [a, b] = p.variants.map((v) => p.aiContent.signed[v.id] as DsseEnvelope);
+        if (a?.signatures[0] && b?.signatures[0]) a.signatures[0].sig = b.signatures[0].sig;
+      },
+      /the marking's signature does not verify/,
+    ],
+    [
+      'a marking moved to other copy',
+      (p: typeof pkg) => {
+        const [a, b] = p.variants;
+        p.aiContent.signed[a?.id ?? ''] = p.aiContent.signed[b?.id ?? ''] as DsseEnvelope;
+      },
+      /the marking is for other copy \(its subject digest is not this copy's\)/,
+    ],
+    [
+      'copy edited after marking',
+      (p: typeof pkg) => {
+        const [first] = p.variants;
+        if (first) first.headline = `${first.headline} – jetzt 50% billiger`;
+      },
+      /the marking is for other copy/,
+    ],
+    [
+      'an unmarked variant',
+      (p: typeof pkg) => {
+        delete p.aiContent.signed[p.variants[0]?.id ?? ''];
+      },
+      /no signed marking \(a DSSE envelope of an in-toto statement\)/,
+    ],
+  ])('rejects %s, naming the variant', async (_label, change, problem) => {
+    const run = await runCli(['audit', 'verify-marking', altered(change)], cli());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/: FAILED/);
+    expect(run.stdout).toMatch(problem);
+  });
+
+  it('trusts no key the auditor does not: a marking re-signed by another key is refused', async () => {
+    const trust = join(mkdtempSync(join(tmpdir(), 'trust-')), 'worker-keys.yaml');
+    writeFileSync(trust, `keys:\n  "ed25519:0000000000000000": "${'00'.repeat(32)}"\n`);
+    const run = await runCli(['audit', 'verify-marking', packageFile, '--trust', trust], cli());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/the marking is signed by no trusted key/);
+  });
+});
