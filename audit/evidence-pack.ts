@@ -13,6 +13,7 @@ import { type Roster, rosterSchema } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
 import { decodeHistory } from './decode-history';
 import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
+import { attestationsCheck, type PackSigner, packAttestations } from './pack-attestations';
 import { readPackageFile } from './package';
 import type { RunReceipts } from './receipt-checks';
 
@@ -41,7 +42,7 @@ const MANIFEST = 'manifest.json';
  * the policies, prompts and model settings with their hashes, the roster with its keys, the approvals, the published
  * package and the code version, and a manifest with the SHA-256 of every file.
  */
-export function writeEvidencePack(dir: string, contents: PackContents): string[] {
+export function writeEvidencePack(dir: string, contents: PackContents, signer?: PackSigner): string[] {
   const files: Record<string, string> = {};
   const put = (path: string, text: string) => {
     files[path] = text;
@@ -77,6 +78,12 @@ export function writeEvidencePack(dir: string, contents: PackContents): string[]
   if (contents.pkg) put('package.json', `${JSON.stringify(contents.pkg, null, 2)}\n`);
   const recordedBuilds = [...new Set(contents.events.flatMap((e) => e.policy?.code?.buildId ?? []))];
   put('code.json', `${JSON.stringify({ exportedBy: contents.code, recordedBuildIds: recordedBuilds }, null, 2)}\n`);
+  if (signer) {
+    const head = contents.events.at(-1)?.hash ?? '';
+    const facts = { events: contents.events.length, head, receipts: contents.receipts, pkg: contents.pkg };
+    for (const [path, text] of Object.entries(packAttestations(contents.campaignId, files, facts, signer)))
+      put(path, text);
+  }
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -156,6 +163,7 @@ export async function verifyEvidencePack(
       : `every model call's prompt template is in the pack (${promptHashes.size} templates)`,
   });
   checks.push(derivedFilesCheck(read, events, policySetHash, promptHashes));
+  checks.push(attestationsCheck(manifest.files, read, evidence.trustedKeys));
   return checks;
 }
 

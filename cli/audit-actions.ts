@@ -6,6 +6,7 @@ import { decodeHistory } from '../audit/decode-history';
 import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { checkMarkings } from '../audit/marking-check';
+import type { PackSigner } from '../audit/pack-attestations';
 import { readPackage, readPackageFile } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
 import { firstLineOf } from '../client/errors';
@@ -14,6 +15,7 @@ import { settings } from '../config/settings';
 import type { AuditEvent } from '../domain/audit';
 import type { TrailCheck } from '../domain/audit-verify';
 import { verifyTrail } from '../domain/audit-verify';
+import { workerSigner } from '../domain/signatures';
 import { KEYRING_FILE } from '../keys/signing-keys';
 import { readTrustFile } from '../keys/worker-keys';
 import type { GovernanceStore } from '../store/governance-store';
@@ -138,6 +140,16 @@ export async function verify(target: string, opts: AuditOptions): Promise<void> 
   if (!ok) process.exitCode = 1;
 }
 
+/** This machine's worker key, to sign a pack's attestations with: a machine that runs workers has one. */
+function packSigner(): PackSigner | null {
+  const file = settings().database.workerKeyFile;
+  if (!existsSync(file)) return null;
+  const secret = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(secret)) return null;
+  const { publicKeyHex, sign } = workerSigner(secret);
+  return { publicKeyHex, sign };
+}
+
 /**
  * `audit verify-marking PACKAGE`: each published variant's signed AI marking, offline, against the worker keys the
  * auditor trusts. A package is the outbox's `package.json`, or an evidence pack's.
@@ -212,21 +224,31 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
   const { codeVersion } = await import('../worker/code-version');
   // The history as Temporal keeps it (encrypted where the workers encrypt), while it still keeps it.
   const history = evidence.rawHistory;
-  const files = writeEvidencePack(opts.out, {
-    campaignId,
-    events: evidence.events,
-    checkpoint: evidence.checkpoint,
-    trustedWorkerKeys: evidence.trustedKeys,
-    history,
-    receipts: evidence.receipts,
-    policyDir: paths.policyDir,
-    promptDir: paths.promptDir,
-    modelConfigFile: paths.modelConfigFile,
-    roster: evidence.roster ?? { people: [] },
-    ...(evidence.login ? { login: evidence.login } : {}),
-    pkg: evidence.pkg,
-    code: codeVersion(),
-  });
+  const signer = packSigner();
+  const files = writeEvidencePack(
+    opts.out,
+    {
+      campaignId,
+      events: evidence.events,
+      checkpoint: evidence.checkpoint,
+      trustedWorkerKeys: evidence.trustedKeys,
+      history,
+      receipts: evidence.receipts,
+      policyDir: paths.policyDir,
+      promptDir: paths.promptDir,
+      modelConfigFile: paths.modelConfigFile,
+      roster: evidence.roster ?? { people: [] },
+      ...(evidence.login ? { login: evidence.login } : {}),
+      pkg: evidence.pkg,
+      code: codeVersion(),
+    },
+    signer ?? undefined,
+  );
   console.log(`wrote ${files.length} files to ${opts.out}${history ? '' : ` (${evidence.noHistory})`}`);
   console.log(`  verify it anywhere: npx campaign audit verify ${opts.out} --trust <your copy of worker-keys.yaml>`);
+  console.log(
+    signer
+      ? `  attestations: signed with this machine's worker key (${opts.out}/trust/pack-signer.pub.pem for cosign)`
+      : `  attestations: none (no worker key on this machine at ${settings().database.workerKeyFile} to sign them with)`,
+  );
 }

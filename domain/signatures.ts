@@ -186,3 +186,15 @@ export function budgetSignatureRefusal(
   }
   return `decision.signature: does not verify for ${approver} on this campaign`;
 }
+
+/** A worker's signing key (hex secret) as a signer: its id, its public key, and Ed25519 signatures over bytes. */
+export function workerSigner(secretKeyHex: string): {
+  keyId: string;
+  publicKeyHex: string;
+  sign(bytes: Uint8Array): { keyId: string; signature: Uint8Array };
+} {
+  const publicKeyHex = publicKeyOf(secretKeyHex);
+  const keyId = keyIdOf(publicKeyHex);
+  const secret = hexToBytes(secretKeyHex);
+  return { keyId, publicKeyHex, sign: (bytes) => ({ keyId, signature: ed25519.sign(bytes, secret) }) };
+}

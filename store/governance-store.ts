@@ -1,7 +1,5 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { hexToBytes } from '@noble/hashes/utils.js';
 import type pg from 'pg';
-import { keyIdOf, publicKeyOf } from '../domain/signatures';
+import { workerSigner } from '../domain/signatures';
 import { type AuditTrail, pgAuditTrail } from './audit-trail';
 import { type CampaignFacts, pgCampaignFacts } from './campaign-facts';
 import { openDatabase } from './database';
@@ -42,6 +40,7 @@ export interface GovernanceStore {
  * worker, or not at all (null: a store opened for reading, which refuses to sign).
  */
 export function governanceStore(pool: pg.Pool, workerSecretKey: string | null): GovernanceStore {
+  const signer = workerSecretKey ? workerSigner(workerSecretKey) : null;
   return {
     trail: pgAuditTrail(pool, workerSecretKey),
     bindings: pgRunBindings(pool),
@@ -51,13 +50,7 @@ export function governanceStore(pool: pg.Pool, workerSecretKey: string | null): 
     publications: pgPublicationRegistry(pool),
     facts: pgCampaignFacts(pool),
     cache: pgResponseCache(pool),
-    workerSignature: (bytes) =>
-      workerSecretKey
-        ? {
-            keyId: keyIdOf(publicKeyOf(workerSecretKey)),
-            signature: ed25519.sign(bytes, hexToBytes(workerSecretKey)),
-          }
-        : null,
+    workerSignature: (bytes) => (signer ? signer.sign(bytes) : null),
     pool,
     close: () => pool.end(),
   };

@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +144,56 @@ describe('the AI marking of published copy', () => {
     const run = await runCli(['audit', 'verify-marking', packageFile, '--trust', trust], cli());
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/the marking is signed by no trusted key/);
+  });
+});
+
+describe('the evidence pack as attestations', () => {
+  it('signs one in-toto statement per fact in a DSSE envelope that any verifier accepts, and rejects an edit', async () => {
+    const pack = join(mkdtempSync(join(tmpdir(), 'attested-')), 'pack');
+    const exported = await runCli(['audit', 'export', campaignId, '--out', pack], cli());
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain("attestations: signed with this machine's worker key");
+    const names = ['trail', 'receipts', 'approval-1', 'content'];
+    const pem = readFileSync(join(pack, 'trust', 'pack-signer.pub.pem'), 'utf8');
+    for (const name of names) {
+      const envelope = JSON.parse(
+        readFileSync(join(pack, 'attestations', `${name}.dsse.json`), 'utf8'),
+      ) as DsseEnvelope;
+      const payload = Buffer.from(envelope.payload, 'base64');
+      const pae = Buffer.concat([
+        Buffer.from(`DSSEv1 ${envelope.payloadType.length} ${envelope.payloadType} ${payload.length} `),
+        payload,
+      ]);
+      const sig = Buffer.from(envelope.signatures[0]?.sig ?? '', 'base64');
+      expect(verify(null, pae, createPublicKey(pem), sig)).toBe(true);
+      const statement = JSON.parse(payload.toString());
+      expect(statement.predicateType).toMatch(
+        /^https:\/\/governed-campaigns\.dev\/evidence\/(trail|receipts|approval|content)\/v1$/,
+      );
+      const [subject] = statement.subject;
+      const file = readFileSync(join(pack, subject.name));
+      expect(createHash('sha256').update(file).digest('hex')).toBe(subject.digest.sha256);
+    }
+    const verified = await runCli(['audit', 'verify', pack], cli());
+    expect(verified.stdout).toMatch(/: VERIFIED\n/);
+    expect(verified.stdout).toContain(
+      'ok   attestations: 4 DSSE envelopes of in-toto statements, each signed by a trusted key over the pack file it names',
+    );
+
+    // A forger edits the published copy and rewrites the manifest to match: the attestation no longer names the file.
+    const pkgFile = join(pack, 'package.json');
+    writeFileSync(
+      pkgFile,
+      readFileSync(pkgFile, 'utf8').replace('"approvedBy"', '"approvedBy" ').replace(/\n$/, ' \n'),
+    );
+    const manifestFile = join(pack, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.files['package.json'] = createHash('sha256').update(readFileSync(pkgFile, 'utf8')).digest('hex');
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const edited = await runCli(['audit', 'verify', pack], cli());
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toContain(
+      'FAIL attestations: attestations/approval-1.dsse.json: package.json is not the file it attests',
+    );
   });
 });
