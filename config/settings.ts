@@ -73,6 +73,7 @@ export const settingsSchema = z.object({
   TEMPORAL_CLI_PATH: optional(path),
   TEMPORAL_TEST_SERVER_PATH: optional(path),
   TEMPORAL_UI_SERVER_PATH: optional(path),
+  COSIGN_PATH: optional(path),
   CHROMIUM_PATH: optional(path),
 });
 
@@ -191,7 +192,13 @@ export interface Settings {
   /** The CLI's default requester. */
   user?: string;
   /** Binaries to use instead of those on PATH or in the cache. */
-  tools: { temporalCli?: string; temporalTestServer?: string; temporalUiServer?: string; chromium?: string };
+  tools: {
+    temporalCli?: string;
+    temporalTestServer?: string;
+    temporalUiServer?: string;
+    cosign?: string;
+    chromium?: string;
+  };
   /** `CAMPAIGN_*` variables that are not settings (a typo, or one retired), each with what to do; ignored otherwise. */
   warnings: string[];
 }
@@ -294,6 +301,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       temporalCli: s.TEMPORAL_CLI_PATH,
       temporalTestServer: s.TEMPORAL_TEST_SERVER_PATH,
       temporalUiServer: s.TEMPORAL_UI_SERVER_PATH,
+      cosign: s.COSIGN_PATH,
       chromium: s.CHROMIUM_PATH,
     },
     warnings: Object.keys(env)

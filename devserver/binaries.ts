@@ -47,6 +47,17 @@ export const TEMPORAL_UI_SERVER: BinarySpec = {
   builtName: 'server',
 };
 
+/**
+ * Sigstore's `cosign`, which auditors use to check DSSE attestations (`verify-blob-attestation`); the tests run it on
+ * evidence packs. No wheel carries it, so it is built with `go install` (a few minutes, once).
+ */
+export const COSIGN: BinarySpec = {
+  name: 'cosign',
+  envVar: 'COSIGN_PATH',
+  setting: 'cosign',
+  goModule: 'github.com/sigstore/cosign/v2/cmd/cosign@v2.4.3',
+};
+
 /** The Java time-skipping test server, used by tests that cross long deadlines. */
 export const TEMPORAL_TEST_SERVER: BinarySpec = {
   name: 'temporal-test-server',

@@ -1,5 +1,5 @@
 import { settings } from '../config/settings';
-import { ensureBinary, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TEMPORAL_UI_SERVER } from '../devserver/binaries';
+import { COSIGN, ensureBinary, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TEMPORAL_UI_SERVER } from '../devserver/binaries';
 import { ensureChromium } from '../devserver/chromium';
 import { workflowBundle } from '../worker/workflow-bundle';
 
@@ -15,6 +15,8 @@ try {
     `[setup] temporal: ${cli}\n[setup] temporal-test-server: ${testServer}\n[setup] temporal-ui-server: ${uiServer}\n`,
   );
   if (process.argv.includes('--browser')) process.stderr.write(`[setup] chromium: ${ensureChromium()}\n`);
+  // The auditors' tool the tests check evidence packs with.
+  if (process.argv.includes('--cosign')) process.stderr.write(`[setup] cosign: ${ensureBinary(COSIGN)}\n`);
   // Both variants: clear failures, and encoded ones for workers that encrypt payloads (`npm start` does).
   for (const encodeFailures of [false, true]) {
     const bundle = await workflowBundle({

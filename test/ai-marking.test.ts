@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COSIGN, ensureBinary } from '../devserver/binaries';
 import type { DsseEnvelope } from '../keys/dsse';
 import { readTrustFile } from '../keys/worker-keys';
 import { CampaignEnv } from './support/campaign-env';
@@ -174,6 +176,37 @@ describe('the evidence pack as attestations', () => {
       const file = readFileSync(join(pack, subject.name));
       expect(createHash('sha256').update(file).digest('hex')).toBe(subject.digest.sha256);
     }
+    // Sigstore's cosign, as an auditor would run it: each envelope against the pack's key and the file it names.
+    const cosign = (name: string, file: string) =>
+      spawnSync(
+        ensureBinary(COSIGN),
+        [
+          'verify-blob-attestation',
+          '--key',
+          join(pack, 'trust', 'pack-signer.pub.pem'),
+          '--insecure-ignore-tlog',
+          '--type',
+          `https://governed-campaigns.dev/evidence/${name.replace(/-\d+$/, '')}/v1`,
+          '--signature',
+          join(pack, 'attestations', `${name}.dsse.json`),
+          join(pack, file),
+        ],
+        { encoding: 'utf8' },
+      );
+    const files: Record<string, string> = {
+      trail: 'audit/trail.jsonl',
+      receipts: 'audit/receipts.json',
+      'approval-1': 'package.json',
+      content: 'package.json',
+    };
+    for (const [name, file] of Object.entries(files)) {
+      const run = cosign(name, file);
+      expect({ name, status: run.status, said: run.stderr.match(/Verified OK/)?.[0] }).toEqual({
+        name,
+        status: 0,
+        said: 'Verified OK',
+      });
+    }
     const verified = await runCli(['audit', 'verify', pack], cli());
     expect(verified.stdout).toMatch(/: VERIFIED\n/);
     expect(verified.stdout).toContain(
@@ -190,6 +223,9 @@ describe('the evidence pack as attestations', () => {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     manifest.files['package.json'] = createHash('sha256').update(readFileSync(pkgFile, 'utf8')).digest('hex');
     writeFileSync(manifestFile, JSON.stringify(manifest));
+    const byCosign = cosign('content', 'package.json');
+    expect(byCosign.status).not.toBe(0);
+    expect(byCosign.stderr).toContain('no matching subject digest found');
     const edited = await runCli(['audit', 'verify', pack], cli());
     expect(edited.code).toBe(1);
     expect(edited.stdout).toContain(
