@@ -230,6 +230,14 @@ export function superviseWorker(options: SupervisorOptions): SupervisedWorker {
   startCurrent();
   const interval = versions ? setInterval(() => void reconcile(), versions.checkEveryMs ?? 10_000) : undefined;
   const watchers: FSWatcher[] = options.watch ? watchSources(onSourceChange) : [];
+  // File events can be lost (inotify limits on a busy machine, editors that replace files): the workflow code's hash is
+  // also looked at every 2 s, so a new build never waits for an event that did not come.
+  const polling =
+    options.watch && versions
+      ? setInterval(() => {
+          if (current?.buildId && sourceHash() !== current.buildId) onSourceChange();
+        }, 2000)
+      : undefined;
 
   return {
     get current() {
@@ -249,6 +257,7 @@ export function superviseWorker(options: SupervisorOptions): SupervisedWorker {
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
       if (interval) clearInterval(interval);
+      if (polling) clearInterval(polling);
       for (const watcher of watchers) watcher.close();
       await reconciling;
       const all = [current, ...draining.values()].flatMap((slot) => (slot ? [slot.process] : []));
