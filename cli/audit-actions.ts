@@ -248,7 +248,7 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
   console.log(`  verify it anywhere: npx campaign audit verify ${opts.out} --trust <your copy of worker-keys.yaml>`);
   console.log(
     signer
-      ? `  attestations: signed with this machine's worker key (${opts.out}/trust/pack-signer.pub.pem for cosign)`
+      ? `  attestations: signed with this machine's worker key (${join(opts.out, 'trust', 'pack-signer.pub.pem')} for cosign)`
       : `  attestations: none (no worker key on this machine at ${settings().database.workerKeyFile} to sign them with)`,
   );
 }
