@@ -1,16 +1,18 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import canonicalize from 'canonicalize';
 
-/** JSON with object keys sorted, so equal values always hash equally; nothing at all (`undefined`) is `null`. */
+/**
+ * The canonical JSON every hash and signature of this project covers: RFC 8785 (JSON Canonicalization Scheme), by the
+ * kept `canonicalize` implementation; nothing at all (`undefined`) is `null`. For every JSON value this is byte for
+ * byte what campaigns before it hashed (object keys sorted by UTF-16 code units, ECMAScript number and string
+ * serialisation; `test/canonical-json.test.ts` holds the two together over every recorded history), so everything
+ * signed or hashed before still verifies. A value that is not JSON (NaN, Infinity) is refused rather than hashed.
+ */
+export const CANONICAL_JSON = 'RFC 8785 (JCS)';
+
 export function canonicalJson(value: unknown): string {
-  return (
-    JSON.stringify(value, (_key, inner: unknown) => {
-      if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-        return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      }
-      return inner;
-    }) ?? 'null'
-  );
+  return canonicalize(value) ?? 'null';
 }
 
 /** SHA-256 of the canonical JSON of `value`, in hex; pure JS, so safe inside the workflow sandbox. */

@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { dsse } from '@sigstore/core';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../domain/hash';
 
 /** The payload type of an in-toto statement in a DSSE envelope. */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -17,11 +17,11 @@ export interface DsseEnvelope {
 export type StatementSigner = (bytes: Uint8Array) => { keyId: string; signature: Uint8Array };
 
 /**
- * Signs `statement` into a DSSE envelope: the payload is the statement in RFC 8785 canonical JSON (`canonicalize`), the
+ * Signs `statement` into a DSSE envelope: the payload is the statement in RFC 8785 canonical JSON, the
  * signature covers DSSE's pre-authentication encoding of type and payload (`@sigstore/core`).
  */
 export function signStatement(statement: Record<string, unknown>, sign: StatementSigner): DsseEnvelope {
-  const payload = Buffer.from(canonicalize(statement) ?? '', 'utf8');
+  const payload = Buffer.from(canonicalJson(statement), 'utf8');
   const { keyId, signature } = sign(dsse.preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, payload));
   return {
     payloadType: IN_TOTO_PAYLOAD_TYPE,

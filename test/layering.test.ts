@@ -68,8 +68,8 @@ describe('layering', () => {
     expect(imports.length).toBeGreaterThan(150);
   });
 
-  it('keeps domain/ free of any runtime: only domain files, zod, hashing, signatures and Temporal common types', () => {
-    const allowed = /^(domain\/|zod$|@noble\/(hashes|curves)\/|@temporalio\/common$)/;
+  it('keeps domain/ free of any runtime: only domain files, zod, RFC 8785 JSON, hashing, signatures and Temporal common types', () => {
+    const allowed = /^(domain\/|zod$|canonicalize$|@noble\/(hashes|curves)\/|@temporalio\/common$)/;
     const offending = imports.filter((i) => room(i.from) === 'domain' && !allowed.test(i.to));
     expect(offending).toEqual([]);
   });
