@@ -32,6 +32,8 @@ export interface PackContents {
   /** What proves decisions stamped for a login: the provider and the trusted login service keys. */
   login?: { issuer: string | undefined; attesters: Record<string, string> };
   pkg: OutboxPackage | null;
+  /** Where the publisher wrote the package, as the exporter knew it: what the publish step's output hash covers. */
+  publishedPaths: string[];
   code: { buildId: string; revision: string | null };
 }
 
@@ -91,6 +93,7 @@ export function writeEvidencePack(dir: string, contents: PackContents, signer?: 
   const manifest = {
     campaignId: contents.campaignId,
     createdAt: new Date().toISOString(),
+    publishedPaths: contents.publishedPaths,
     files: Object.fromEntries(Object.entries(files).map(([path, text]) => [path, sha256(text)])),
   };
   writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -108,6 +111,7 @@ export async function verifyEvidencePack(
   const { trust } = options;
   const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as {
     campaignId: string;
+    publishedPaths?: string[];
     files: Record<string, string>;
   };
   const checks: TrailCheck[] = [manifestCheck(dir, manifest.files)];
@@ -126,6 +130,7 @@ export async function verifyEvidencePack(
     trustedKeys: trust?.keys ?? packTrust,
     trustSource: trust?.source ?? 'the pack itself (give --trust FILE to use your own copy)',
     pkg: has('package.json') ? readPackageFile(join(dir, 'package.json')) : null,
+    publishedPaths: manifest.publishedPaths ?? [],
     roster: roster.success ? roster.data : null,
     ...(has('trust/logins.yaml') ? { login: loginTrustOf(read('trust/logins.yaml')) } : {}),
     receipts: has('audit/receipts.json') ? (JSON.parse(read('audit/receipts.json')) as RunReceipts) : null,

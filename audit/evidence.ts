@@ -7,7 +7,9 @@ import { identityRefusal, proofOf, rosterTrust } from '../domain/decision-identi
 import { hashOf } from '../domain/hash';
 import type { Roster } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
-import { compareHistoryWithTrail } from './history-audit';
+import type { Published } from '../domain/step-inputs';
+import { STEPS } from '../domain/steps';
+import { activityCompletions, compareHistoryWithTrail } from './history-audit';
 import { markingCheck } from './marking-check';
 import { anchorsCheck, claimsCheck, type RunReceipts, receiptsCheck } from './receipt-checks';
 
@@ -20,6 +22,8 @@ export interface CampaignEvidence {
   /** Where the trusted worker keys came from, said in the report. */
   trustSource: string;
   pkg: OutboxPackage | null;
+  /** Where the publisher is said to have written the package (the outbox path read, or the pack's record of it). */
+  publishedPaths?: string[];
   roster: Roster | null;
   /** People's logins: the deployment's issuer and the login service keys trusted to stamp decisions. */
   login?: { issuer: string | undefined; attesters: Record<string, string> };
@@ -45,7 +49,12 @@ export function verifyEvidence(evidence: CampaignEvidence): TrailCheck[] {
     c.name === 'checkpoint' ? { ...c, detail: `${c.detail} (worker keys from ${evidence.trustSource})` } : c,
   );
   checks.push(decisionsCheck(evidence));
-  if (pkg) checks.push(packageCheck(evidence, pkg), markingCheck(pkg, evidence.trustedKeys));
+  if (pkg)
+    checks.push(
+      packageCheck(evidence, pkg),
+      publishedFileCheck(evidence, pkg),
+      markingCheck(pkg, evidence.trustedKeys),
+    );
   const { history } = evidence;
   if (evidence.receipts) {
     const { check, trusted } = receiptsCheck(campaignId, evidence.receipts, evidence.trustedKeys);
@@ -153,4 +162,42 @@ function packageCheck({ campaignId, events, roster, login }: CampaignEvidence, p
     ok: true,
     detail: `variants hash to ${contentHash.slice(0, 12)}…, approved by ${approvals.map((a) => a.approver).join(', ') || 'nobody recorded'}, each approval in the trail`,
   };
+}
+
+/**
+ * The package file is the one the publisher wrote, as a whole: the publish step's output names the package's hash and
+ * its path, and that output's hash is in the trail (which the publisher's signed receipt covers, see `claims`). So an
+ * edit anywhere in the file after publishing, a stripped AI marking included, is caught here even where no other line
+ * looks at the edited field.
+ */
+function publishedFileCheck({ events, history, publishedPaths }: CampaignEvidence, pkg: OutboxPackage): TrailCheck {
+  const publish = events.find((e) => e.step === 'publish' && e.outcome === 'ok' && e.outputHash);
+  if (!publish?.outputHash)
+    return { name: 'published', ok: false, detail: 'the trail records no publish step for this package' };
+  const packageHash = hashOf(pkg);
+  const written = (history ? activityCompletions(history.events ?? []) : [])
+    .filter((c) => c.activityType === STEPS.publish.activity)
+    .map((c) => (c.result as { output?: Partial<Published> } | undefined)?.output ?? {});
+  const stated = written.find((w) => w.packageHash !== undefined && w.packageHash !== packageHash);
+  if (stated) {
+    return {
+      name: 'published',
+      ok: false,
+      detail: `package.json is not the file the publisher wrote: it hashes to ${packageHash.slice(0, 12)}…, the publisher wrote ${String(stated.packageHash).slice(0, 12)}… (edited after publishing, or its marking stripped)`,
+    };
+  }
+  const paths = [...written.flatMap((w) => w.outboxPath ?? []), ...(publishedPaths ?? [])];
+  if (paths.length === 0)
+    return { name: 'published', ok: false, detail: 'no record of where the publisher wrote the package to compare' };
+  return paths.some((outboxPath) => hashOf({ outboxPath, packageHash }) === publish.outputHash)
+    ? {
+        name: 'published',
+        ok: true,
+        detail: `package.json is the file the publisher wrote (hash ${packageHash.slice(0, 12)}…, in the output of trail event ${publish.seq})`,
+      }
+    : {
+        name: 'published',
+        ok: false,
+        detail: `package.json is not the file the publisher wrote: it does not hash to trail event ${publish.seq}'s output (edited after publishing, or its marking stripped)`,
+      };
 }

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { folderFor } from '../activities/folders';
 import { type OutboxPackage, outboxPackageSchema } from '../domain/outbox-package';
 import { describeProblem } from '../domain/problems';
 
 /** The package a campaign published to `outboxDir`, or null when there is none. */
 export function readPackage(outboxDir: string, campaignId: string): OutboxPackage | null {
-  return readPackageFile(join(outboxDir, folderFor(campaignId), 'package.json'));
+  return readPackageFile(packagePath(outboxDir, campaignId));
+}
+
+/** Where the publisher writes a campaign's package under `outboxDir`, as an absolute path (as the publisher names it). */
+export function packagePath(outboxDir: string, campaignId: string): string {
+  return join(resolve(outboxDir, folderFor(campaignId)), 'package.json');
 }
 
 /** A package file; null when it is missing or unreadable, and an error naming the problem when it is not a package. */

@@ -7,7 +7,7 @@ import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
 import { checkMarkings } from '../audit/marking-check';
 import type { PackSigner } from '../audit/pack-attestations';
-import { readPackage, readPackageFile } from '../audit/package';
+import { packagePath, readPackage, readPackageFile } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
 import { firstLineOf } from '../client/errors';
 import { codecFrom } from '../codec/data-converter';
@@ -57,6 +57,7 @@ async function liveEvidence(
     trustedKeys: readTrustFile(trustFile ?? database.workerKeysFile),
     trustSource: trustFile ?? database.workerKeysFile,
     pkg: readPackage(paths.outboxDir, campaignId),
+    publishedPaths: [packagePath(paths.outboxDir, campaignId)],
     roster,
     // Decisions stamped for a login: the provider roster logins are at, and the login service keys this deployment trusts.
     login: { issuer: login.issuer ?? login.localIssuer, attesters: readTrustFile(login.keysFile) },
@@ -240,6 +241,7 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
       roster: evidence.roster ?? { people: [] },
       ...(evidence.login ? { login: evidence.login } : {}),
       pkg: evidence.pkg,
+      publishedPaths: evidence.publishedPaths ?? [],
       code: codeVersion(),
     },
     signer ?? undefined,

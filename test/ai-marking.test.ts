@@ -37,6 +37,9 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** The published package as a tamperer sees it: any field may go or change. */
+type Published = { aiContent: { signed?: unknown; marking: string }; language?: string };
+
 /** A copy of the package with `change` applied, as a file for `verify-marking`. */
 function altered(change: (copy: typeof pkg) => void): string {
   const copy = JSON.parse(JSON.stringify(pkg)) as typeof pkg;
@@ -138,6 +141,26 @@ describe('the AI marking of published copy', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/: FAILED/);
     expect(run.stdout).toMatch(problem);
+  });
+
+  it.each([
+    ['its whole machine-readable marking stripped', (p: Published) => delete p.aiContent.signed],
+    ['its human-readable notice removed', (p: Published) => (p.aiContent.marking = '')],
+    ['a field no other check reads edited', (p: Published) => (p.language = 'en')],
+  ])('catches a published package with %s after publishing, in audit verify', async (_label, change) => {
+    const original = readFileSync(packageFile, 'utf8');
+    const copy = JSON.parse(original);
+    change(copy);
+    writeFileSync(packageFile, JSON.stringify(copy, null, 2));
+    try {
+      const run = await runCli(['audit', 'verify', campaignId], cli());
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/FAIL published: package\.json is not the file the publisher wrote/);
+    } finally {
+      writeFileSync(packageFile, original);
+    }
+    const again = await runCli(['audit', 'verify', campaignId], cli());
+    expect(again.stdout).toMatch(/ok {3}published: package\.json is the file the publisher wrote/);
   });
 
   it('trusts no key the auditor does not: a marking re-signed by another key is refused', async () => {

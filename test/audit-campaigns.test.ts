@@ -7,7 +7,7 @@ import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFileDataStore } from '../activities/data-store';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
-import { readPackage } from '../audit/package';
+import { packagePath, readPackage } from '../audit/package';
 import { replayCampaign } from '../audit/replay';
 import { policyWhatIf } from '../audit/whatif';
 import { PROJECT_ROOT } from '../config/paths';
@@ -211,6 +211,7 @@ describe('evidence packs', () => {
       modelConfigFile: paths.modelConfigFile,
       roster: createFileDataStore(paths.dataDir, { keyringFile: join(env.keyDir, KEYRING_FILE) }).roster(),
       pkg: readPackage(env.outboxDir, id),
+      publishedPaths: [packagePath(env.outboxDir, id)],
       code: { buildId: 'test', revision: null },
     });
     const trust = {
