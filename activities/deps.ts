@@ -28,6 +28,11 @@ export interface ActivityDeps {
   uiUrl: string;
   /** The secret that turns roster ids into inbox tokens (see `domain/inbox.ts`). */
   inboxSecret: string;
+  /**
+   * The RFC 3161 timestamp authority the publisher asks to time-stamp the run's head and each marking, and the roots
+   * its certificate must chain to; absent, nothing is time-stamped and the package says so by having no `timestamps`.
+   */
+  timestamps?: { url: string; roots: string[] };
   /** The code that runs: the workflow bundle's source hash and the git revision, recorded with every decision. */
   code: CodeVersion;
 }

@@ -6,7 +6,8 @@ import { Failure } from '../domain/failures';
 import { hashOf } from '../domain/hash';
 import type { OutboxPackage } from '../domain/outbox-package';
 import type { Published, PublishInput } from '../domain/step-inputs';
-import { type StatementSigner, signStatement } from '../keys/dsse';
+import { type DsseEnvelope, type StatementSigner, signStatement } from '../keys/dsse';
+import { timestampOver } from '../keys/timestamps';
 import type { ActivityDeps } from './deps';
 import { folderFor } from './folders';
 
@@ -15,8 +16,32 @@ const AI_MARKING: Record<string, string> = {
   en: 'This content was generated with AI and reviewed and approved by people.',
 };
 
+/** RFC 3161 tokens over the receipts' head (the UTF-8 of its hash) and over each variant's marking signature. */
+async function timestampsOf(
+  authority: { url: string; roots: string[] },
+  head: { seq: number; hash: string } | undefined,
+  signed: Record<string, DsseEnvelope>,
+): Promise<NonNullable<OutboxPackage['timestamps']>> {
+  const over = (data: Uint8Array) =>
+    timestampOver(authority, data).catch((err: unknown) => {
+      throw ApplicationFailure.retryable(
+        err instanceof Error ? err.message : String(err),
+        Failure.TimestampUnavailable,
+      );
+    });
+  const variants: Record<string, { genTime: string; token: string }> = {};
+  for (const [id, envelope] of Object.entries(signed)) {
+    variants[id] = await over(Buffer.from(envelope.signatures[0]?.sig ?? '', 'base64'));
+  }
+  return {
+    authority: authority.url,
+    ...(head ? { head: { seq: head.seq, hash: head.hash, ...(await over(Buffer.from(head.hash, 'utf8'))) } } : {}),
+    variants,
+  };
+}
+
 /** The publisher agent: the only role that may call asset.publish. */
-export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
+export function createPublisher({ outboxDir, store, identity, timestamps: authority }: ActivityDeps) {
   return {
     /**
      * Writes the approved package to the outbox. The campaign comes from the activity's own info, never from its
@@ -55,6 +80,7 @@ export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
           .map((d) => ({ approver: d.approver, decidedAt: d.decidedAt ?? '' })),
         contentHash: approval.contentHash,
         markedAt: new Date().toISOString(),
+        ...(authority ? { timestampAuthority: authority.url } : {}),
       };
       const sign: StatementSigner = (bytes) => {
         const signed = store.workerSignature(bytes);
@@ -62,6 +88,9 @@ export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
         return signed;
       };
       const signed = Object.fromEntries(variants.map((v) => [v.id, signStatement(markingStatement(v, facts), sign)]));
+      // Where the deployment has a timestamp authority, nothing is published without its tokens: an unreachable one
+      // fails this attempt, and the activity's retries wait for it.
+      const timestamps = authority ? await timestampsOf(authority, last, signed) : undefined;
       const pkg: OutboxPackage = {
         campaign: brief.campaign,
         brand: brief.brand,
@@ -78,6 +107,7 @@ export function createPublisher({ outboxDir, store, identity }: ActivityDeps) {
           auditHead,
           ...(last ? { receipts: { seq: last.seq, hash: last.hash } } : {}),
         },
+        ...(timestamps ? { timestamps } : {}),
       };
       const dir = resolve(outboxDir, folderFor(campaignId));
       if (!dir.startsWith(resolve(outboxDir) + sep)) {

@@ -11,11 +11,13 @@ import type { TrailCheck } from '../domain/audit-verify';
 import { hashOf } from '../domain/hash';
 import { type Roster, rosterSchema } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
+import { readTsaRoots } from '../keys/timestamps';
 import { decodeHistory } from './decode-history';
 import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
 import { attestationsCheck, type PackSigner, packAttestations } from './pack-attestations';
 import { readPackageFile } from './package';
 import type { RunReceipts } from './receipt-checks';
+import { type TsaRoots, timestampsCheck } from './timestamp-check';
 
 /** What goes into an evidence pack, gathered by the caller from the live system. */
 export interface PackContents {
@@ -34,6 +36,8 @@ export interface PackContents {
   pkg: OutboxPackage | null;
   /** Where the publisher wrote the package, as the exporter knew it: what the publish step's output hash covers. */
   publishedPaths: string[];
+  /** The timestamp authority roots the deployment trusts (PEM), carried for auditors as `trust/tsa-roots.pem`. */
+  tsaRoots: string[];
   code: { buildId: string; revision: string | null };
 }
 
@@ -53,6 +57,7 @@ export function writeEvidencePack(dir: string, contents: PackContents, signer?: 
   if (contents.checkpoint) put('audit/checkpoint.json', `${JSON.stringify(contents.checkpoint, null, 2)}\n`);
   put('trust/worker-keys.yaml', stringify({ keys: contents.trustedWorkerKeys }));
   if (contents.login) put('trust/logins.yaml', stringify(contents.login));
+  if (contents.tsaRoots.length) put('trust/tsa-roots.pem', `${contents.tsaRoots.join('\n')}\n`);
   if (contents.history) put('history.json', `${historyToJSON(contents.history)}\n`);
   if (contents.receipts) put('audit/receipts.json', `${JSON.stringify(contents.receipts, null, 2)}\n`);
   const policies = folderTexts(contents.policyDir, '.cedar');
@@ -106,7 +111,12 @@ export function writeEvidencePack(dir: string, contents: PackContents, signer?: 
  */
 export async function verifyEvidencePack(
   dir: string,
-  options: { trust?: { keys: Record<string, string>; source: string }; codec: PayloadCodec | null },
+  options: {
+    trust?: { keys: Record<string, string>; source: string };
+    /** The auditor's own timestamp authority roots; else the pack's `trust/tsa-roots.pem`, which the report says. */
+    tsaRoots?: TsaRoots;
+    codec: PayloadCodec | null;
+  },
 ): Promise<TrailCheck[]> {
   const { trust } = options;
   const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as {
@@ -169,6 +179,14 @@ export async function verifyEvidencePack(
   });
   checks.push(derivedFilesCheck(read, events, policySetHash, promptHashes));
   checks.push(attestationsCheck(manifest.files, read, evidence.trustedKeys));
+  if (evidence.pkg) {
+    const roots =
+      options.tsaRoots ??
+      (has('trust/tsa-roots.pem')
+        ? { pems: readTsaRoots(join(dir, 'trust/tsa-roots.pem')), source: "the pack's trust/tsa-roots.pem" }
+        : { pems: [], source: 'none in the pack, and CAMPAIGN_TSA_ROOTS is not set' });
+    checks.push(await timestampsCheck(evidence.pkg, roots));
+  }
   return checks;
 }
 

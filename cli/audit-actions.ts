@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { createFileDataStore } from '../activities/data-store';
 import { decodeHistory } from '../audit/decode-history';
@@ -9,6 +9,7 @@ import { checkMarkings } from '../audit/marking-check';
 import type { PackSigner } from '../audit/pack-attestations';
 import { packagePath, readPackage, readPackageFile } from '../audit/package';
 import { auditReport, renderAuditReport } from '../audit/report';
+import { type TsaRoots, timestampsCheck } from '../audit/timestamp-check';
 import { firstLineOf } from '../client/errors';
 import { codecFrom } from '../codec/data-converter';
 import { settings } from '../config/settings';
@@ -17,6 +18,7 @@ import type { TrailCheck } from '../domain/audit-verify';
 import { verifyTrail } from '../domain/audit-verify';
 import { workerSigner } from '../domain/signatures';
 import { KEYRING_FILE } from '../keys/signing-keys';
+import { readTsaRoots } from '../keys/timestamps';
 import { readTrustFile } from '../keys/worker-keys';
 import type { GovernanceStore } from '../store/governance-store';
 import { withStore } from './context';
@@ -124,13 +126,20 @@ export async function verify(target: string, opts: AuditOptions): Promise<void> 
   let what: string;
   if (existsSync(target) && statSync(target).isDirectory()) {
     what = `evidence pack ${target}`;
-    checks = await verifyEvidencePack(target, { ...(trust ? { trust } : {}), codec: codecFrom(settings().codec) });
+    const roots = deploymentTsaRoots();
+    checks = await verifyEvidencePack(target, {
+      ...(trust ? { trust } : {}),
+      ...(roots ? { tsaRoots: roots } : {}),
+      codec: codecFrom(settings().codec),
+    });
   } else if (existsSync(target)) {
     what = `trail ${target}`;
     checks = verifyTrail(readTrailFile(target)).checks;
   } else {
     what = `campaign ${target}`;
-    checks = verifyEvidence(await withStore((store) => liveEvidence(store, target, opts.trust)));
+    const evidence = await withStore((store) => liveEvidence(store, target, opts.trust));
+    checks = verifyEvidence(evidence);
+    if (evidence.pkg) checks.push(await timestampsCheck(evidence.pkg, deploymentTsaRoots() ?? NO_TSA_ROOTS));
   }
   const ok = checks.every((c) => c.ok);
   if (opts.json) console.log(JSON.stringify({ target: what, ok, checks }));
@@ -163,13 +172,27 @@ export async function verifyMarking(target: string, opts: AuditOptions): Promise
   if (!pkg) throw new CliError(`${file} is not a published package`, BAD_INPUT);
   const trustSource = opts.trust ?? settings().database.workerKeysFile;
   const results = checkMarkings(pkg, readTrustFile(trustSource));
-  const ok = results.length > 0 && results.every((r) => r.ok);
-  if (opts.json) console.log(JSON.stringify({ target: file, ok, variants: results }));
+  const packRoots = join(dirname(file), 'trust', 'tsa-roots.pem');
+  const roots =
+    deploymentTsaRoots() ??
+    (existsSync(packRoots) ? { pems: readTsaRoots(packRoots), source: packRoots } : NO_TSA_ROOTS);
+  const timestamps = await timestampsCheck(pkg, roots);
+  const ok = results.length > 0 && results.every((r) => r.ok) && timestamps.ok;
+  if (opts.json) console.log(JSON.stringify({ target: file, ok, variants: results, timestamps }));
   else {
     console.log(`AI marking of ${file}: ${ok ? 'VERIFIED' : 'FAILED'} (worker keys from ${trustSource})`);
     for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.detail}`);
+    console.log(`  ${timestamps.ok ? 'ok  ' : 'FAIL'} ${timestamps.name}: ${timestamps.detail}`);
   }
   if (!ok) process.exitCode = 1;
+}
+
+const NO_TSA_ROOTS: TsaRoots = { pems: [], source: 'CAMPAIGN_TSA_ROOTS is not set' };
+
+/** The timestamp authority roots this deployment trusts (`CAMPAIGN_TSA_ROOTS`), when it names them. */
+function deploymentTsaRoots(): TsaRoots | null {
+  const file = settings().timestamps.rootsFile;
+  return file ? { pems: readTsaRoots(file), source: file } : null;
 }
 
 /**
@@ -242,6 +265,7 @@ export async function exportPack(campaignId: string, opts: AuditOptions): Promis
       ...(evidence.login ? { login: evidence.login } : {}),
       pkg: evidence.pkg,
       publishedPaths: evidence.publishedPaths ?? [],
+      tsaRoots: deploymentTsaRoots()?.pems ?? [],
       code: codeVersion(),
     },
     signer ?? undefined,

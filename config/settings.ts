@@ -69,6 +69,8 @@ export const settingsSchema = z.object({
   CAMPAIGN_LOGIN_KEYS_FILE: optional(path),
   CAMPAIGN_LOGIN_SESSION_FILE: optional(path),
   CAMPAIGN_CODEC_URL: optional(url),
+  CAMPAIGN_TSA_URL: optional(url),
+  CAMPAIGN_TSA_ROOTS: optional(path),
   CAMPAIGN_CODEC_CA_FILE: optional(path),
   TEMPORAL_CLI_PATH: optional(path),
   TEMPORAL_TEST_SERVER_PATH: optional(path),
@@ -187,6 +189,8 @@ export interface Settings {
   /** The deployment's inbox secret, when given in the environment (else the key folder's). */
   inboxSecret?: string;
   notify: { file: string; webhook?: string; webhookToken?: string };
+  /** The RFC 3161 timestamp authority publishers ask, and the file of its root certificates (PEM) verifiers trust. */
+  timestamps: { url?: string; rootsFile?: string };
   retention: { cacheDays: number; outboxDays: number };
   logLevel?: string;
   /** The CLI's default requester. */
@@ -290,6 +294,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       file: paths.notifyFile,
       webhook: s.CAMPAIGN_NOTIFY_WEBHOOK,
       webhookToken: s.CAMPAIGN_NOTIFY_WEBHOOK_TOKEN,
+    },
+    timestamps: {
+      url: s.CAMPAIGN_TSA_URL,
+      ...(s.CAMPAIGN_TSA_ROOTS ? { rootsFile: resolve(s.CAMPAIGN_TSA_ROOTS) } : {}),
     },
     retention: {
       cacheDays: s.CAMPAIGN_CACHE_RETENTION_DAYS ?? 30,

@@ -28,6 +28,8 @@ export interface MarkingFacts {
   approvals: { approver: string; decidedAt: string }[];
   contentHash: string;
   markedAt: string;
+  /** The RFC 3161 timestamp authority that time-stamps this marking's signature, when one is configured. */
+  timestampAuthority?: string;
 }
 
 /**
@@ -54,8 +56,11 @@ export function markingStatement(copy: MarkedCopy, facts: MarkingFacts): Record<
       approvals: facts.approvals,
       contentHash: facts.contentHash,
       markedAt: facts.markedAt,
-      // No timestamp authority is configured: `markedAt` is the publishing worker's clock.
-      timestamp: null,
+      // Where an RFC 3161 authority is configured, it time-stamps this envelope's signature (the token travels beside
+      // it, in the package's `timestamps`); without one, `markedAt` is the publishing worker's clock.
+      timestamp: facts.timestampAuthority
+        ? { rfc3161: facts.timestampAuthority, over: 'the DSSE signature of this statement' }
+        : null,
     },
   };
 }

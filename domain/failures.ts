@@ -29,6 +29,8 @@ export const Failure = {
   AuditRefused: 'AuditRefused',
   /** A model call would have gone over the campaign's budget, so it was not made; an approver decides. */
   BudgetExceeded: 'BudgetExceeded',
+  /** The deployment's RFC 3161 timestamp authority did not answer with a valid token; publishing waits for it. */
+  TimestampUnavailable: 'TimestampUnavailable',
   /** A reminder could not be delivered (the webhook refused or failed). */
   NotificationFailed: 'NotificationFailed',
 } as const;

@@ -30,6 +30,17 @@ export const outboxPackageSchema = z.object({
     // The head of the run's receipts when publishing began (packages since the receipts).
     receipts: z.object({ seq: z.number().int().positive(), hash: z.string() }).optional(),
   }),
+  // RFC 3161 tokens where the deployment configures a timestamp authority: the receipts' head as publishing began (over
+  // the UTF-8 of its hash) and each variant's marking (over its DSSE signature). Absent: none was configured.
+  timestamps: z
+    .object({
+      authority: z.string(),
+      head: z
+        .object({ seq: z.number().int().positive(), hash: z.string(), genTime: z.string(), token: z.string() })
+        .optional(),
+      variants: z.record(z.string(), z.object({ genTime: z.string(), token: z.string() })),
+    })
+    .optional(),
 });
 
 /** A package in the outbox. */

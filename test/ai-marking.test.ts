@@ -88,9 +88,13 @@ describe('the AI marking of published copy', () => {
     const checked = await runCli(['audit', 'verify-marking', packageFile], cli());
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(/^AI marking of .*package\.json: VERIFIED/);
-    expect(checked.stdout.match(/^ {2}ok {3}/gm)).toHaveLength(pkg.variants.length);
+    // One line per variant, and the timestamps line.
+    expect(checked.stdout.match(/^ {2}ok {3}/gm)).toHaveLength(pkg.variants.length + 1);
+    expect(checked.stdout).toMatch(/ok {3}timestamps: none/);
     const verified = await runCli(['audit', 'verify', campaignId], cli());
     expect(verified.stdout).toMatch(/ok {3}marking: \d variant\(s\), each with a signed in-toto statement/);
+    // No timestamp authority is configured here: the package says so, and nothing claims otherwise.
+    expect(verified.stdout).toMatch(/ok {3}timestamps: none: no RFC 3161 timestamp authority was configured/);
   });
 
   it.each([

@@ -212,6 +212,7 @@ describe('evidence packs', () => {
       roster: createFileDataStore(paths.dataDir, { keyringFile: join(env.keyDir, KEYRING_FILE) }).roster(),
       pkg: readPackage(env.outboxDir, id),
       publishedPaths: [packagePath(env.outboxDir, id)],
+      tsaRoots: [],
       code: { buildId: 'test', revision: null },
     });
     const trust = {

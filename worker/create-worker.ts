@@ -20,6 +20,7 @@ import { cedarSchemaText } from '../domain/policy-context';
 import { roleQueue, TASK_QUEUE, WORKER_ROLES, type WorkerRole } from '../domain/task-queue';
 import { ensureInboxSecret } from '../keys/inbox-secret';
 import { KEYRING_FILE } from '../keys/signing-keys';
+import { readTsaRoots } from '../keys/timestamps';
 import { readTrustFile } from '../keys/worker-keys';
 import { loadPolicyEngine } from '../policies/engine';
 import type { GovernanceStore } from '../store/governance-store';
@@ -29,7 +30,10 @@ import { codeVersion } from './code-version';
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
 
 /** The slices of the settings that activity collaborators are made from. */
-export type DepsSettings = Pick<Settings, 'paths' | 'models' | 'notify' | 'inboxSecret' | 'demo' | 'login'> & {
+export type DepsSettings = Pick<
+  Settings,
+  'paths' | 'models' | 'notify' | 'inboxSecret' | 'demo' | 'login' | 'timestamps'
+> & {
   temporal: Pick<Settings['temporal'], 'uiUrl'>;
   database: Pick<Settings['database'], 'workerKeysFile'>;
 };
@@ -70,6 +74,14 @@ export function productionDeps(
     inboxSecret: ensureInboxSecret(paths.keyDir, settings.inboxSecret),
     notifier: notify.webhook ? webhookNotifier(notify.webhook, notify.webhookToken) : fileNotifier(notify.file),
     uiUrl: settings.temporal.uiUrl,
+    ...(settings.timestamps.url
+      ? {
+          timestamps: {
+            url: settings.timestamps.url,
+            roots: settings.timestamps.rootsFile ? readTsaRoots(settings.timestamps.rootsFile) : [],
+          },
+        }
+      : {}),
     code,
   };
 }
