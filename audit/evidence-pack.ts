@@ -12,6 +12,7 @@ import { hashOf } from '../domain/hash';
 import { type Roster, rosterSchema } from '../domain/knowledge';
 import type { OutboxPackage } from '../domain/outbox-package';
 import { readTsaRoots } from '../keys/timestamps';
+import { APPROVED_CONTENT_FILE, approvedContentFile, decisionEnvelopeFiles } from './decision-envelopes';
 import { decodeHistory } from './decode-history';
 import { type CampaignEvidence, decisionOf, verifyEvidence } from './evidence';
 import { attestationsCheck, type PackSigner, packAttestations } from './pack-attestations';
@@ -82,7 +83,17 @@ export function writeEvidencePack(dir: string, contents: PackContents, signer?: 
     return decision ? [{ seq: e.seq, establishedBy: e.actor.establishedBy, decision }] : [];
   });
   put('approvals.json', `${JSON.stringify(approvals, null, 2)}\n`);
-  if (contents.pkg) put('package.json', `${JSON.stringify(contents.pkg, null, 2)}\n`);
+  if (contents.pkg) {
+    put('package.json', `${JSON.stringify(contents.pkg, null, 2)}\n`);
+    put(APPROVED_CONTENT_FILE, approvedContentFile(contents.pkg.variants));
+  }
+  const envelopes = decisionEnvelopeFiles(
+    contents.campaignId,
+    contents.events,
+    contents.roster,
+    contents.login?.attesters ?? {},
+  );
+  for (const [path, text] of Object.entries(envelopes)) put(path, text);
   const recordedBuilds = [...new Set(contents.events.flatMap((e) => e.policy?.code?.buildId ?? []))];
   put('code.json', `${JSON.stringify({ exportedBy: contents.code, recordedBuildIds: recordedBuilds }, null, 2)}\n`);
   if (signer) {
@@ -179,6 +190,7 @@ export async function verifyEvidencePack(
   });
   checks.push(derivedFilesCheck(read, events, policySetHash, promptHashes));
   checks.push(attestationsCheck(manifest.files, read, evidence.trustedKeys));
+  checks.push(envelopesCheck(Object.keys(manifest.files), read, evidence));
   if (evidence.pkg) {
     const roots =
       options.tsaRoots ??
@@ -188,6 +200,36 @@ export async function verifyEvidencePack(
     checks.push(await timestampsCheck(evidence.pkg, roots));
   }
   return checks;
+}
+
+/**
+ * The decisions' DSSE envelopes and the approved content file must be exactly what the trail and the package give:
+ * they are there for standard tools, and hold nothing of their own. A pack exported before them has none.
+ */
+function envelopesCheck(paths: string[], read: (path: string) => string, evidence: CampaignEvidence): TrailCheck {
+  const expected: Record<string, string> = {
+    ...decisionEnvelopeFiles(
+      evidence.campaignId,
+      evidence.events,
+      evidence.roster ?? { people: [] },
+      evidence.login?.attesters ?? {},
+    ),
+    ...(evidence.pkg ? { [APPROVED_CONTENT_FILE]: approvedContentFile(evidence.pkg.variants) } : {}),
+  };
+  const present = paths.filter((p) => p.startsWith('decisions/') || p === APPROVED_CONTENT_FILE);
+  if (present.length === 0)
+    return { name: 'envelopes', ok: true, detail: 'none in the pack (exported before decisions had envelopes)' };
+  for (const path of new Set([...present, ...Object.keys(expected)])) {
+    if (!present.includes(path)) return { name: 'envelopes', ok: false, detail: `${path} is missing` };
+    if (read(path) !== expected[path])
+      return { name: 'envelopes', ok: false, detail: `${path} is not what the trail and the package give` };
+  }
+  const decisions = present.filter((p) => p.endsWith('.dsse.json')).length;
+  return {
+    name: 'envelopes',
+    ok: true,
+    detail: `${decisions} decision(s) in DSSE envelopes, each as the trail records it, and the approved content as the bytes its hash covers`,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { Command } from 'commander';
 import { campaignView, notWaitingFor, pendingApproval } from '../client/campaign-view';
-import { bindingOf, type DecisionDraft, sealDecision, sendDecision } from '../client/decide';
+import { bindingOf, type DecisionDraft, decisionEnvelope, sealDecision, sendDecision } from '../client/decide';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
@@ -33,18 +33,21 @@ async function prepare(
   if (!view.contentHash) throw new ClientError('not-sent', notWaitingFor(view, 'approval'));
   const contentHash = opts.contentHash ?? (await confirmContent(description, id));
   const binding = bindingOf(description);
-  // Signed in, the codec server stamps the decision for the login: who decides and when are its to say.
+  const envelope = await decisionEnvelope(client, id);
+  // Signed in, the codec server stamps the decision for the login: who decides and when are its to say (and it takes
+  // `envelope` as the form to stamp in, never passing it on).
   const decision: Decision = session
     ? ({
         ...draft(opts.as ?? session.subject, contentHash),
         ...binding,
         campaignId: id,
         decidedAt: new Date().toISOString(),
+        ...(envelope ? { envelope } : {}),
       } as Decision)
     : sealDecision(
         id,
         { ...draft(opts.as ?? '', contentHash), ...binding },
-        { keyDir: settings().paths.keyDir, signaturesRequired: view.signaturesRequired ?? true },
+        { keyDir: settings().paths.keyDir, signaturesRequired: view.signaturesRequired ?? true, envelope },
       );
   return { description, decision, session };
 }

@@ -1,8 +1,9 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Decision, DecisionReceipt } from '../domain/decision';
+import { DSSE } from '../domain/decision-envelope';
 import { DECISION_FRESH_MS, signDecision } from '../domain/signatures';
 import { loadSecretKey } from '../keys/signing-keys';
-import { decideUpdate } from '../workflows/messages';
+import { decideUpdate, decisionEnvelopesQuery } from '../workflows/messages';
 import { ClientError } from './errors';
 import { workflowPollers } from './pollers';
 
@@ -23,11 +24,11 @@ export type DecisionDraft = Decision extends infer D
 export function sealDecision(
   campaignId: string,
   draft: DecisionDraft,
-  options: { keyDir: string; signaturesRequired: boolean; now?: Date },
+  options: { keyDir: string; signaturesRequired: boolean; now?: Date; envelope?: typeof DSSE | undefined },
 ): Decision {
   const dated = { ...draft, decidedAt: (options.now ?? new Date()).toISOString() } as Decision;
   const secret = loadSecretKey(options.keyDir, draft.approver);
-  if (secret) return signDecision(campaignId, dated, secret);
+  if (secret) return signDecision(campaignId, dated, secret, options.envelope ? { envelope: options.envelope } : {});
   if (options.signaturesRequired) {
     throw new ClientError(
       'key',
@@ -47,6 +48,26 @@ export async function decisionBinding(
   campaignId: string,
 ): Promise<{ runId?: string; planHash?: string }> {
   return bindingOf(await client.workflow.getHandle(campaignId).describe());
+}
+
+/**
+ * The envelope decisions on `campaignId` are signed in: `dsse` when the campaign's build says it verifies those
+ * (`decisionEnvelopesQuery`); undefined for a build from before, which has no such query, or when no worker answers
+ * within `timeoutMs`. Either way the decision verifies: every build verifies the original format.
+ */
+export async function decisionEnvelope(
+  client: Client,
+  campaignId: string,
+  timeoutMs = 5_000,
+): Promise<typeof DSSE | undefined> {
+  try {
+    const envelopes = await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflow.getHandle(campaignId).query(decisionEnvelopesQuery),
+    );
+    return envelopes.includes(DSSE) ? DSSE : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The run and plan hash a description's memo shows (see {@link decisionBinding}). */

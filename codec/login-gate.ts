@@ -4,6 +4,7 @@ import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { briefSchema } from '../domain/brief';
 import type { CampaignInput } from '../domain/campaign';
 import type { Decision } from '../domain/decision';
+import { DSSE } from '../domain/decision-envelope';
 import { hashOf } from '../domain/hash';
 import type { Person } from '../domain/knowledge';
 import { type Login, loginOf } from '../domain/login';
@@ -109,10 +110,17 @@ export function createLoginGate(options: {
         if (start) return { ...payload, data: utf8.encode(JSON.stringify(start)) };
         if (typeof fields.decision !== 'string' || !DECISIONS.has(fields.decision)) return payload;
         // Only what the person typed about the decision; who decided and when is the login's and now.
-        const { approver: _a, signature: _s, attestation: _t, decidedAt: _d, ...rest } = fields;
+        // `envelope` says which form to stamp in (the campaign's details ask for `dsse` where its build verifies it).
+        const { approver: _a, signature: _s, attestation: _t, decidedAt: _d, envelope, ...rest } = fields;
         if (typeof rest.campaignId !== 'string') return payload;
         const decision = { ...rest, approver: who.person, decidedAt: now().toISOString() } as unknown as Decision;
-        const stamped = attestDecision(rest.campaignId, decision, who.login, secretKeyHex);
+        const stamped = attestDecision(
+          rest.campaignId,
+          decision,
+          who.login,
+          secretKeyHex,
+          envelope === DSSE ? { envelope: DSSE } : {},
+        );
         return { ...payload, data: utf8.encode(JSON.stringify(stamped)) };
       });
     },

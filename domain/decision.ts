@@ -13,6 +13,9 @@ export const signature = z
   .object({
     keyId: z.string().regex(/^ed25519:[0-9a-f]{16}$/, 'must be the key id `npx campaign sign` prints'),
     value: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 hex digits'),
+    // Signed over the decision's in-toto statement in a DSSE envelope (domain/decision-envelope.ts); absent: over
+    // the signed fields' canonical JSON, as every earlier decision was.
+    envelope: z.literal('dsse').optional(),
   })
   .strict()
   .optional();

@@ -1,12 +1,17 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Decision } from './decision';
+import { DSSE, decisionStatement, envelopeSignedBytes, LOGIN_DECISION_PREDICATE } from './decision-envelope';
 import { canonicalJson } from './hash';
 import type { Attesters, Login } from './login';
 import { keyIdOf, signedFields } from './signatures';
 
-function attestedBytes(campaignId: string, decision: Decision, login: Login): Uint8Array {
-  return utf8ToBytes(canonicalJson({ ...signedFields(campaignId, decision), login }));
+function attestedBytes(campaignId: string, decision: Decision, login: Login, envelope?: string): Uint8Array {
+  const fields = { ...signedFields(campaignId, decision), login };
+  if (envelope === DSSE) {
+    return envelopeSignedBytes(decisionStatement(LOGIN_DECISION_PREDICATE, campaignId, decision.contentHash, fields));
+  }
+  return utf8ToBytes(canonicalJson(fields));
 }
 
 /** The login service's signature over `bytes`, with its secret key (hex), and the id of its key. */
@@ -27,10 +32,22 @@ export function verifiesWithLoginKey(value: string, bytes: Uint8Array, publicKey
   }
 }
 
-/** Stamps `decision` on `campaignId` as made by `login`, with the login service's secret key (hex). */
-export function attestDecision(campaignId: string, decision: Decision, login: Login, secretKeyHex: string): Decision {
-  const stamp = signWithLoginKey(attestedBytes(campaignId, decision, login), secretKeyHex);
-  return { ...decision, attestation: { ...login, ...stamp } };
+/**
+ * Stamps `decision` on `campaignId` as made by `login`, with the login service's secret key (hex); with `envelope:
+ * 'dsse'`, over the decision's in-toto statement in a DSSE envelope (where the campaign's build verifies those).
+ */
+export function attestDecision(
+  campaignId: string,
+  decision: Decision,
+  login: Login,
+  secretKeyHex: string,
+  options: { envelope?: typeof DSSE } = {},
+): Decision {
+  const stamp = signWithLoginKey(attestedBytes(campaignId, decision, login, options.envelope), secretKeyHex);
+  return {
+    ...decision,
+    attestation: { ...login, ...stamp, ...(options.envelope ? { envelope: options.envelope } : {}) },
+  };
 }
 
 /**
@@ -56,7 +73,7 @@ export function attestationRefusal(
     return `decision.campaignId: made for campaign ${decision.campaignId}, not this one`;
   }
   const login = { issuer: attestation.issuer, subject: attestation.subject };
-  return verifiesWithLoginKey(attestation.value, attestedBytes(campaignId, decision, login), key)
+  return verifiesWithLoginKey(attestation.value, attestedBytes(campaignId, decision, login, attestation.envelope), key)
     ? null
     : `decision.attestation: does not verify for ${approver} on this campaign (altered, or made for another)`;
 }

@@ -17,6 +17,8 @@ export const attestationSchema = z
     subject: z.string().min(1).max(255),
     keyId: z.string().regex(/^ed25519:[0-9a-f]{16}$/, 'must be a login service key id'),
     value: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 hex digits'),
+    // Stamped over the decision's in-toto statement in a DSSE envelope; absent: over the fields as before.
+    envelope: z.literal('dsse').optional(),
   })
   .strict();
 export type Attestation = z.infer<typeof attestationSchema>;

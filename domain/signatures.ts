@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { BudgetDecision } from './budget-decision';
 import type { Decision } from './decision';
+import { DECISION_PREDICATE, DSSE, decisionStatement, envelopeSignedBytes } from './decision-envelope';
 import { canonicalJson } from './hash';
 
 // Workflow code gets a fresh copy of every module per campaign, so the curve's default precomputed tables (built on
@@ -45,7 +46,11 @@ export function noteOf(decision: Decision): string | undefined {
  * verified as before, so every earlier signature still verifies.
  */
 export function signedBytes(campaignId: string, decision: Decision): Uint8Array {
-  return utf8ToBytes(canonicalJson(signedFields(campaignId, decision)));
+  const fields = signedFields(campaignId, decision);
+  if (decision.signature?.envelope === DSSE) {
+    return envelopeSignedBytes(decisionStatement(DECISION_PREDICATE, campaignId, decision.contentHash, fields));
+  }
+  return utf8ToBytes(canonicalJson(fields));
 }
 
 /** The fields {@link signedBytes} holds: what an approver's signature, or a login's attestation, covers. */
@@ -89,11 +94,23 @@ export function keyIdOf(publicKeyHex: string): string {
   return `ed25519:${bytesToHex(sha256(hexToBytes(publicKeyHex))).slice(0, 16)}`;
 }
 
-/** Signs `decision` for `campaignId` with a 32-byte Ed25519 secret key (hex); returns the decision with its signature. */
-export function signDecision(campaignId: string, decision: Decision, secretKeyHex: string): Decision {
+/**
+ * Signs `decision` for `campaignId` with a 32-byte Ed25519 secret key (hex); returns the decision with its signature.
+ * With `envelope: 'dsse'` the signature is over the decision's in-toto statement in a DSSE envelope (for campaigns
+ * whose build says it verifies those, see `decisionEnvelopesQuery`); else over the signed fields as before.
+ */
+export function signDecision(
+  campaignId: string,
+  decision: Decision,
+  secretKeyHex: string,
+  options: { envelope?: typeof DSSE } = {},
+): Decision {
   const secret = hexToBytes(secretKeyHex);
-  const value = bytesToHex(ed25519.sign(signedBytes(campaignId, decision), secret));
-  return { ...decision, signature: { keyId: keyIdOf(bytesToHex(ed25519.getPublicKey(secret))), value } };
+  const keyId = keyIdOf(bytesToHex(ed25519.getPublicKey(secret)));
+  const format = options.envelope ? { envelope: options.envelope } : {};
+  const unsigned = { ...decision, signature: { keyId, value: '', ...format } } as Decision;
+  const value = bytesToHex(ed25519.sign(signedBytes(campaignId, unsigned), secret));
+  return { ...decision, signature: { keyId, value, ...format } };
 }
 
 /** The public key (hex) of a secret key (hex). */

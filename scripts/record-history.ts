@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readBriefFile } from '../client/brief-file';
 import { sealBudgetDecision } from '../client/budget';
-import { type DecisionDraft, decisionBinding, sealDecision } from '../client/decide';
+import { type DecisionDraft, decisionBinding, decisionEnvelope, sealDecision } from '../client/decide';
 import { startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { PROJECT_ROOT } from '../config/paths';
@@ -93,7 +93,8 @@ await withThrowawayStack(async ({ client, taskQueue, keyDir }) => {
     }
     for (const decide of decisions) {
       const draft = { ...decide(hash), ...(await decisionBinding(client, workflowId)) };
-      const decision = sealDecision(workflowId, draft, { keyDir, signaturesRequired: true });
+      const envelope = await decisionEnvelope(client, workflowId);
+      const decision = sealDecision(workflowId, draft, { keyDir, signaturesRequired: true, envelope });
       await handle.executeUpdate(decideUpdate, { args: [decision] });
     }
   }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +18,7 @@ let campaignId: string;
 let pkg: {
   variants: { id: string; headline: string; body: string }[];
   aiContent: { marking: string; signed: Record<string, DsseEnvelope> };
+  approval: { contentHash: string };
 };
 const cli = () => ({ ...env.cliEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') });
 
@@ -234,8 +235,36 @@ describe('the evidence pack as attestations', () => {
         said: 'Verified OK',
       });
     }
+    // The approver's own signature, in the standard envelope: cosign checks it with their key from the roster against
+    // the approved content, the bytes its content hash is the SHA-256 of.
+    const [decisionFile] = readdirSync(join(pack, 'decisions')).filter((f) => f.endsWith('-jonas.weber.dsse.json'));
+    expect(decisionFile).toBeDefined();
+    const decision = (content: string) =>
+      spawnSync(
+        ensureBinary(COSIGN),
+        [
+          'verify-blob-attestation',
+          '--key',
+          join(pack, 'decisions', (decisionFile ?? '').replace('.dsse.json', '.pub.pem')),
+          '--insecure-ignore-tlog',
+          '--type',
+          'https://governed-campaigns.dev/decision/v1',
+          '--signature',
+          join(pack, 'decisions', decisionFile ?? ''),
+          content,
+        ],
+        { encoding: 'utf8' },
+      );
+    const approved = join(pack, 'content', 'variants.json');
+    expect(createHash('sha256').update(readFileSync(approved)).digest('hex')).toBe(pkg.approval.contentHash);
+    expect(decision(approved).stderr).toContain('Verified OK');
+    const otherCopy = join(mkdtempSync(join(tmpdir(), 'other-copy-')), 'variants.json');
+    writeFileSync(otherCopy, readFileSync(approved, 'utf8').replace(/"headline":"/, '"headline":"Jetzt: '));
+    expect(decision(otherCopy).stderr).toContain('no matching subject digest found');
+
     const verified = await runCli(['audit', 'verify', pack], cli());
     expect(verified.stdout).toMatch(/: VERIFIED\n/);
+    expect(verified.stdout).toMatch(/ok {3}envelopes: 1 decision\(s\) in DSSE envelopes/);
     expect(verified.stdout).toContain(
       'ok   attestations: 4 DSSE envelopes of in-toto statements, each signed by a trusted key over the pack file it names',
     );

@@ -156,3 +156,13 @@ describe.each(fixtures.filter((f) => f.version >= 9))('$file (role queues, inbox
     expect(outcome).toMatchObject({ kind: 'published', approvedBy: ['katrin.schulz'] });
   });
 });
+
+describe.each(fixtures.filter((f) => f.version >= 12))('$file (decisions in DSSE envelopes)', ({ history }) => {
+  it('records every approver decision as signed over its in-toto statement, which still verifies', () => {
+    const decisions = resultOf(history).audit.filter((e) => e.step === 'approval');
+    expect(decisions.length).toBeGreaterThanOrEqual(1);
+    for (const event of decisions) {
+      expect(event.detail).toMatchObject({ signature: { envelope: 'dsse' } });
+    }
+  });
+});

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +96,8 @@ describe('deciding with the company login', () => {
     await page.getByText(handle.workflowId).first().waitFor();
     await page.screenshot({ path: join(shots, 'login-2-inbox.png') });
     const data = await dataToSend(page, handle.workflowId, 'login-3-details.png');
-    expect(Object.keys(data)).toEqual(['decision', 'campaignId', 'runId', 'planHash', 'contentHash']);
+    expect(Object.keys(data)).toEqual(['decision', 'campaignId', 'runId', 'planHash', 'contentHash', 'envelope']);
+    expect(data.envelope).toBe('dsse');
     await sendDecide(page, data, { beforeSubmit: () => page.screenshot({ path: join(shots, 'login-4-dialog.png') }) });
     const result = (await handle.result()) as CampaignResult;
     expect(result.outcome).toMatchObject({ kind: 'published', approvedBy: ['jonas.weber'] });
@@ -118,6 +120,21 @@ describe('deciding with the company login', () => {
     expect((await runCli(['audit', 'export', handle.workflowId, '--out', pack], auditor)).code).toBe(0);
     const packVerified = await runCli(['audit', 'verify', pack], { ...auditor, CAMPAIGN_OIDC_ISSUER: '' });
     expect(packVerified.stdout).toMatch(/: VERIFIED\n/);
+    // The login service's stamp is a DSSE envelope of an in-toto statement: any verifier checks it with its key.
+    expect(((approval?.detail ?? {}) as { attestation?: { envelope?: string } }).attestation?.envelope).toBe('dsse');
+    const [stamped] = readdirSync(join(pack, 'decisions')).filter((f) => f.endsWith('.dsse.json'));
+    const envelope = JSON.parse(readFileSync(join(pack, 'decisions', stamped ?? ''), 'utf8'));
+    const payload = Buffer.from(envelope.payload, 'base64');
+    const pae = Buffer.concat([Buffer.from(`DSSEv1 28 application/vnd.in-toto+json ${payload.length} `), payload]);
+    const key = createPublicKey(
+      readFileSync(join(pack, 'decisions', (stamped ?? '').replace('.dsse.json', '.pub.pem'))),
+    );
+    expect(verify(null, pae, key, Buffer.from(envelope.signatures[0].sig, 'base64'))).toBe(true);
+    expect(JSON.parse(payload.toString())).toMatchObject({
+      predicateType: 'https://governed-campaigns.dev/login-decision/v1',
+      subject: [{ digest: { sha256: data.contentHash } }],
+      predicate: { approver: 'jonas.weber', login: { subject: 'jonas.weber' } },
+    });
     await page.goto(`${stack.uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
     await page.getByText('User Metadata').first().click();
     await currentDetails(page, 'Ergebnis: veröffentlicht');

@@ -19,6 +19,7 @@ import type {
   ModelUsage,
   Provenance,
 } from '../domain/campaign';
+import { DSSE } from '../domain/decision-envelope';
 import { hashOf } from '../domain/hash';
 import { CampaignInbox, CampaignRisk, CampaignStage } from '../domain/search-attributes';
 import { STEPS, type Stage, type StepName } from '../domain/steps';
@@ -28,7 +29,13 @@ import { AuditChain } from './audit-chain';
 import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
 import { type FinalDecision, type FinalState, renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
-import { auditTrailQuery, type CampaignMemo, campaignStateQuery, gateOpenedUpdate } from './messages';
+import {
+  auditTrailQuery,
+  type CampaignMemo,
+  campaignStateQuery,
+  decisionEnvelopesQuery,
+  gateOpenedUpdate,
+} from './messages';
 import { tell } from './notices';
 import { type CampaignPatches, patchesOfThisRun } from './patches';
 import { provenanceOf, stepDetail } from './step-evidence';
@@ -83,6 +90,9 @@ export class CampaignRun {
       { description: 'Stage, approval plan, the content awaiting a decision, and a budget reached.' },
     );
     setHandler(auditTrailQuery, () => this.audit.events, { description: 'Every audit event so far, hash-chained.' });
+    setHandler(decisionEnvelopesQuery, () => [DSSE], {
+      description: 'The signature envelopes decisions on this campaign may come in (dsse: in-toto in DSSE).',
+    });
     setHandler(
       gateOpenedUpdate,
       async ({ round }) => {

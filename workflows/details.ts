@@ -137,6 +137,8 @@ function howToDecide(
       runId: binding.runId,
       planHash: binding.planHash,
       contentHash: pending.contentHash,
+      // The login service stamps it as an in-toto statement in a DSSE envelope, which this build verifies.
+      envelope: 'dsse',
     };
     const [intro, ...others] = t.withLogin;
     return [`#### ${t.howToDecide}`, '', intro ?? '', '', '```json', JSON.stringify(data), '```', '', ...others];

@@ -58,6 +58,12 @@ export const campaignStateQuery = defineQuery<CampaignSnapshot>('campaignState')
  */
 export const gateOpenedUpdate = defineUpdate<PendingApproval | null, [{ round: number }]>('waitForGate');
 
+/**
+ * The signature envelopes this campaign's build verifies beyond the original format (`dsse`: a decision's in-toto
+ * statement in a DSSE envelope). A build from before has no such query, and its decisions are signed as before.
+ */
+export const decisionEnvelopesQuery = defineQuery<string[]>('decisionEnvelopes');
+
 /** Reads the hash-chained audit trail kept in the workflow. */
 export const auditTrailQuery = defineQuery<AuditEvent[]>('auditTrail');
 

@@ -7,7 +7,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { readBriefFile } from '../../client/brief-file';
-import { type DecisionDraft, decisionBinding, sealDecision, whileTaskRetries } from '../../client/decide';
+import {
+  type DecisionDraft,
+  decisionBinding,
+  decisionEnvelope,
+  sealDecision,
+  whileTaskRetries,
+} from '../../client/decide';
 import { startCampaign } from '../../client/start';
 import { waitForApproval } from '../../client/wait-for-approval';
 import { campaignDataConverter } from '../../codec/data-converter';
@@ -163,7 +169,8 @@ export class CampaignEnv {
   async signed(handle: WorkflowHandle | string, draft: DecisionDraft): Promise<Decision> {
     const id = typeof handle === 'string' ? handle : handle.workflowId;
     const binding = await decisionBinding(this.client, id);
-    return sealDecision(id, { ...draft, ...binding }, { keyDir: this.keyDir, signaturesRequired: true });
+    const envelope = await decisionEnvelope(this.client, id);
+    return sealDecision(id, { ...draft, ...binding }, { keyDir: this.keyDir, signaturesRequired: true, envelope });
   }
 
   /** Sends the signed decision through the `decide` Update. */
