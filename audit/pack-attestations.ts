@@ -56,8 +56,11 @@ export function packAttestations(
         campaignId,
         events: facts.events,
         head: facts.head,
-        // No RFC 3161 timestamp authority is configured: nothing here dates the head but the signer's clock.
-        timestamp: null,
+        // Where an RFC 3161 authority was configured, the package carries its token over the receipts' head; else
+        // nothing here dates the head but the signer's clock.
+        timestamp: facts.pkg?.timestamps?.head
+          ? { rfc3161: facts.pkg.timestamps.authority, in: 'package.json timestamps.head' }
+          : null,
       }),
       signer.sign,
     );
