@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { parse } from 'yaml';
@@ -20,8 +20,12 @@ import { describeProblem } from '../domain/problems';
 
 /** Read access to the brands' knowledge bases, first-party segments, governance settings and the roster. */
 export interface DataStore {
+  /** The brands this installation knows, by id. */
+  brands(): string[];
   knowledgeBase(brand: string): KnowledgeBase;
   segment(brand: string, segmentId: string): Segment;
+  /** The ids of a brand's segments. */
+  segmentIds(brand: string): string[];
   /** The brand's governance settings; the strict defaults when it has no `governance.yaml`. */
   governance(brand: string): BrandGovernance;
   /** The roster, with public keys from the keyring filled in for people the roster gives none. */
@@ -50,6 +54,19 @@ export function createFileDataStore(dataDir: string, options: { keyringFile?: st
     return value;
   }
   return {
+    brands() {
+      try {
+        return readdirSync(join(dataDir, 'brands'), { withFileTypes: true })
+          .filter((e) => e.isDirectory() && DATA_ID.test(e.name))
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return [];
+      }
+    },
+    segmentIds(brand) {
+      return load(brandFile(brand, 'segments.yaml'), segmentsFileSchema, `brand '${brand}'`).segments.map((s) => s.id);
+    },
     knowledgeBase(brand) {
       return load(brandFile(brand, 'knowledge-base.yaml'), knowledgeBaseSchema, `brand '${brand}'`);
     },

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
-import { createFileDataStore } from '../activities/data-store';
 import { decodeHistory } from '../audit/decode-history';
 import { type CampaignEvidence, verifyEvidence } from '../audit/evidence';
 import { verifyEvidencePack, writeEvidencePack } from '../audit/evidence-pack';
@@ -17,11 +16,10 @@ import type { AuditEvent } from '../domain/audit';
 import type { TrailCheck } from '../domain/audit-verify';
 import { verifyTrail } from '../domain/audit-verify';
 import { workerSigner } from '../domain/signatures';
-import { KEYRING_FILE } from '../keys/signing-keys';
 import { readTsaRoots } from '../keys/timestamps';
 import { readTrustFile } from '../keys/worker-keys';
 import type { GovernanceStore } from '../store/governance-store';
-import { withStore } from './context';
+import { cliData, cliLoginTrust, withStore } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The options of `campaign audit`. */
@@ -41,15 +39,12 @@ async function liveEvidence(
   campaignId: string,
   trustFile?: string,
 ): Promise<CampaignEvidence & { rawHistory: temporal.api.history.v1.IHistory | null }> {
-  const { paths, database, demo, login } = settings();
+  const { paths, database } = settings();
   const { runId, events, checkpoint } = await store.trail.read(campaignId);
   if (events.length === 0 || !runId) throw new CliError(`no audit trail for '${campaignId}' in the governance store`);
   const binding = await store.bindings.of(campaignId);
   // The one trust root outside the demo: the roster's own keys.
-  const roster = createFileDataStore(
-    paths.dataDir,
-    demo ? { keyringFile: resolve(paths.keyDir, KEYRING_FILE) } : {},
-  ).roster();
+  const roster = cliData().roster();
   const sinceReceipts = binding !== null && !binding.legacy && binding.runId === runId;
   const { history, noHistory } = await historyOf(campaignId, runId);
   return {
@@ -62,7 +57,7 @@ async function liveEvidence(
     publishedPaths: [packagePath(paths.outboxDir, campaignId)],
     roster,
     // Decisions stamped for a login: the provider roster logins are at, and the login service keys this deployment trusts.
-    login: { issuer: login.issuer ?? login.localIssuer, attesters: readTrustFile(login.keysFile) },
+    login: cliLoginTrust(),
     receipts: sinceReceipts ? { runId, receipts: await store.receipts.ofRun(campaignId, runId) } : null,
     history: history ? await readable(history, campaignId) : null,
     rawHistory: history,

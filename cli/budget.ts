@@ -5,7 +5,7 @@ import { bindingOf } from '../client/decide';
 import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
-import { cliClient } from './context';
+import { cliClient, rosterPerson } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 interface BudgetOptions {
@@ -20,6 +20,7 @@ interface BudgetOptions {
 /** The decision the options state: exactly one of `--raise EUR` and `--stop --reason TEXT`. */
 function draftOf(opts: BudgetOptions): BudgetDraft {
   if (!opts.as) throw new CliError('--as: required (your roster id)', BAD_INPUT);
+  rosterPerson(opts.as);
   if ((opts.raise === undefined) === !opts.stop)
     throw new CliError('give exactly one of --raise EUR and --stop', BAD_INPUT);
   if (opts.raise !== undefined) {

@@ -8,8 +8,9 @@ import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
 import type { Decision } from '../domain/decision';
 import { terminalText } from '../domain/escape';
-import { cliClient, cliSession } from './context';
+import { cliClient, cliSession, rosterPerson } from './context';
 import { BAD_INPUT, CliError } from './errors';
+import { copyLines } from './show';
 
 interface DecideOptions {
   as?: string;
@@ -28,6 +29,7 @@ async function prepare(
 ) {
   const session = cliSession();
   if (!opts.as && !session) throw new CliError('--as: required (your roster id)', BAD_INPUT);
+  if (opts.as) rosterPerson(opts.as);
   const description = await describeCampaign(client, id);
   const view = campaignView(description);
   if (!view.contentHash) throw new ClientError('not-sent', notWaitingFor(view, 'approval'));
@@ -65,12 +67,7 @@ async function confirmContent(description: WorkflowExecutionDescription, id: str
       BAD_INPUT,
     );
   }
-  const lines = [
-    `${id}, round ${pending.round}: ${pending.variants.length} variant(s), ${pending.findings.length} review finding(s)`,
-    ...pending.variants.map((v) => `  [${v.channel}] ${terminalText(v.headline)}\n      ${terminalText(v.body)}`),
-    ...pending.findings.map((f) => `  ${f.blocking ? 'BLOCKING' : 'note'} ${f.variantId}: ${terminalText(f.detail)}`),
-    `  content hash ${pending.contentHash}`,
-  ];
+  const lines = copyLines(id, pending);
   process.stdout.write(`${lines.join('\n')}\n`);
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   const answer = await prompt.question('Decide on exactly this content? [y/N] ');

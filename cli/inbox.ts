@@ -5,7 +5,7 @@ import { terminalText } from '../domain/escape';
 import { inboxToken, personalInboxQuery } from '../domain/inbox';
 import { ROSTER_ID_CHARACTERS, rosterIdSchema } from '../domain/roster-id';
 import { ensureInboxSecret } from '../keys/inbox-secret';
-import { cliClient } from './context';
+import { cliClient, rosterPerson } from './context';
 import { BAD_INPUT, CliError } from './errors';
 
 /** The visibility query behind the inbox; the same one works in the Temporal UI's search box. */
@@ -23,6 +23,7 @@ export function registerInbox(program: Command): void {
       if (opts.as !== undefined && !rosterIdSchema.safeParse(opts.as).success) {
         throw new CliError(`--as: a roster id (${ROSTER_ID_CHARACTERS})`, BAD_INPUT);
       }
+      if (opts.as !== undefined) rosterPerson(opts.as);
       // A person's inbox is found by their opaque token: search attributes name nobody.
       const query = opts.as
         ? personalInboxQuery(

@@ -8,16 +8,20 @@ import { registerDev } from './dev';
 import { describeFailure } from './errors';
 import { registerInbox } from './inbox';
 import { registerKeys } from './keys';
+import { registerList } from './list';
 import { registerLogin } from './login';
 import { registerPolicy } from './policy';
 import { registerPrune } from './prune';
 import { registerReplay } from './replay';
+import { registerShow } from './show';
 import { registerStart } from './start';
 import { registerStatus } from './status';
+import { versionText } from './version';
 import { registerWorker } from './worker';
 
 const program = new Command('campaign')
   .description('Governed marketing campaigns on Temporal: start, follow, approve.')
+  .option('-V, --version', 'print the version, the build id of the workflow code and the git revision')
   .showHelpAfterError()
   .exitOverride();
 for (const register of [
@@ -25,6 +29,8 @@ for (const register of [
   registerWorker,
   registerStart,
   registerStatus,
+  registerList,
+  registerShow,
   registerInbox,
   registerDecisions,
   registerBudget,
@@ -41,6 +47,11 @@ for (const register of [
 }
 
 try {
+  const [only, ...more] = process.argv.slice(2);
+  if ((only === '--version' || only === '-V') && more.length === 0) {
+    console.log(await versionText());
+    process.exit(0);
+  }
   await program.parseAsync(process.argv);
   // Open gRPC channels would keep the process alive; exit, but only once stdout is flushed to a pipe.
   await new Promise<void>((done) => process.stdout.write('', () => done()));

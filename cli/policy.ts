@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { nearestId } from '../activities/brief-check';
 import { settings } from '../config/settings';
 import { terminalText } from '../domain/escape';
+import { AGENTS, TOOLS } from '../domain/steps';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
 import { BAD_INPUT, CliError } from './errors';
 
@@ -30,6 +32,18 @@ export function registerPolicy(program: Command): void {
         context = JSON.parse(opts.context) as typeof context;
       } catch {
         throw new CliError(`--context: not JSON: ${opts.context}`, BAD_INPUT);
+      }
+      for (const [flag, value, known] of [
+        ['--tool', opts.tool, TOOLS],
+        ['--agent', opts.agent, AGENTS],
+      ] as const) {
+        if (!(known as readonly string[]).includes(value)) {
+          const near = nearestId(value, known);
+          throw new CliError(
+            `${flag}: '${value}' is no ${flag.slice(2)} of this project${near ? ` (did you mean ${near}?)` : ''}; one of ${known.join(', ')}`,
+            BAD_INPUT,
+          );
+        }
       }
       const engine = await load(resolve(opts.policies ?? settings().paths.policyDir));
       const decision = engine.decide({ agent: opts.agent, tool: opts.tool, campaignId: 'explain', context });

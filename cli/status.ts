@@ -25,6 +25,8 @@ export function registerStatus(program: Command): void {
         ? await handle.result().then(() => null, failureReason)
         : null;
       const outcome = result?.outcome ?? null;
+      // A campaign that ended without a result is a failure of the command that reports it, for scripts too.
+      if (failure !== null) process.exitCode = 1;
       if (opts.json) {
         const usage = result?.usage ?? null;
         // One shape whatever the state: top-level approvals and hash are the pending ones while the campaign waits, and
@@ -46,7 +48,7 @@ export function registerStatus(program: Command): void {
         return;
       }
       const lines = [
-        `${view.workflowId}: ${terminalText(view.campaign ?? '')}`,
+        `${view.workflowId}: ${view.campaign ? terminalText(view.campaign) : '(no name: it ended before its plan was made)'}`,
         `  status: ${view.status}   stage: ${view.stage ?? '-'}   risk: ${view.risk ?? '-'}`,
         `  requested by: ${view.requestedBy ?? '-'}`,
       ];

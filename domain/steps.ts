@@ -8,15 +8,19 @@ import type {
 } from './step-inputs';
 
 /** The tools agents can be granted; each is a Cedar action in `policies/`. */
-export type Tool =
-  | 'roster.read'
-  | 'kb.search'
-  | 'crm.segment'
-  | 'llm.generate'
-  | 'content.review'
-  | 'asset.publish'
-  | 'audit.append'
-  | 'notify.send';
+export const TOOLS = [
+  'roster.read',
+  'kb.search',
+  'crm.segment',
+  'llm.generate',
+  'content.review',
+  'asset.publish',
+  'audit.append',
+  'notify.send',
+] as const;
+
+/** One of {@link TOOLS}. */
+export type Tool = (typeof TOOLS)[number];
 
 /** How an activity is timed and retried: local data, a model call, or the one write to the outbox. */
 export type StepProfile = 'local' | 'model' | 'publish';
@@ -123,6 +127,14 @@ export type StepActivity<S extends StepName = StepName> = (typeof STEPS)[S]['act
 
 /** Every agent role that acts in some step or support activity. */
 export type Agent = (typeof STEPS)[StepName]['agent'] | (typeof SUPPORT_ACTIVITIES)[SupportActivity]['agent'];
+
+/** {@link Agent} as a list: every role the policies can be asked about. */
+export const AGENTS: readonly Agent[] = [
+  ...new Set([
+    ...Object.values(STEPS).map((s) => s.agent as Agent),
+    ...Object.values(SUPPORT_ACTIVITIES).map((s) => s.agent as Agent),
+  ]),
+];
 
 /** The agents that call a model: each has a prompt template in `prompts/` and settings in `config/models.yaml`. */
 export type ModelAgent = {

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/paths';
 import { TASK_QUEUE } from '../domain/task-queue';
 import { CAMPAIGN_WORKFLOW_TYPE } from '../domain/workflow-type';
+import { KEYRING_FILE } from '../keys/signing-keys';
 import { CampaignEnv } from './support/campaign-env';
 import { runCli } from './support/run-cli';
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 /** The CLI as an approver on this machine runs it: with the signing keys this env's worker knows. */
-const asApprover = () => ({ CAMPAIGN_KEY_DIR: env.keyDir });
+const asApprover = () => ({ CAMPAIGN_KEY_DIR: env.keyDir, CAMPAIGN_DEMO: '1' });
 
 async function inboxEntry(id: string, as?: string) {
   // A personal inbox needs the inbox secret the worker shares, in the key folder.
@@ -45,8 +46,12 @@ describe('the CLI from start to outbox', () => {
   it('starts, lists in the inbox, refuses the requester, approves, and shows the published status', async () => {
     const id = `cli-flow-${Date.now()}`;
     // A start is signed by its requester: without their key, nothing starts.
+    // (The roster's public keys are there, as the worker reads them; lena.vogel's private key is not.)
+    const publicOnly = mkdtempSync(join(tmpdir(), 'no-keys-'));
+    copyFileSync(join(env.keyDir, KEYRING_FILE), join(publicOnly, KEYRING_FILE));
     const unsigned = await runCli(['start', BRIEF, '--requested-by', 'lena.vogel', '--id', id], {
-      CAMPAIGN_KEY_DIR: mkdtempSync(join(tmpdir(), 'no-keys-')),
+      CAMPAIGN_KEY_DIR: publicOnly,
+      CAMPAIGN_DEMO: '1',
     });
     expect(unsigned.code).toBe(1);
     expect(unsigned.stderr).toMatch(

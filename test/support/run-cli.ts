@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { PROJECT_ROOT } from '../../config/paths';
 
@@ -32,6 +34,9 @@ export function startCli(
       TEMPORAL_NAMESPACE: 'default',
       // Clear payloads, like the test workers, whatever key file `npm start` left in the project.
       CAMPAIGN_CODEC_KEY_FILE: 'none',
+      // Nothing of what `npm start` left in `.data/` (its keys, its local database's URL) or the project's outbox: a
+      // test names what it means, and the rest is an empty folder.
+      ...untouched(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,4 +60,17 @@ export function startCli(
 /** The environment without the developer's own Temporal, profile and model settings, which would redirect the CLI. */
 function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TEMPORAL_|OPENAI_|CAMPAIGN_)/.test(key)));
+}
+
+let empty: string | undefined;
+
+/** The `.data/`-derived settings pointed at one empty folder per test process. */
+function untouched(): Record<string, string> {
+  empty ??= mkdtempSync(join(tmpdir(), 'cli-nothing-'));
+  return {
+    CAMPAIGN_KEY_DIR: join(empty, 'keys'),
+    CAMPAIGN_LOCAL_DATABASE_DIR: join(empty, 'postgres'),
+    CAMPAIGN_OUTBOX_DIR: join(empty, 'outbox'),
+    CAMPAIGN_NOTIFY_FILE: join(empty, 'notifications.jsonl'),
+  };
 }
