@@ -113,6 +113,7 @@ export async function runWorker(settings: Settings, choice: WorkerChoice): Promi
     }
     process.send?.({ kind: 'worker-started', buildId, deployment: deployment?.deploymentName ?? null });
     await running;
+    rootLogger.info({ taskQueue }, 'worker stopped');
   } finally {
     await connection.close();
     await store.close();
