@@ -15,6 +15,7 @@ export function createCopywriter({ data, models }: ActivityDeps) {
       const { brandName, requiredDisclaimer } = data.knowledgeBase(brief.brand);
       const { output, provenance } = await models.generate({
         role: 'copywriter',
+        ownDomains: data.governance(brief.brand).domains,
         variables: {
           brandName,
           channels: brief.channels.join(', '),

@@ -17,12 +17,15 @@ export function createResearcher({ data, models }: ActivityDeps) {
       // A fact that reads as an instruction to the model is left out: no model sees it and no copy can cite it.
       const screened: ScreenedText[] = [];
       const retrieved = retrieveFacts(kb.facts, brief).filter((fact) => {
-        const reasons = injectionReasons(`${fact.text} ${fact.claim}`);
+        const reasons = injectionReasons(`${fact.text} ${fact.claim}`, {
+          ownDomains: data.governance(brief.brand).domains,
+        });
         if (reasons.length > 0) screened.push({ where: `fact ${fact.id}`, reasons });
         return reasons.length === 0;
       });
       const { output, provenance } = await models.generate({
         role: 'researcher',
+        ownDomains: data.governance(brief.brand).domains,
         variables: {
           brandName: kb.brandName,
           brief,

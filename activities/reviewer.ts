@@ -28,6 +28,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
       ];
       const { output, provenance } = await models.generate({
         role: 'reviewer',
+        ownDomains: data.governance(brief.brand).domains,
         variables: {
           brandName: kb.brandName,
           rules: kb.facts.filter((f) => f.kind === 'voice' || f.kind === 'legal').map((f) => f.text),

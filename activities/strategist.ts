@@ -13,6 +13,7 @@ export function createStrategist({ data, models }: ActivityDeps) {
       const { brandName } = data.knowledgeBase(brief.brand);
       const { output, provenance } = await models.generate({
         role: 'strategist',
+        ownDomains: data.governance(brief.brand).domains,
         variables: {
           brandName,
           brief,

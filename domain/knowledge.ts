@@ -84,6 +84,8 @@ export const brandGovernanceSchema = z
      * reminded; the deadline still rejects.
      */
     approvalSlaHours: z.number().positive().max(720).default(24),
+    /** The web domains the brand owns: links to any other domain in briefs and facts read as injected. */
+    domains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain such as example.de')).default([]),
   })
   .strict();
 export type BrandGovernance = z.infer<typeof brandGovernanceSchema>;

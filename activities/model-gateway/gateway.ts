@@ -29,6 +29,8 @@ export interface GenerateCall<T> {
   offline: (redact: <V>(value: V) => V) => T;
   /** The campaign's brief, whose budget the call is reserved against (every agent has one). */
   brief?: Brief;
+  /** The domains the brand owns: links to others in the prompt's text are screened as injected. */
+  ownDomains?: readonly string[];
 }
 
 /** The one way agents reach a model: templates, deadlines, heartbeats, the durable cache, schema repair, and cost. */
@@ -120,7 +122,9 @@ export function createModelGateway(deps: {
       // Personal data never reaches a model: every string of the prompt's variables is redacted first. Text that reads
       // as an instruction to the model goes in as quoted data.
       const { value: safe, counts: redacted } = redactDeep(call.variables);
-      const { value: variables, flagged: injections } = quoteInjections(safe);
+      const { value: variables, flagged: injections } = quoteInjections(safe, '', {
+        ownDomains: call.ownDomains ?? [],
+      });
       const prompt = renderPrompt(template, variables);
       const started = Date.now();
       const replies: { reply: ProviderReply; cached: boolean }[] = [];
