@@ -38,10 +38,10 @@ export function createBudgetGuard(
     async reserve(run, brief, step, estimate) {
       const base = campaignBudget(brief, data.governance(brief.brand).budget);
       const raised = raisedLimit(run, await raisesOf(store, run), data, brief.brand);
-      const limit = {
-        costEur: Math.max(base.maxCostEur, raised ?? 0),
-        tokens: raised === null ? base.maxTokens : Number.POSITIVE_INFINITY,
-      };
+      // The token budget always applies, priced model or not (an unpriced one costs €0 and only tokens stop it); a
+      // raise in euros raises it in the same proportion.
+      const costEur = Math.max(base.maxCostEur, raised ?? 0);
+      const limit = { costEur, tokens: Math.floor(base.maxTokens * (costEur / base.maxCostEur)) };
       const reservation = await store.ledger.reserve(run, step, estimate, limit);
       if (reservation.kind === 'reserved') return reservation.id;
       const so = reservation.spent;
@@ -53,8 +53,11 @@ export function createBudgetGuard(
         spentTokens: so.tokens,
         limitTokens: Number.isFinite(limit.tokens) ? limit.tokens : -1,
       };
+      const overTokens = so.tokens + estimate.tokens > limit.tokens;
       throw ApplicationFailure.create({
-        message: `the ${step} step's next model call could cost €${estimate.costEur.toFixed(4)}; with €${so.costEur.toFixed(4)} spent that would exceed the budget of €${limit.costEur.toFixed(4)}`,
+        message: overTokens
+          ? `the ${step} step's next model call could use ${estimate.tokens} tokens; with ${so.tokens} used that would exceed the budget of ${limit.tokens} tokens`
+          : `the ${step} step's next model call could cost €${estimate.costEur.toFixed(4)}; with €${so.costEur.toFixed(4)} spent that would exceed the budget of €${limit.costEur.toFixed(4)}`,
         type: Failure.BudgetExceeded,
         nonRetryable: true,
         details: [status],

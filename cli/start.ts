@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { briefDataProblem } from '../activities/brief-check';
+import { loadModelConfig, unpricedModels } from '../activities/model-gateway/model-config';
 import { readBriefFile } from '../client/brief-file';
 import { ClientError } from '../client/errors';
 import { newCampaignId, startCampaign } from '../client/start';
 import { waitForApproval } from '../client/wait-for-approval';
 import { settings } from '../config/settings';
+import { campaignBudget } from '../domain/brief';
 import { cliClient, cliData, cliLoginTrust, cliSession, uiLink } from './context';
 import { BAD_INPUT, CliError } from './errors';
 import { copyLines, decideHint } from './show';
@@ -41,6 +43,17 @@ export function registerStart(program: Command): void {
         // At the door: what the planner would refuse in the campaign's first step, refused before anything starts.
         const problem = briefDataProblem(cliData(), brief, requestedBy, cliLoginTrust());
         if (problem) throw new CliError(problem, BAD_INPUT);
+        // A model without a price costs €0 as far as the budget knows: say so, and what stops it instead.
+        const models = loadModelConfig(settings().paths.modelConfigFile, settings().models);
+        const unpriced = unpricedModels(models);
+        if (unpriced.length > 0) {
+          const { maxTokens } = campaignBudget(brief, cliData().governance(brief.brand).budget);
+          process.stderr.write(
+            `note: ${unpriced.join(', ')} ${unpriced.length === 1 ? 'has' : 'have'} no price in ${settings().paths.modelConfigFile}: ` +
+              `the campaign's € budget cannot stop ${unpriced.length === 1 ? 'it' : 'them'}; its token budget of ${maxTokens} tokens does ` +
+              '(set prices: in the model settings to budget them in euros)\n',
+          );
+        }
         const { taskQueue } = settings().temporal;
         const client = await cliClient();
         const id = opts.id ?? newCampaignId(brief);

@@ -106,6 +106,39 @@ describe('the model budget', () => {
     await handle.terminate('test done');
   });
 
+  it('limits a model without a price by tokens, and says at the start that euros cannot', async () => {
+    const local = await CampaignEnv.create();
+    const unpriced = { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'local-llama-3' };
+    try {
+      await local.startWorker(local.deps({ modelEnv: unpriced }));
+      const handle = await local.start({ ...GOOD_BRIEF, budget: { maxCostEur: 5, maxTokens: 1500 } });
+      const budget = await awaitBudget(handle);
+      // Free as far as euros go, and stopped all the same: by its tokens.
+      expect(budget).toMatchObject({ spentEur: 0, neededEur: 0, limitTokens: 1500 });
+      expect(budget.spentTokens).toBeGreaterThan(0);
+      await handle.terminate('test done');
+      const started = await runCli(
+        [
+          'start',
+          'examples/briefs/green-tariff-launch.yaml',
+          '--requested-by',
+          'lena.vogel',
+          '--id',
+          `unpriced-${Date.now()}`,
+        ],
+        { ...local.cliEnv(), ...unpriced, CAMPAIGN_TASK_QUEUE: `unpriced-${Date.now()}` },
+      );
+      expect(started.code).toBe(0);
+      expect(started.stderr).toMatch(
+        /^note: local-llama-3 has no price in .*models\.yaml: the campaign's € budget cannot stop it; its token budget of 200000 tokens does/,
+      );
+      const id = started.stdout.match(/^started (\S+)/)?.[1] ?? '';
+      await local.client.workflow.getHandle(id).terminate('test done');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('ends the campaign as rejected when an approver stops it at the budget', async () => {
     const handle = await env.start(TIGHT);
     await awaitBudget(handle);

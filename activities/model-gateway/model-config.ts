@@ -85,3 +85,9 @@ export function priceOf(
   if (!price) return { costEur: 0, priced: false };
   return { costEur: (inputTokens * price.input + outputTokens * price.output) / 1_000_000, priced: true };
 }
+
+/** The models of `config`'s roles that have no price: the € budget cannot stop them, only the token budget does. */
+export function unpricedModels(config: Pick<ModelConfig, 'roles' | 'prices' | 'provider'>): string[] {
+  if (config.provider !== 'openai') return [];
+  return [...new Set(Object.values(config.roles).map((r) => r.model))].filter((m) => !config.prices[m]).sort();
+}
