@@ -36,6 +36,7 @@ export function createCopywriter({ data, models }: ActivityDeps) {
             redact(research),
             redact(feedback),
             requiredDisclaimer,
+            round,
           ),
         }),
       });

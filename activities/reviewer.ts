@@ -2,6 +2,7 @@ import { reviewAdviceSchema } from '../domain/agent-outputs';
 import type { ReviewFinding, ReviewReport } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import type { ReviewInput } from '../domain/step-inputs';
+import { campaignFindings } from './copy-checks';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
 import { quoteInjections } from './privacy/injection';
@@ -24,6 +25,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
       const findings = [
         ...missing,
         ...variants.flatMap((v) => reviewVariant(v, research, kb)),
+        ...campaignFindings(brief, variants, [kb.brandName, brief.product]),
         ...injectionFindings(brief, research),
       ];
       const { output, provenance } = await models.generate({

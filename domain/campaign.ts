@@ -135,6 +135,9 @@ export interface ReviewFinding {
     | 'channel-limit'
     | 'missing-citation'
     | 'missing-variant'
+    | 'language'
+    | 'key-message'
+    | 'variety'
     | 'advisory';
   blocking: boolean;
   detail: string;

@@ -5,12 +5,13 @@ import { readBriefFile } from '../client/brief-file';
 import { PROJECT_ROOT } from '../config/paths';
 import { settings } from '../config/settings';
 import { withThrowawayStack } from '../devserver/throwaway-stack';
-import { type BriefEvaluation, evaluateBrief, renderTable } from '../eval/evaluate';
+import { type BriefEvaluation, evaluateBrief, failsEvaluation, renderTable } from '../eval/evaluate';
 
 /**
  * `npm run eval`: every golden brief in examples/golden through the real workflow to the approval gate, on a throwaway
  * dev server, with the models the environment selects (offline unless OPENAI_API_KEY or OPENAI_BASE_URL is set).
- * Writes eval-results/<brief>.json and eval-results/summary.md, prints the table, exits 1 if a brief missed the gate.
+ * Writes eval-results/<brief>.json (the measures and the copy) and eval-results/summary.md, prints the table, and exits 1
+ * when a brief missed the gate, reached it with blocking findings, grounded no claim or ignored the change request.
  */
 const goldenDir = resolve(PROJECT_ROOT, 'examples/golden');
 const outDir = resolve(process.env.EVAL_OUT_DIR ?? resolve(PROJECT_ROOT, 'eval-results'));
@@ -42,4 +43,7 @@ const table = renderTable(results);
 writeFileSync(resolve(outDir, 'summary.md'), `# Evaluation (${provider} model)\n\n${table}\n`);
 console.log(table);
 process.stderr.write(`wrote ${outDir}/summary.md and one JSON per brief\n`);
-process.exit(results.every((r) => r.reachedGate) ? 0 : 1);
+// A brief fails when its copy reached the gate blocked, grounded nothing, or ignored the change request.
+const failures = results.flatMap((r) => failsEvaluation(r) ?? []);
+for (const failure of failures) process.stderr.write(`FAIL ${failure}\n`);
+process.exit(failures.length === 0 ? 0 : 1);

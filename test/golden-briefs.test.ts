@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBriefFile } from '../client/brief-file';
 import { PROJECT_ROOT } from '../config/paths';
-import { evaluateBrief, renderTable } from '../eval/evaluate';
+import { evaluateBrief, failsEvaluation, renderTable } from '../eval/evaluate';
 import { CampaignEnv } from './support/campaign-env';
 
 const GOLDEN = resolve(PROJECT_ROOT, 'examples/golden');
@@ -27,7 +27,14 @@ it.each(briefs)(
       taskQueue: env.taskQueue,
       keyDir: env.keyDir,
     });
-    expect(result).toMatchObject({ reachedGate: true, blockingFindings: 0, claims: { rate: 1 } });
+    expect(result).toMatchObject({ reachedGate: true, blockingFindings: 0, claims: { rate: 1 }, personalData: 0 });
+    expect(failsEvaluation(result)).toBeNull();
+    // In the brief's language, every key message carried, a headline per channel, and the change request honoured.
+    expect(result.language.matching).toBe(result.language.total);
+    expect(result.keyMessages.carried).toBe(result.keyMessages.total);
+    expect(result.variety.distinctHeadlines).toBe(result.variety.channels);
+    expect(result.changeRequest).toMatchObject({ honoured: true });
+    expect(result.copy.length).toBe(result.variants.total);
     expect(result.claims.total).toBeGreaterThan(0);
     expect(result.variants.withinLimits).toBe(result.variants.total);
     expect(result.usage).toMatchObject({ costEur: 0 });

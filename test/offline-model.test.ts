@@ -30,7 +30,12 @@ describe('offline model', () => {
   it('drops a key message the reviewer flagged when it writes again', () => {
     const withSuperlative = {
       ...GOOD_BRIEF,
-      keyMessages: ['Der günstigste Ökostrom aus der Region', ...GOOD_BRIEF.keyMessages],
+      // Second, so the e-mail (the second channel, with room for it) takes it as its headline.
+      keyMessages: [
+        GOOD_BRIEF.keyMessages[0] ?? '',
+        'Der günstigste Ökostrom aus der Region',
+        ...GOOD_BRIEF.keyMessages.slice(1),
+      ],
     };
     const creative = offlineCreativeBrief(withSuperlative, research);
     const first = withIds(offlineVariants(withSuperlative, creative, research, [], kb.requiredDisclaimer));

@@ -4,7 +4,7 @@ import type { KeyMessage, Research } from '../../domain/campaign';
 import { CHANNEL_LIMITS } from '../../domain/channels';
 
 /** Bumped whenever the offline generator's output changes, so the change shows in every audit event. */
-export const OFFLINE_MODEL = 'offline-v1';
+export const OFFLINE_MODEL = 'offline-v2';
 
 const STOPWORDS = new Set([
   'und',
@@ -42,30 +42,69 @@ export function offlineCreativeBrief(brief: Brief, research: Research): Creative
   };
 }
 
-/** A deterministic copywriter: one variant per channel, built only from cited facts and supported key messages. */
+/**
+ * A deterministic copywriter: one variant per channel, built only from cited facts and supported key messages, in the
+ * brief's language (German from the facts' own text; other languages from the brief's key messages, which are in it),
+ * each channel with its own headline, and after a change request visibly other copy: the headlines move on by a round
+ * and what the feedback names is left out.
+ */
 export function offlineVariants(
   brief: Brief,
   creativeBrief: Pick<CreativeBriefOutput, 'keyMessages'>,
   research: Research,
   feedback: string[],
   disclaimer: string | undefined,
+  round = 1,
 ): VariantSetOutput['variants'] {
   const usable = creativeBrief.keyMessages.filter(
     (m) => m.factIds.length > 0 && !feedback.some((f) => f.toLowerCase().includes(m.text.toLowerCase())),
   );
   const factIds = [...new Set(usable.flatMap((m) => m.factIds))];
   const facts = factIds.map((id) => research.facts.find((f) => f.id === id)).filter((f) => f !== undefined);
-  return brief.channels.map((channel) => {
+  const callToAction = brief.language === 'de' ? `Jetzt wechseln: ${brief.product}` : `Switch now: ${brief.product}`;
+  // What a headline may say: a key message, a call to action, a cited fact's short claim (in the facts' language), the
+  // product, and a call to action of two words: enough for every channel its own.
+  const shortCall = brief.language === 'de' ? 'Jetzt wechseln' : 'Switch now';
+  const claims = brief.language === 'de' ? facts.map((f) => f.claim) : [];
+  const headlines = [...usable.map((m) => m.text), callToAction, ...claims, brief.product, shortCall];
+  // A message may lead with the product's name ("ElbtalStrom Grün: 12 months …"); without it, it fits short headlines.
+  const productPrefix = new RegExp(`^${brief.product.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[:–-]\\s*`);
+  const withoutProduct = (text: string) => {
+    const rest = text.replace(productPrefix, '');
+    return rest === text ? text : rest.charAt(0).toUpperCase() + rest.slice(1);
+  };
+  const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length] as T);
+  const used = new Set<string>();
+  return brief.channels.map((channel, index) => {
     const limits = CHANNEL_LIMITS[channel];
-    const headline = fitFirst([usable[0]?.text ?? brief.product, brief.product], limits.headline ?? 30);
-    // Channels with room for one short line quote the facts' short claims.
-    const sentences = facts.map((f) => ((limits.body ?? 0) <= 90 ? `${f.claim}.` : f.text));
+    // Each channel starts at another message, and each round one further: the copy changes when changes are asked;
+    // a headline another channel already has is taken only when nothing else fits.
+    const order = rotate(headlines, (index + round - 1) % headlines.length).flatMap((h) => [h, withoutProduct(h)]);
+    const fits = (h: string) => h.length <= (limits.headline ?? 30);
+    const fresh = order.filter((h) => fits(h) && !used.has(h));
+    const headline = fresh[0] ?? fitFirst([...order, brief.product], limits.headline ?? 30);
+    used.add(headline);
+    const message = usable.find((m) => m.text === headline || withoutProduct(m.text) === headline);
+    // Channels with room for one short line quote the facts' short claims; copy in another language than the facts'
+    // says the brief's own key messages, which cite the facts behind them.
+    const sentences = rotate(
+      brief.language === 'de'
+        ? facts.map((f) => ((limits.body ?? 0) <= 90 ? `${f.claim}.` : f.text))
+        : usable.filter((m) => m !== message).map((m) => `${m.text.replace(/[.!]$/, '')}.`),
+      round - 1,
+    );
     const closing = channel === 'email' && disclaimer ? [disclaimer] : [];
     const body = fitSentences(sentences, closing, limits.body ?? 90, brief.product);
     // A headline taken from a key message cites the facts behind that message; the body cites what it quotes.
-    const headlineFacts = headline === usable[0]?.text ? usable[0].factIds : [];
-    const cited = [...new Set([...headlineFacts, ...citedIn(headline + body, facts, factIds)])];
-    return { channel, headline, body, factIds: cited };
+    const inBody = brief.language === 'de' ? [] : usable.filter((m) => body.includes(m.text.replace(/[.!]$/, '')));
+    const cited = [
+      ...new Set([
+        ...(message?.factIds ?? []),
+        ...inBody.flatMap((m) => m.factIds),
+        ...citedIn(headline + body, facts, message || inBody.length ? [] : factIds),
+      ]),
+    ];
+    return { channel, headline, body, factIds: cited.length > 0 ? cited : factIds.slice(0, 1) };
   });
 }
 
