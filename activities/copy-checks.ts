@@ -1,6 +1,7 @@
 import { eld } from 'eld/medium';
 import type { Brief } from '../domain/brief';
 import type { ReviewFinding, Variant } from '../domain/campaign';
+import { injectionReasons } from './privacy/injection';
 
 // What marketing checks across a campaign's copy, beyond each variant's own rules: that it is in the brief's language,
 // that every key message is carried, and that the channels do not all say the same headline.
@@ -64,7 +65,8 @@ export function campaignFindings(brief: Brief, variants: Variant[], names: reado
     if (reads) add(v.id, 'language', `reads as ${reads}; the brief asks for ${wanted}`);
   }
   const all = variants.map((v) => `${v.headline} ${v.body}`).join('\n');
-  for (const message of brief.keyMessages) {
+  // A key message that reads as an instruction to the models is no message to carry (it is reported as an injection).
+  for (const message of brief.keyMessages.filter((m) => injectionReasons(m).length === 0)) {
     if (!carries(all, message)) add('campaign', 'key-message', `no variant carries the key message "${message}"`);
   }
   const byHeadline = new Map<string, Variant[]>();

@@ -22,6 +22,12 @@ export interface ApproverTexts {
   risk(risk: string, required: number, mustInclude: string): string;
   modelUse: string;
   waiting(round: number): string;
+  /** What the last change request asked, and what changed since. */
+  sinceRequest(round: number, by: string): string;
+  changedHeadline: string;
+  sameHeadline: string;
+  changedBody: string;
+  sameBody: string;
   decideBy: string;
   left(timeLeft: string): string;
   approvedSoFar: string;
@@ -111,6 +117,11 @@ const EN: ApproverTexts = {
     (mustInclude ? `, one of them from ${mustInclude}` : ''),
   modelUse: 'Model use',
   waiting: (round) => `Waiting for approval · round ${round}`,
+  sinceRequest: (round, by) => `Changed since round ${round}, which ${by} sent back with:`,
+  changedHeadline: 'headline changed, was',
+  sameHeadline: 'headline unchanged',
+  changedBody: 'text changed',
+  sameBody: 'text unchanged',
   decideBy: 'Decide by:',
   left: (t) => `${t} left (without a decision the campaign is rejected)`,
   approvedSoFar: 'Approved so far:',
@@ -213,6 +224,11 @@ const DE: ApproverTexts = {
     (mustInclude ? `, eine davon von ${mustInclude}` : ''),
   modelUse: 'Modellnutzung',
   waiting: (round) => `Wartet auf Freigabe · Runde ${round}`,
+  sinceRequest: (round, by) => `Geändert seit Runde ${round}, die ${by} zurückgeschickt hat mit:`,
+  changedHeadline: 'Überschrift geändert, vorher',
+  sameHeadline: 'Überschrift unverändert',
+  changedBody: 'Text geändert',
+  sameBody: 'Text unverändert',
   decideBy: 'Entscheiden bis:',
   left: (t) => `noch ${t} (ohne Entscheidung wird die Kampagne abgelehnt)`,
   approvedSoFar: 'Bisher freigegeben:',

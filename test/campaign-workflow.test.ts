@@ -158,7 +158,7 @@ describe('campaign workflow on a real dev server', () => {
       decision: 'request-changes',
       approver: 'jonas.weber',
       contentHash: first,
-      feedback: 'Ökostrom aus Wasserkraft und Wind aus der Region',
+      feedback: 'Bitte jede Überschrift anders formulieren',
     });
     const second = await env.awaitApproval(handle, 2);
     expect(second).not.toBe(first);

@@ -109,6 +109,10 @@ describe('payloads encrypted with the codec', () => {
     const { text } = await currentDetails(page, 'Wartet auf Freigabe · Runde 2');
     expect(text).toContain('CANARY-secret-NAME');
     expect(text).toContain(second);
+    // The approver sees their request and, per channel, what changed against it.
+    expect(text).toContain('Geändert seit Runde 1, die jonas.weber zurückgeschickt hat mit:');
+    expect(text).toContain('Bitte CANARY-secret-FEEDBACK einbauen');
+    expect(text).toMatch(/Suchanzeige: Überschrift (geändert, vorher „[^“]+“|unverändert); Text (geändert|unverändert)/);
     const approval = await signedByCli(secret.workflowId, 'sara.yilmaz', second, {
       CAMPAIGN_KEY_DIR: encrypted.keyDir,
       CAMPAIGN_CODEC_KEYS: KEYS,

@@ -300,11 +300,13 @@ describe('the workflow trusts no input', () => {
       ...GOOD_BRIEF,
       keyMessages: ['<img src=x onerror=alert(document.domain)> 12 Monate Preisgarantie', ...GOOD_BRIEF.keyMessages],
     });
-    // The reviewer sends the copy back once; what reaches the gate still carries the finding.
+    // The reviewer sends the copy back once; what reaches the gate still carries the markup, or leaves out the key
+    // message that holds it, and either is a blocking finding.
     const pending = await waitForApproval(handle);
-    expect(pending.findings).toContainEqual(expect.objectContaining({ kind: 'markup', blocking: true }));
+    const blocking = pending.findings.filter((f) => f.blocking).map((f) => f.kind);
+    expect(blocking.some((kind) => kind === 'markup' || kind === 'key-message')).toBe(true);
     const approve = { decision: 'approve' as const, approver: 'jonas.weber', contentHash: pending.contentHash };
-    expect(await refusal(env.decide(handle, approve))).toMatch(/blockierenden Prüfbefund/);
+    expect(await refusal(env.decide(handle, approve))).toMatch(/blockierenden? Prüfbefund/);
     await handle.terminate('test done');
   });
 });

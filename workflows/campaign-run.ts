@@ -27,7 +27,7 @@ import { addUsage, NO_USAGE, type UsageReport } from '../domain/usage';
 import { ApprovalGate, type GateOutcome } from './approval-gate';
 import { AuditChain } from './audit-chain';
 import { BudgetGate, BudgetStopped, budgetExceeded } from './budget-gate';
-import { type FinalDecision, type FinalState, renderDetails } from './details';
+import { type ChangeRequest, type FinalDecision, type FinalState, renderDetails } from './details';
 import { runActivity, type StepInput, type StepOutput, storeAudit } from './governed-steps';
 import {
   auditTrailQuery,
@@ -50,6 +50,7 @@ export class CampaignRun {
   /** The plan exactly as our planner made it (escalation adds to `plan` later), and its hash, once fixed. */
   private planAsMade: ApprovalPlan | null = null;
   private planHash = '';
+  private changeRequest: ChangeRequest | null = null;
   private approvalGate: ApprovalGate | undefined;
   /** Where a step that reached the budget waits for an approver; only in campaigns with the budget-gate patch. */
   private budgetGate: BudgetGate | undefined;
@@ -244,8 +245,14 @@ export class CampaignRun {
         final: this.final,
         now: Date.now(),
         ...(this.patches.receipts ? { binding: { runId: workflowInfo().runId, planHash: this.planHash } } : {}),
+        changeRequest: this.changeRequest,
       }),
     );
+  }
+
+  /** The round an approver just sent back, for the next round's details. */
+  rememberChangeRequest(request: ChangeRequest): void {
+    this.changeRequest = request;
   }
 
   /**

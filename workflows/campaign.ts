@@ -98,6 +98,8 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
           // The gate refuses a request beyond the plan's change rounds, so this loop is bounded.
           approverFeedback = [outcome.feedback];
           feedback = approverFeedback;
+          // The next round's details show the request and what changed against it (no command: details only).
+          run.rememberChangeRequest({ round, by: outcome.by, feedback: outcome.feedback, variants });
           break;
         default:
           return outcome satisfies never;

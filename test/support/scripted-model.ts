@@ -19,7 +19,7 @@ export const GROUNDED_VARIANTS = {
     },
     {
       channel: 'social',
-      headline: 'ElbtalStrom Grün',
+      headline: 'Wasserkraft und Wind aus der Region',
       body: 'Wasserkraft und Wind aus der Region. 12 Monate Preisgarantie.',
       factIds: ['PROD-1', 'TERM-1'],
     },
@@ -29,7 +29,7 @@ export const GROUNDED_VARIANTS = {
 /** The same copy with an invented price in the search ad. */
 export const INVENTED_PRICE_VARIANTS = {
   variants: GROUNDED_VARIANTS.variants.map((v) =>
-    v.channel === 'search-ad' ? { ...v, body: 'Nur 24,9 ct/kWh. 12 Monate Preisgarantie.' } : v,
+    v.channel === 'search-ad' ? { ...v, body: 'Nur 24,9 ct/kWh. Wechsel online in 5 Minuten.' } : v,
   ),
 };
 
