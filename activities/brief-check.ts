@@ -26,6 +26,8 @@ export function briefDataProblem(
   brief: Brief,
   requestedBy: string,
   login: { issuer: string | undefined; attesters: Record<string, string> },
+  /** Whether to check that enough approvers can sign: only where this machine holds the deployment's trust lists. */
+  options: { signers?: boolean } = {},
 ): string | null {
   try {
     const roster = data.roster();
@@ -44,7 +46,15 @@ export function briefDataProblem(
       return unknown('brief.audience.segment', brief.audience.segment, segments, `a segment of brand '${brief.brand}'`);
     }
     const segment = data.segment(brief.brand, brief.audience.segment);
-    resolveApprovalPlan(brief, requestedBy, roster, segment, data.governance(brief.brand), login);
+    const governance = data.governance(brief.brand);
+    resolveApprovalPlan(
+      brief,
+      requestedBy,
+      roster,
+      segment,
+      options.signers === false ? { ...governance, requireSignedDecisions: false } : governance,
+      login,
+    );
     const { purpose } = brief.audience;
     if (!segment.records.some((r) => r.consent.includes(purpose))) {
       return `brief.audience: nobody in segment '${segment.id}' consented to ${purpose}, so the campaign would reach no one`;

@@ -41,7 +41,11 @@ export function registerStart(program: Command): void {
           );
         }
         // At the door: what the planner would refuse in the campaign's first step, refused before anything starts.
-        const problem = briefDataProblem(cliData(), brief, requestedBy, cliLoginTrust());
+        // Signed in, this machine may not hold the login service's trust list: whether approvers can sign is then the
+        // planner's to check.
+        const trust = cliLoginTrust();
+        const signers = !session || Object.keys(trust.attesters).length > 0;
+        const problem = briefDataProblem(cliData(), brief, requestedBy, trust, { signers });
         if (problem) throw new CliError(problem, BAD_INPUT);
         // A model without a price costs €0 as far as the budget knows: say so, and what stops it instead.
         const models = loadModelConfig(settings().paths.modelConfigFile, settings().models);

@@ -123,7 +123,8 @@ describe('following a campaign', () => {
     const shown = await runCli(['show', id], cli());
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('[search-ad]');
-    const listed = await runCli(['list', '--running', '--json'], cli());
+    // Other test files run campaigns on the same server at the same time: look among all the running ones.
+    const listed = await runCli(['list', '--running', '--limit', '5000', '--json'], cli());
     const entry = (
       JSON.parse(listed.stdout) as { workflowId: string; stage: string; requestedBy: string; deadline: string }[]
     ).find((v) => v.workflowId === id);
@@ -132,7 +133,7 @@ describe('following a campaign', () => {
       requestedBy: 'lena.vogel',
       deadline: expect.any(String),
     });
-    const text = await runCli(['list', '--limit', '5'], cli());
+    const text = await runCli(['list', '--running', '--limit', '5000'], cli());
     expect(text.stdout).toMatch(
       new RegExp(`${id} {2}running {2}awaiting-approval {2}requested by lena\\.vogel {3}deadline `),
     );

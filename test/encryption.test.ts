@@ -74,7 +74,8 @@ function canaryBrief(tag: string) {
     ...GOOD_BRIEF,
     campaign: `Herbstaktion CANARY-${tag}-NAME`,
     objective: `Mehr Ökostrom-Wechsel, Kontakt canary-${tag}@example.de, Stichwort CANARY-${tag}-OBJECTIVE`,
-    keyMessages: [...GOOD_BRIEF.keyMessages, `Aktionscode CANARY-${tag}-MESSAGE`],
+    // A message the facts support (they speak of the online switch), so the copy can carry it and be approved.
+    keyMessages: [...GOOD_BRIEF.keyMessages, `Wechsel online mit Aktionscode CANARY-${tag}-MESSAGE`],
   };
 }
 

@@ -2,6 +2,7 @@ import type { CreativeBriefOutput, VariantSetOutput } from '../../domain/agent-o
 import type { Brief } from '../../domain/brief';
 import type { KeyMessage, Research } from '../../domain/campaign';
 import { CHANNEL_LIMITS } from '../../domain/channels';
+import { carries } from '../copy-checks';
 
 /** Bumped whenever the offline generator's output changes, so the change shows in every audit event. */
 export const OFFLINE_MODEL = 'offline-v2';
@@ -75,7 +76,7 @@ export function offlineVariants(
   };
   const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length] as T);
   const used = new Set<string>();
-  return brief.channels.map((channel, index) => {
+  const variants = brief.channels.map((channel, index) => {
     const limits = CHANNEL_LIMITS[channel];
     // Each channel starts at another message, and each round one further: the copy changes when changes are asked;
     // a headline another channel already has is taken only when nothing else fits.
@@ -106,6 +107,19 @@ export function offlineVariants(
     ];
     return { channel, headline, body, factIds: cited.length > 0 ? cited : factIds.slice(0, 1) };
   });
+  // Every supported key message goes somewhere: one no headline or body carries yet goes at the start of the body
+  // with the most room left (before an e-mail's disclaimer), citing its facts.
+  for (const m of usable) {
+    if (carries(variants.map((v) => `${v.headline} ${v.body}`).join('\n'), m.text)) continue;
+    const sentence = `${m.text.replace(/[.!]$/, '')}.`;
+    const room = (v: (typeof variants)[number]) => (CHANNEL_LIMITS[v.channel].body ?? 90) - v.body.length;
+    const roomiest = [...variants].sort((a, b) => room(b) - room(a))[0];
+    if (roomiest && room(roomiest) > sentence.length) {
+      roomiest.body = `${sentence} ${roomiest.body}`;
+      roomiest.factIds = [...new Set([...roomiest.factIds, ...m.factIds])];
+    }
+  }
+  return variants;
 }
 
 function supportingFacts(text: string, research: Research): string[] {
