@@ -1,6 +1,7 @@
 import { eld } from 'eld/medium';
 import type { Brief } from '../domain/brief';
 import type { ReviewFinding, Variant } from '../domain/campaign';
+import type { ReviewInput } from '../domain/step-inputs';
 import { injectionReasons } from './privacy/injection';
 
 // What marketing checks across a campaign's copy, beyond each variant's own rules: that it is in the brief's language,
@@ -87,4 +88,34 @@ export function campaignFindings(brief: Brief, variants: Variant[], names: reado
     }
   }
   return findings;
+}
+
+/**
+ * Whether the copy answers the change request it was written for: copy identical to what the approver sent back is
+ * a blocking finding; a channel left as it was is a note (the request may have been about another channel).
+ */
+export function changeFindings(
+  variants: Variant[],
+  request: NonNullable<ReviewInput['changeRequest']>,
+): ReviewFinding[] {
+  const same = variants.filter((v) =>
+    request.variants.some((b) => b.channel === v.channel && b.headline === v.headline && b.body === v.body),
+  );
+  if (same.length === 0) return [];
+  if (same.length === variants.length) {
+    return [
+      {
+        variantId: 'campaign',
+        kind: 'unchanged',
+        blocking: true,
+        detail: `the copy is the same as the round ${request.by} sent back with "${request.feedback}"`,
+      },
+    ];
+  }
+  return same.map((v) => ({
+    variantId: v.id,
+    kind: 'unchanged' as const,
+    blocking: false,
+    detail: `${v.channel} is as it was when ${request.by} asked "${request.feedback}"`,
+  }));
 }

@@ -2,7 +2,7 @@ import { reviewAdviceSchema } from '../domain/agent-outputs';
 import type { ReviewFinding, ReviewReport } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import type { ReviewInput } from '../domain/step-inputs';
-import { campaignFindings } from './copy-checks';
+import { campaignFindings, changeFindings } from './copy-checks';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
 import { quoteInjections } from './privacy/injection';
@@ -12,7 +12,7 @@ import { countClaims, reviewVariant } from './review-rules';
 export function createReviewer({ data, models }: ActivityDeps) {
   return {
     /** Checks claims, wording, disclaimers, PII and channel limits; blocking findings send the copy back. */
-    async reviewVariants({ brief, variants, research }: ReviewInput): Promise<ReviewReport> {
+    async reviewVariants({ brief, variants, research, changeRequest }: ReviewInput): Promise<ReviewReport> {
       const kb = data.knowledgeBase(brief.brand);
       const missing: ReviewFinding[] = brief.channels
         .filter((channel) => !variants.some((v) => v.channel === channel))
@@ -26,6 +26,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
         ...missing,
         ...variants.flatMap((v) => reviewVariant(v, research, kb)),
         ...campaignFindings(brief, variants, [kb.brandName, brief.product]),
+        ...(changeRequest ? changeFindings(variants, changeRequest) : []),
         ...injectionFindings(brief, research),
       ];
       const { output, provenance } = await models.generate({

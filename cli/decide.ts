@@ -7,7 +7,6 @@ import { describeCampaign } from '../client/describe';
 import { ClientError } from '../client/errors';
 import { settings } from '../config/settings';
 import type { Decision } from '../domain/decision';
-import { terminalText } from '../domain/escape';
 import { cliClient, cliSession, rosterPerson } from './context';
 import { BAD_INPUT, CliError } from './errors';
 import { copyLines } from './show';

@@ -92,9 +92,7 @@ export function registerStart(program: Command): void {
           return;
         }
         console.log(copyLines(started.workflowId, pending).join('\n'));
-        console.log(
-          `  decide: npx campaign approve ${started.workflowId} --as <you> --content-hash ${pending.contentHash}`,
-        );
+        console.log(decideHint(started.workflowId, pending.contentHash));
       },
     );
 }

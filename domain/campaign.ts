@@ -138,6 +138,7 @@ export interface ReviewFinding {
     | 'language'
     | 'key-message'
     | 'variety'
+    | 'unchanged'
     | 'advisory';
   blocking: boolean;
   detail: string;

@@ -35,6 +35,11 @@ export interface ReviewInput {
   brief: Brief;
   variants: Variant[];
   research: Research;
+  /**
+   * The approver's change request this copy answers, and the copy they sent back (campaigns from this build on; not
+   * part of what the audit event hashes, so earlier runs' trails are unchanged).
+   */
+  changeRequest?: { by: string; feedback: string; variants: Pick<Variant, 'channel' | 'headline' | 'body'>[] };
 }
 
 /** The approval the publisher must present; the governance interceptor checks it against the content. */

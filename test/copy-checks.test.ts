@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignFindings, carries, otherLanguage } from '../activities/copy-checks';
+import { campaignFindings, carries, changeFindings, otherLanguage } from '../activities/copy-checks';
 import type { Brief } from '../domain/brief';
 import type { Variant } from '../domain/campaign';
 import { GOOD_BRIEF } from './support/campaign-env';
@@ -63,5 +63,36 @@ describe('checks across the copy', () => {
   it('counts a key message as carried when most of its words are there, in any inflection', () => {
     expect(carries('Mit 12 Monaten Preisgarantie und Ökostrom', '12 Monate Preisgarantie')).toBe(true);
     expect(carries('Wechsel online in 5 Minuten', 'Beratung am Telefon')).toBe(false);
+  });
+});
+
+describe('copy after a change request', () => {
+  const before = [
+    variant('search-ad', '12 months of price guarantee', 'Switch online in five minutes.'),
+    variant('social', 'Advice on the phone', 'Our team answers your questions.'),
+  ];
+  const request = { by: 'jonas.weber', feedback: 'please write it in English', variants: before };
+
+  it('blocks copy that is the same as the round sent back, and notes a channel left as it was', () => {
+    expect(changeFindings(before, request)).toEqual([
+      {
+        variantId: 'campaign',
+        kind: 'unchanged',
+        blocking: true,
+        detail: 'the copy is the same as the round jonas.weber sent back with "please write it in English"',
+      },
+    ]);
+    const oneChanged = [before[0] as Variant, variant('social', 'Call us: advice on the phone', 'We answer.')];
+    expect(changeFindings(oneChanged, request)).toEqual([
+      {
+        variantId: 'search-ad-1',
+        kind: 'unchanged',
+        blocking: false,
+        detail: 'search-ad is as it was when jonas.weber asked "please write it in English"',
+      },
+    ]);
+    expect(
+      changeFindings([variant('search-ad', 'New', 'Other.'), variant('social', 'New too', 'Else.')], request),
+    ).toEqual([]);
   });
 });

@@ -113,7 +113,9 @@ describe('payloads encrypted with the codec', () => {
     // The approver sees their request and, per channel, what changed against it.
     expect(text).toContain('Geändert seit Runde 1, die jonas.weber zurückgeschickt hat mit:');
     expect(text).toContain('Bitte CANARY-secret-FEEDBACK einbauen');
-    expect(text).toMatch(/Suchanzeige: Überschrift (geändert, vorher „[^“]+“|unverändert); Text (geändert|unverändert)/);
+    expect(text).toMatch(
+      /Suchanzeige: Überschrift (geändert, vorher „[^“]+“|unverändert); Text (geändert|unverändert)/,
+    );
     const approval = await signedByCli(secret.workflowId, 'sara.yilmaz', second, {
       CAMPAIGN_KEY_DIR: encrypted.keyDir,
       CAMPAIGN_CODEC_KEYS: KEYS,

@@ -255,6 +255,12 @@ export class CampaignRun {
     this.changeRequest = request;
   }
 
+  /** The last change request, as the reviewer checks the new copy against it. */
+  get lastChangeRequest(): { by: string; feedback: string; variants: ChangeRequest['variants'] } | null {
+    const request = this.changeRequest;
+    return request ? { by: request.by, feedback: request.feedback, variants: request.variants } : null;
+  }
+
   /**
    * Writes the search attributes that changed, in one update, and the memo when the approval it shows changed (the
    * inbox reads the memo only while a campaign waits at the gate); Current Details, which cost no history, always.

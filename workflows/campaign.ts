@@ -38,7 +38,12 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
       const written = await run.step('variants', { brief, creativeBrief, research, round, feedback });
 
       // 5. Review: blocking findings go back to the copywriter, within bounds; what remains goes to the approver.
-      const review = await run.step('review', { brief, variants: written.variants, research });
+      const review = await run.step('review', {
+        brief,
+        variants: written.variants,
+        research,
+        ...(run.lastChangeRequest ? { changeRequest: run.lastChangeRequest } : {}),
+      });
       if (review.blocking && sendBacks < MAX_REVIEW_SEND_BACKS) {
         sendBacks += 1;
         // The approver's request stays in the brief for the rewrite, next to the reviewer's findings.
@@ -99,7 +104,12 @@ export async function campaignWorkflow(raw: CampaignInput): Promise<CampaignResu
           approverFeedback = [outcome.feedback];
           feedback = approverFeedback;
           // The next round's details show the request and what changed against it (no command: details only).
-          run.rememberChangeRequest({ round, by: outcome.by, feedback: outcome.feedback, variants });
+          run.rememberChangeRequest({
+            round,
+            by: outcome.by,
+            feedback: outcome.feedback,
+            variants: variants.map(({ channel, headline, body }) => ({ channel, headline, body })),
+          });
           break;
         default:
           return outcome satisfies never;
