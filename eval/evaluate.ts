@@ -172,9 +172,28 @@ export function renderTable(results: BriefEvaluation[]): string {
       `${(r.latencyMs / 1000).toFixed(1)} s`,
     ].join(' | ');
   });
+  const sum = (f: (r: BriefEvaluation) => number) => results.reduce((n, r) => n + f(r), 0);
+  const changed = results.filter((r) => r.changeRequest);
+  const overall = [
+    '**overall**',
+    `${results.filter((r) => r.reachedGate).length}/${results.length}`,
+    `${sum((r) => r.claims.grounded)}/${sum((r) => r.claims.total)}`,
+    `${sum((r) => r.blockingFindings)} blocking`,
+    `${sum((r) => r.variants.withinLimits)}/${sum((r) => r.variants.total)}`,
+    `${sum((r) => r.language.matching)}/${sum((r) => r.language.total)}`,
+    `${sum((r) => r.keyMessages.carried)}/${sum((r) => r.keyMessages.total)}`,
+    `${sum((r) => r.variety.distinctHeadlines)}/${sum((r) => r.variety.channels)}`,
+    changed.length ? `${changed.filter((r) => r.changeRequest?.honoured).length}/${changed.length} briefs changed` : '-',
+    sum((r) => r.personalData),
+    '',
+    sum((r) => (r.usage ? r.usage.inputTokens + r.usage.outputTokens : 0)),
+    `€${sum((r) => r.usage?.costEur ?? 0).toFixed(4)}`,
+    '',
+  ].join(' | ');
   return [
     '| brief | reached gate | grounded claims | findings by kind | variants within limits | in the brief language | key messages carried | distinct headlines | after a change request | with personal data | rounds | tokens | cost | latency |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
+    ...(results.length > 1 ? [`| ${overall} |`] : []),
   ].join('\n');
 }

@@ -59,7 +59,8 @@ it('logs campaigns by workflow and run id, and no brief text or personal data, a
   const canary = {
     ...GOOD_BRIEF,
     objective: 'Bestandskunden wechseln lassen, Stichwort LOGCANARY-OBJECTIVE, Kontakt log.canary@example.de',
-    keyMessages: [...GOOD_BRIEF.keyMessages, 'LOGCANARY-MESSAGE'],
+    // A message the facts support, so the copy carries it and the campaign can be approved.
+    keyMessages: [...GOOD_BRIEF.keyMessages, 'Wechsel online mit Code LOGCANARY-MESSAGE'],
   };
   const id = `logs-${Math.random().toString(36).slice(2, 10)}`;
   await startCampaign(client, canary, 'lena.vogel', id, taskQueue, { keyDir });
