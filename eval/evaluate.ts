@@ -183,7 +183,9 @@ export function renderTable(results: BriefEvaluation[]): string {
     `${sum((r) => r.language.matching)}/${sum((r) => r.language.total)}`,
     `${sum((r) => r.keyMessages.carried)}/${sum((r) => r.keyMessages.total)}`,
     `${sum((r) => r.variety.distinctHeadlines)}/${sum((r) => r.variety.channels)}`,
-    changed.length ? `${changed.filter((r) => r.changeRequest?.honoured).length}/${changed.length} briefs changed` : '-',
+    changed.length
+      ? `${changed.filter((r) => r.changeRequest?.honoured).length}/${changed.length} briefs changed`
+      : '-',
     sum((r) => r.personalData),
     '',
     sum((r) => (r.usage ? r.usage.inputTokens + r.usage.outputTokens : 0)),
