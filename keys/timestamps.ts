@@ -129,6 +129,7 @@ export async function checkTimestamp(
   if (!digestMatches(info, sha256(data))) return { ok: false, problem: 'the timestamp is for other data' };
   const trustedCerts = trustedPem.flatMap(certificatesOf);
   let verified = false;
+  let signer: pkijs.Certificate | undefined;
   try {
     const result = await signed.verify({
       signer: 0,
@@ -140,6 +141,7 @@ export async function checkTimestamp(
     });
     verified =
       result.signatureVerified === true && (trustedCerts.length === 0 || result.signerCertificateVerified === true);
+    signer = result.signerCertificate ?? undefined;
   } catch {
     verified = false;
   }
@@ -151,7 +153,11 @@ export async function checkTimestamp(
         : "the timestamp's signature does not verify",
     };
   }
-  const signer = signed.certificates?.find((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  // RFC 3161 §2.3: the signer's certificate is for time-stamping only, by a critical extended key usage; a TLS or
+  // any other certificate under the same root signs no valid token.
+  if (!signer || !timeStampingOnly(signer)) {
+    return { ok: false, problem: "the timestamp's signer certificate is not a time-stamping certificate (RFC 3161)" };
+  }
   const name =
     signer?.subject.typesAndValues.map((tv) => String(tv.value.valueBlock.value)).join(', ') ?? 'an unnamed signer';
   return {
@@ -193,4 +199,14 @@ export function readTsaRoots(file: string): string[] {
   const roots = [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => m[0]);
   if (roots.length === 0) throw new TimestampError(`CAMPAIGN_TSA_ROOTS: ${file} holds no PEM certificate`);
   return roots;
+}
+
+const EXTENDED_KEY_USAGE = '2.5.29.37';
+const TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
+
+/** Whether `cert` carries the critical extended key usage of time-stamping, and only that (RFC 3161 §2.3). */
+function timeStampingOnly(cert: pkijs.Certificate): boolean {
+  const eku = cert.extensions?.find((e) => e.extnID === EXTENDED_KEY_USAGE);
+  const purposes = (eku?.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [];
+  return eku?.critical === true && purposes.length === 1 && purposes[0] === TIME_STAMPING;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { folderFor } from '../activities/folders';
 import type { OutboxPackage } from '../domain/outbox-package';
+import { checkTimestamp } from '../keys/timestamps';
 import { CampaignEnv } from './support/campaign-env';
 import { startTestTsa, type TestTsa } from './support/openssl-tsa';
 import { runCli } from './support/run-cli';
@@ -114,6 +115,23 @@ describe('RFC 3161 timestamps from the configured authority', () => {
     const run = await runCli(['audit', 'verify-marking', file], cli());
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`FAIL timestamps: ${first}'s marking: the timestamp is for other data`));
+  });
+
+  it('refuses a token re-signed with another certificate of the same root that is no time-stamping certificate', async () => {
+    const stamps = pkg.timestamps;
+    const head = stamps?.head;
+    const forged = tsa.forgeWithTlsCertificate(head?.token ?? '');
+    // The standard tool refuses it too.
+    expect(opensslVerify(forged, Buffer.from(head?.hash ?? ''), tsa.rootFile)).toMatch(
+      /unsuitable certificate purpose/,
+    );
+    const checked = await checkTimestamp(forged, Buffer.from(head?.hash ?? ''), [tsa.rootPem]);
+    expect(checked).toEqual({
+      ok: false,
+      problem: "the timestamp's signer certificate is not a time-stamping certificate (RFC 3161)",
+    });
+    const real = await checkTimestamp(head?.token ?? '', Buffer.from(head?.hash ?? ''), [tsa.rootPem]);
+    expect(real).toMatchObject({ ok: true, signer: 'Test TSA' });
   });
 
   it('publishes nothing while the configured authority does not answer, and says which one', async () => {

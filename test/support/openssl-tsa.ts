@@ -14,6 +14,11 @@ export interface TestTsa {
   rootFile: string;
   /** How many requests it answered. */
   answered(): number;
+  /**
+   * `token`'s content (its TSTInfo: the digest and the time) re-signed with a TLS server certificate issued by the same
+   * root: what someone with any certificate under a trusted root could make. Base64 DER, like a real token.
+   */
+  forgeWithTlsCertificate(token: string): string;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,32 @@ export async function startTestTsa(): Promise<TestTsa> {
     ],
     dir,
   );
+  // A TLS server certificate under the same root, valid from now: what a forger of tokens could hold.
+  writeFileSync(join(dir, 'tls.cnf'), '[tls]\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n');
+  openssl(['req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=shop.example TLS'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'tls.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-set_serial',
+      '3',
+      '-out',
+      'tls.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'tls.cnf',
+      '-extensions',
+      'tls',
+    ],
+    dir,
+  );
   writeFileSync(join(dir, 'serial'), '01\n');
   writeFileSync(
     join(dir, 'tsa.cnf'),
@@ -127,6 +158,32 @@ export async function startTestTsa(): Promise<TestTsa> {
     rootPem: readFileSync(join(dir, 'root.pem'), 'utf8'),
     rootFile: join(dir, 'root.pem'),
     answered: () => answered,
+    forgeWithTlsCertificate: (token) => {
+      writeFileSync(join(dir, 'real.der'), Buffer.from(token, 'base64'));
+      openssl(['cms', '-verify', '-noverify', '-inform', 'DER', '-in', 'real.der', '-out', 'tstinfo.der'], dir);
+      openssl(
+        [
+          'cms',
+          '-sign',
+          '-binary',
+          '-nodetach',
+          '-in',
+          'tstinfo.der',
+          '-signer',
+          'tls.pem',
+          '-inkey',
+          'tls.key',
+          '-econtent_type',
+          '1.2.840.113549.1.9.16.1.4',
+          '-outform',
+          'DER',
+          '-out',
+          'forged.der',
+        ],
+        dir,
+      );
+      return readFileSync(join(dir, 'forged.der')).toString('base64');
+    },
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
       rmSync(dir, { recursive: true, force: true });
