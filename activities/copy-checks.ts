@@ -47,16 +47,26 @@ export function otherLanguage(text: string, expected: Brief['language'], names: 
   return LANGUAGE_NAME[found.language] ?? found.language;
 }
 
-/** Whether `message` is carried by `text`: at least half of its meaningful words (by stem) appear in it. */
+/**
+ * Whether `message` is carried by `text`: every meaningful word (by stem) of a message of two, at least half of a
+ * longer one's, appear in it; one common word alone carries no two-word message.
+ */
 export function carries(text: string, message: string): boolean {
   const wanted = [...new Set(words(message).map(stem))];
   if (wanted.length === 0) return true;
   const present = new Set(words(text).map(stem));
-  return wanted.filter((w) => present.has(w)).length * 2 >= wanted.length;
+  const found = wanted.filter((w) => present.has(w)).length;
+  return wanted.length <= 2 ? found === wanted.length : found * 2 >= wanted.length;
 }
 
 /** The blocking findings of a campaign's variants taken together; each names itself. */
-export function campaignFindings(brief: Brief, variants: Variant[], names: readonly string[]): ReviewFinding[] {
+export function campaignFindings(
+  brief: Brief,
+  variants: Variant[],
+  names: readonly string[],
+  /** The approver's change request: a key message it names, to leave out, is not missed. */
+  changeRequest?: { feedback: string },
+): ReviewFinding[] {
   const findings: ReviewFinding[] = [];
   const add = (variantId: string, kind: ReviewFinding['kind'], detail: string) =>
     findings.push({ variantId, kind, blocking: true, detail });
@@ -67,7 +77,8 @@ export function campaignFindings(brief: Brief, variants: Variant[], names: reado
   }
   const all = variants.map((v) => `${v.headline} ${v.body}`).join('\n');
   // A key message that reads as an instruction to the models is no message to carry (it is reported as an injection).
-  for (const message of brief.keyMessages.filter((m) => injectionReasons(m).length === 0)) {
+  const askedToDrop = (m: string) => changeRequest?.feedback.toLowerCase().includes(m.toLowerCase()) ?? false;
+  for (const message of brief.keyMessages.filter((m) => injectionReasons(m).length === 0 && !askedToDrop(m))) {
     if (!carries(all, message)) add('campaign', 'key-message', `no variant carries the key message "${message}"`);
   }
   const byHeadline = new Map<string, Variant[]>();

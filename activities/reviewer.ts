@@ -25,7 +25,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
       const findings = [
         ...missing,
         ...variants.flatMap((v) => reviewVariant(v, research, kb)),
-        ...campaignFindings(brief, variants, [kb.brandName, brief.product]),
+        ...campaignFindings(brief, variants, [kb.brandName, brief.product], changeRequest),
         ...(changeRequest ? changeFindings(variants, changeRequest) : []),
         ...injectionFindings(brief, research),
       ];

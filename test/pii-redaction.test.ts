@@ -61,6 +61,24 @@ describe('personal data kept from models', () => {
     expect(redactText('IBAN de89-3704-0044-0532-0130-00 bitte').text).toBe('IBAN [IBAN] bitte');
     expect(redactText('USt-IdNr. DE 136 695 976.').text).toBe('USt-IdNr. [VAT-ID].');
     expect(redactText('Erika Mustermann aus Dresden sagt ja').text).toBe('[NAME] aus Dresden sagt ja');
+    // Decomposed umlauts (macOS input, copy and paste) and other invisible code points: read as the letters they show.
+    expect(redactText('Erika Mu\u0308ller wohnt hier').text).toBe('[NAME] wohnt hier');
+    expect(redactText('wohnt in der Mu\u0308hlenstraße 12, 01099 Dresden').text).toBe('wohnt in der [ADDRESS]');
+    expect(redactText('max\uFE0F@example.de').text).toBe('[E-MAIL]');
+    expect(redactText('Erika\u180EMustermann sagt ja').text).toBe('[NAME] sagt ja');
+  });
+
+  it('leaves ordinary copy alone: figures after a preposition, years, measures (found by a second reader)', () => {
+    for (const text of [
+      'Am Wochenende 50 % sparen',
+      'Im Dezember 2026 wechseln',
+      'Im Park 24 Stunden Service',
+      'Auf der Alm 2000 Meter',
+      'In Ihren Garten 2026 Solar',
+      'Am Bahnhof 3 Minuten',
+    ]) {
+      expect({ text, found: findPii(text) }).toEqual({ text, found: [] });
+    }
   });
 
   it('replaces each value with a placeholder and counts kinds, never values', () => {

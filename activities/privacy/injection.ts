@@ -24,35 +24,47 @@ export function folded(text: string): string {
 const INSTRUCTIONS =
   '(?:instructions?|prompts?|rules|guidelines|directions|anweisung\\w*|instruktion\\w*|hinweise?n?|regeln|vorgaben|richtlinien|consignes?|regles|directives|indications|instrucciones|indicaciones|reglas|normas|directrices)';
 const EARLIER =
-  '(?:previous|prior|above|earlier|preceding|all|any|your|the|system|obig\\w*|vorherig\\w*|bisherig\\w*|vorangegangen\\w*|oben\\w*|alle\\w*|deine\\w*|ihre\\w*|precedentes?|ci-dessus|anterieures?|toutes?|tes|vos|anteriores|previas|todas|tus|sus)';
+  '(?:previous|prior|above|earlier|preceding|all|your|system|obig\\w*|vorherig\\w*|bisherig\\w*|vorangegangen\\w*|oben\\w*|alle\\w*|deine\\w*|precedentes?|ci-dessus|anterieures?|toutes?|tes|vos|anteriores|previas|todas|tus)';
+/** Words that say which instructions are meant, without an imperative before them ("Die obigen Hinweise …"). */
+const EARLIER_STRICT = '(?:obig\\w*|vorherig\\w*|bisherig\\w*|vorangegangen\\w*|oben\\w*)';
+/** Who the model is told it is now: a role of its own, not a customer ("Ab sofort bist du Premium-Kunde"). */
+const ROLE =
+  '(?:\\w+\\s+){0,3}(?:assistant|assistent\\w*|ai|ki|model|modell|bot|chatbot|copywriter|writer|texter\\w*|chef-texter|redakteur\\w*|verkaufer\\w*|seller|salesman|admin\\w*|developer|entwickler\\w*|system|jailbroken|dan|unrestricted|unfiltered|uneingeschrankt\\w*|redactor|redacteur|vendeur|asistente|vendedor)\\b';
 const PATTERNS: [RegExp, string][] = [
   [
     new RegExp(
-      `\\b(?:ignore|disregard|forget|override|bypass|skip)\\b.{0,30}\\b${EARLIER}\\b.{0,20}\\b${INSTRUCTIONS}`,
+      `\\b(?:ignore|disregard|forget|override|bypass|skip)\\b.{0,30}\\b${EARLIER}\\b.{0,20}\\b${INSTRUCTIONS}|\\b(?:ignore|disregard|forget|override)\\b.{0,30}\\b${INSTRUCTIONS}\\s+(?:above|before|earlier|so far)\\b`,
       's',
     ),
     'asks the model to ignore its instructions',
   ],
   [
     new RegExp(
-      `\\b(?:ignorier\\w*|vergiss|vergessen|missachte\\w*|ubergeh\\w*|uberspring\\w*)\\b.{0,40}\\b${INSTRUCTIONS}|\\b${EARLIER}\\s+${INSTRUCTIONS}\\s+(?:\\w+\\s+){0,4}(?:nicht\\s+(?:mehr\\s+)?(?:beachten|befolgen|berucksichtigen)|(?:zu\\s+)?(?:ignorieren|vergessen|missachten|ubergehen))`,
+      // An imperative to the model (du-form), or the polite form with which instructions: "Vergessen Sie komplizierte
+      // Regeln" is an advert, "Vergessen Sie alle bisherigen Regeln" is not.
+      `\\b(?:ignoriere|ignorier|missachte|ubergehe|uberspringe|vergiss)\\b.{0,40}\\b${INSTRUCTIONS}` +
+        `|\\b(?:ignorieren|vergessen|missachten|ubergehen)\\s+sie\\b.{0,30}\\b${EARLIER}\\b.{0,20}\\b${INSTRUCTIONS}` +
+        `|\\b${INSTRUCTIONS}\\s+(?:von oben|des systems|von zuvor)\\b` +
+        `|\\b${EARLIER_STRICT}\\s+${INSTRUCTIONS}\\s+(?:\\w+\\s+){0,4}(?:nicht\\s+(?:mehr\\s+)?(?:beachten|befolgen|berucksichtigen)|(?<!nicht\\s)(?:zu\\s+)?(?:ignorieren|vergessen|missachten|ubergehen))`,
       's',
     ),
     'asks the model to ignore its instructions',
   ],
   [
     new RegExp(
-      `\\b(?:ignore[rz]?|oublie[rz]?|ne (?:tenez|tiens) (?:pas|plus) compte)\\b.{0,40}\\b${INSTRUCTIONS}|\\b(?:ignora\\w*|olvida\\w*|omite\\w*|no sigas|no sigan|haz caso omiso)\\b.{0,40}\\b${INSTRUCTIONS}`,
+      `(?<!n'|ne\\s)\\b(?:ignore[rz]?|oublie[rz]?)\\b.{0,40}\\b${INSTRUCTIONS}|\\bne (?:tenez|tiens) (?:pas|plus) compte\\b.{0,40}\\b${INSTRUCTIONS}|\\b(?:ignora\\w*|olvida\\w*|omite\\w*|no sigas|no sigan|haz caso omiso)\\b.{0,40}\\b${INSTRUCTIONS}`,
       's',
     ),
     'asks the model to ignore its instructions',
   ],
   [
-    /\b(?:you are now|act as|pretend to be|from now on you|du bist (?:jetzt|ab sofort|ab jetzt)|ab (?:jetzt|sofort) bist du|verhalte dich (?:wie|als)|tu so, als|tu es (?:maintenant|desormais)|agis comme|fais semblant|ahora eres|actua como|finge ser|a partir de ahora eres)\b/,
+    new RegExp(
+      `\\b(?:you are now|act as|pretend to be|from now on you are|du bist (?:jetzt|ab sofort|ab jetzt)|ab (?:jetzt|sofort) bist du|verhalte dich (?:wie|als)|tu so, als ob du|tu es (?:maintenant|desormais)|agis comme|fais semblant d'etre|ahora eres|actua como|finge ser|a partir de ahora eres)\\s+${ROLE}`,
+    ),
     'tries to give the model another role',
   ],
   [
-    /(?:^|\n)\s*(?:system|assistant|developer|user|human)\s*:|<\|[a-z_]{2,30}\|>|<\/?s>|\[\/?inst\]|<<\/?sys>>|<\/?(?:start|end)_of_turn>|###\s*(?:system|instruction|response)/,
+    /(?:^|\n)\s*(?:system|assistant|developer)\s*:|<\|[a-z_]{2,30}\|>|<\/?s>|\[\/?inst\]|<<\/?sys>>|<\/?(?:start|end)_of_turn>|###\s*(?:system|instruction|response)/,
     'carries a chat template or role marker',
   ],
   [
@@ -60,14 +72,14 @@ const PATTERNS: [RegExp, string][] = [
     'asks for a tool',
   ],
   [
-    /\b(?:click here|klicken sie hier|klick hier|visit|besuchen sie|offnen sie|cliquez ici|haz clic aqui|visita)\b.{0,40}(?:https?:\/\/|www\.)/s,
-    'asks to follow a link',
-  ],
-  [
     /\b(?:system ?prompt|prompt injection|jailbreak|developer mode|entwicklermodus|dan mode)\b/,
     "talks about the model's prompt",
   ],
 ];
+
+/** A request to follow a link; whether it is one depends on where the link goes. */
+const FOLLOW_LINK =
+  /\b(?:click here|klicken sie hier|klick hier|visit|besuchen sie|offnen sie|cliquez ici|haz clic aqui|visita)\b.{0,40}?(?:https?:\/\/|www\.)([^/\s)]+)/gs;
 
 /** Hidden text, on the original: zero-width characters, HTML comments, CSS that hides. */
 const HIDDEN = /[\u200B-\u200D\u2060\uFEFF]|<!--[\s\S]*?-->|display\s*:\s*none/i;
@@ -115,6 +127,9 @@ export function injectionReasons(text: string, options: ScreenOptions = {}): str
   if (HIDDEN.test(text)) reasons.push('hides text');
   for (const decoded of decodedTexts(text)) {
     if (patternReasons(decoded).length > 0) reasons.push('carries an encoded instruction');
+  }
+  for (const [, host = ''] of folded(text).matchAll(FOLLOW_LINK)) {
+    if (!ownedBy(host.replace(/^www\./, ''), options.ownDomains ?? [])) reasons.push('asks to follow a link');
   }
   for (const [, host = ''] of text.matchAll(MARKDOWN_LINK)) {
     if (!ownedBy(host, options.ownDomains ?? [])) reasons.push('links to a domain the brand does not own');

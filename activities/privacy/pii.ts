@@ -50,6 +50,10 @@ const STREET =
   `(?:(?:${CAPITAL_WORD}[- ])*\\p{Lu}[\\p{Ll}ß-]*${STREET_END}` +
   `|(?:${CAPITAL_WORD}[- ])+(?:Straße|Strasse|Str\\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Chaussee|Pfad|Steig|Markt|Feld|Hof|Berg|Garten|Kamp|Wall|Park|Anger|Aue)` +
   `|(?:Am|An der|An den|An dem|Im|In der|In den|Auf der|Auf dem|Auf den|Zum|Zur|Unter den|Unter dem|Unter der|Hinter dem|Hinter der|Vor dem|Vor der|Beim|Alte|Alter|Altes)(?: ${CAPITAL_WORD})+)`;
+// A house number: not a year, and not a figure of something (50 %, 3 Minuten, 2000 Meter, 24 Stunden).
+const HOUSE_NUMBER =
+  '(?!(?:19|20)\\d\\d\\b)\\d{1,4}[a-z]?(?: ?[-/] ?\\d{1,4}[a-z]?)?\\b' +
+  '(?! ?(?:%|€|\\$|Prozent|Euro|Cent|ct|kWh|MWh|Meter|m\\b|km|Minuten|Min\\.|Stunden|Std\\.|Tage|Jahre|Monate|Wochen|Uhr|Personen|Haushalte|Kunden|Mal|x\\b))';
 // Whatever the street's name: a house number followed by a postcode and town, or a name and number where someone
 // lives ("wohnt in der Kump 80", "in der Diepental 312").
 const POSTCODE_ADDRESS = new RegExp(
@@ -57,11 +61,11 @@ const POSTCODE_ADDRESS = new RegExp(
   'gu',
 );
 const LIVES_AT = new RegExp(
-  `(?<=\\b(?:in der|in dem|im|am|an der|auf der|auf dem) )(?:${CAPITAL_WORD}[- ]){0,2}\\p{Lu}[\\p{Ll}ß-]+ \\d{1,4}[a-z]?\\b`,
+  `(?<=\\b(?:in der|in dem|im|am|an der|auf der|auf dem) )(?:${CAPITAL_WORD}[- ]){0,2}\\p{Lu}[\\p{Ll}ß-]+ ${HOUSE_NUMBER}`,
   'gu',
 );
 const GERMAN_ADDRESS = new RegExp(
-  `${STREET} \\d{1,4}[a-z]?(?: ?[-/] ?\\d{1,4}[a-z]?)?\\b(?:,? (?:D-)?\\d{5} \\p{Lu}[\\p{L}.-]+(?: (?:an der|am|im|bei) \\p{Lu}[\\p{L}.-]+)?)?`,
+  `${STREET} ${HOUSE_NUMBER}(?:,? (?:D-)?\\d{5} \\p{Lu}[\\p{L}.-]+(?: (?:an der|am|im|bei) \\p{Lu}[\\p{L}.-]+)?)?`,
   'gu',
 );
 const ENGLISH_ADDRESS =
@@ -131,18 +135,19 @@ export function readable(text: string): { text: string; from: number[]; to: numb
   let out = '';
   const from: number[] = [];
   const to: number[] = [];
-  let at = 0;
-  for (const char of text) {
-    const end = at + char.length;
-    if (!/[\u00AD\u200B-\u200F\u2060-\u2064\uFEFF]/.test(char)) {
-      const normal = char.normalize('NFKC');
-      for (let i = 0; i < normal.length; i++) {
-        from.push(at);
-        to.push(end);
-      }
-      out += normal;
+  // A letter with the marks that follow it is one unit (a decomposed "u" and U+0308 is "ü"); what no one sees
+  // (zero-width characters, joiners, soft hyphens, variation selectors, other default-ignorable code points) is dropped.
+  for (const unit of text.matchAll(/\P{M}\p{M}*|\p{M}+/gu)) {
+    const at = unit.index;
+    const end = at + unit[0].length;
+    const visible = unit[0].replace(/\u180E/g, ' ').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
+    if (visible === '') continue;
+    const normal = visible.normalize('NFKC');
+    for (let i = 0; i < normal.length; i++) {
+      from.push(at);
+      to.push(end);
     }
-    at = end;
+    out += normal;
   }
   return { text: out, from, to };
 }
