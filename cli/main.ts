@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { useNodeEd25519 } from '../keys/node-ed25519';
 import { registerAudit } from './audit';
 import { registerBudget } from './budget';
 import { registerCodecServer } from './codec-server';
@@ -18,6 +19,9 @@ import { registerStart } from './start';
 import { registerStatus } from './status';
 import { versionText } from './version';
 import { registerWorker } from './worker';
+
+// Verifying a campaign's evidence checks hundreds of signatures; Node's Ed25519 does it without the pure-JS curve's cost.
+useNodeEd25519();
 
 const program = new Command('campaign')
   .description('Governed marketing campaigns on Temporal: start, follow, approve.')

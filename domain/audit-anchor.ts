@@ -1,5 +1,5 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { ed25519PublicKey, signEd25519, verifyEd25519 } from './ed25519';
 import { canonicalJson } from './hash';
 import { keyIdOf } from './signatures';
 
@@ -30,9 +30,9 @@ function checkpointBytes(c: Omit<Checkpoint, 'signature'>): Uint8Array {
 /** Signs a checkpoint with a worker's secret key (hex). */
 export function signCheckpoint(fields: Omit<Checkpoint, 'keyId' | 'signature'>, secretKeyHex: string): Checkpoint {
   const secret = hexToBytes(secretKeyHex);
-  const keyId = keyIdOf(bytesToHex(ed25519.getPublicKey(secret)));
+  const keyId = keyIdOf(bytesToHex(ed25519PublicKey(secret)));
   const unsigned = { ...fields, keyId };
-  return { ...unsigned, signature: bytesToHex(ed25519.sign(checkpointBytes(unsigned), secret)) };
+  return { ...unsigned, signature: bytesToHex(signEd25519(checkpointBytes(unsigned), secret)) };
 }
 
 /** Why `checkpoint` is not a valid signature by one of `trustedKeys` (key id → public key hex); null when it is. */
@@ -40,7 +40,7 @@ export function checkpointRefusal(checkpoint: Checkpoint, trustedKeys: Record<st
   const key = trustedKeys[checkpoint.keyId];
   if (!key) return `checkpoint signed by ${checkpoint.keyId}, which is not a trusted worker key`;
   try {
-    const valid = ed25519.verify(hexToBytes(checkpoint.signature), checkpointBytes(checkpoint), hexToBytes(key));
+    const valid = verifyEd25519(hexToBytes(checkpoint.signature), checkpointBytes(checkpoint), hexToBytes(key));
     return valid ? null : 'checkpoint signature does not verify';
   } catch {
     return 'checkpoint signature does not verify';

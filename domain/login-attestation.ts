@@ -1,7 +1,7 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Decision } from './decision';
 import { DSSE, decisionStatement, envelopeSignedBytes, LOGIN_DECISION_PREDICATE } from './decision-envelope';
+import { ed25519PublicKey, signEd25519, verifyEd25519 } from './ed25519';
 import { canonicalJson } from './hash';
 import type { Attesters, Login } from './login';
 import { keyIdOf, signedFields } from './signatures';
@@ -18,15 +18,15 @@ function attestedBytes(campaignId: string, decision: Decision, login: Login, env
 export function signWithLoginKey(bytes: Uint8Array, secretKeyHex: string): { keyId: string; value: string } {
   const secret = hexToBytes(secretKeyHex);
   return {
-    keyId: keyIdOf(bytesToHex(ed25519.getPublicKey(secret))),
-    value: bytesToHex(ed25519.sign(bytes, secret)),
+    keyId: keyIdOf(bytesToHex(ed25519PublicKey(secret))),
+    value: bytesToHex(signEd25519(bytes, secret)),
   };
 }
 
 /** Whether `value` is the signature of login service key `publicKeyHex` over `bytes`; false when unreadable. */
 export function verifiesWithLoginKey(value: string, bytes: Uint8Array, publicKeyHex: string): boolean {
   try {
-    return ed25519.verify(hexToBytes(value), bytes, hexToBytes(publicKeyHex));
+    return verifyEd25519(hexToBytes(value), bytes, hexToBytes(publicKeyHex));
   } catch {
     return false;
   }

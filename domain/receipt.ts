@@ -1,6 +1,6 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { GENESIS_HASH } from './audit-verify';
+import { ed25519PublicKey, signEd25519, verifyEd25519 } from './ed25519';
 import { canonicalJson, hashOf } from './hash';
 import { keyIdOf } from './signatures';
 
@@ -41,10 +41,10 @@ type Unsigned = Omit<Receipt, 'hash' | 'signature' | 'worker'> & { worker: Omit<
 /** Seals and signs a receipt with a worker's secret key (hex). */
 export function signReceipt(fields: Unsigned, secretKeyHex: string): Receipt {
   const secret = hexToBytes(secretKeyHex);
-  const keyId = keyIdOf(bytesToHex(ed25519.getPublicKey(secret)));
+  const keyId = keyIdOf(bytesToHex(ed25519PublicKey(secret)));
   const body = { ...fields, worker: { ...fields.worker, keyId } };
   const hash = hashOf(body);
-  return { ...body, hash, signature: bytesToHex(ed25519.sign(utf8ToBytes(hash), secret)) };
+  return { ...body, hash, signature: bytesToHex(signEd25519(utf8ToBytes(hash), secret)) };
 }
 
 /** Why `receipt` is not sealed and signed by one of `trustedKeys` (key id → public key hex); null when it is. */
@@ -54,7 +54,7 @@ export function receiptRefusal(receipt: Receipt, trustedKeys: Record<string, str
   const key = trustedKeys[receipt.worker.keyId];
   if (!key) return `receipt ${receipt.seq} is signed by ${receipt.worker.keyId}, which is not a trusted worker key`;
   try {
-    if (ed25519.verify(hexToBytes(signature), utf8ToBytes(hash), hexToBytes(key))) return null;
+    if (verifyEd25519(hexToBytes(signature), utf8ToBytes(hash), hexToBytes(key))) return null;
   } catch {
     // An unreadable signature is a wrong one.
   }

@@ -1,15 +1,10 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { BudgetDecision } from './budget-decision';
 import type { Decision } from './decision';
 import { DECISION_PREDICATE, DSSE, decisionStatement, envelopeSignedBytes } from './decision-envelope';
+import { ed25519PublicKey, signEd25519, verifyEd25519 } from './ed25519';
 import { canonicalJson } from './hash';
-
-// Workflow code gets a fresh copy of every module per campaign, so the curve's default precomputed tables (built on
-// the first verification, about 20 ms) would be built again for each campaign's one or two signatures. Without them a
-// verification costs a few milliseconds more, and nothing up front.
-ed25519.Point.BASE.precompute(1, false);
 
 /** How long a signed decision stays fresh: one that reaches the campaign later than this after signing is refused. */
 export const DECISION_FRESH_MS = 5 * 60_000;
@@ -106,16 +101,16 @@ export function signDecision(
   options: { envelope?: typeof DSSE } = {},
 ): Decision {
   const secret = hexToBytes(secretKeyHex);
-  const keyId = keyIdOf(bytesToHex(ed25519.getPublicKey(secret)));
+  const keyId = keyIdOf(bytesToHex(ed25519PublicKey(secret)));
   const format = options.envelope ? { envelope: options.envelope } : {};
   const unsigned = { ...decision, signature: { keyId, value: '', ...format } } as Decision;
-  const value = bytesToHex(ed25519.sign(signedBytes(campaignId, unsigned), secret));
+  const value = bytesToHex(signEd25519(signedBytes(campaignId, unsigned), secret));
   return { ...decision, signature: { keyId, value, ...format } };
 }
 
 /** The public key (hex) of a secret key (hex). */
 export function publicKeyOf(secretKeyHex: string): string {
-  return bytesToHex(ed25519.getPublicKey(hexToBytes(secretKeyHex)));
+  return bytesToHex(ed25519PublicKey(hexToBytes(secretKeyHex)));
 }
 
 /**
@@ -138,7 +133,7 @@ export function signatureRefusal(
   }
   let valid = false;
   try {
-    valid = ed25519.verify(hexToBytes(signature.value), signedBytes(campaignId, decision), hexToBytes(publicKeyHex));
+    valid = verifyEd25519(hexToBytes(signature.value), signedBytes(campaignId, decision), hexToBytes(publicKeyHex));
   } catch {
     valid = false;
   }
@@ -179,8 +174,8 @@ export function budgetSignedBytes(campaignId: string, decision: BudgetDecision):
 /** Signs a budget decision for `campaignId` with a secret key (hex). */
 export function signBudgetDecision(campaignId: string, decision: BudgetDecision, secretKeyHex: string): BudgetDecision {
   const secret = hexToBytes(secretKeyHex);
-  const value = bytesToHex(ed25519.sign(budgetSignedBytes(campaignId, decision), secret));
-  return { ...decision, signature: { keyId: keyIdOf(bytesToHex(ed25519.getPublicKey(secret))), value } };
+  const value = bytesToHex(signEd25519(budgetSignedBytes(campaignId, decision), secret));
+  return { ...decision, signature: { keyId: keyIdOf(bytesToHex(ed25519PublicKey(secret))), value } };
 }
 
 /** Why a budget decision's signature does not prove `publicKeyHex`'s holder made it for `campaignId`; null when it does. */
@@ -196,7 +191,7 @@ export function budgetSignatureRefusal(
   if (signature.keyId !== keyIdOf(publicKeyHex))
     return `decision.signature: made with key ${signature.keyId}, not ${approver}'s`;
   try {
-    if (ed25519.verify(hexToBytes(signature.value), budgetSignedBytes(campaignId, decision), hexToBytes(publicKeyHex)))
+    if (verifyEd25519(hexToBytes(signature.value), budgetSignedBytes(campaignId, decision), hexToBytes(publicKeyHex)))
       return null;
   } catch {
     // An unreadable signature is a wrong one.
@@ -213,5 +208,5 @@ export function workerSigner(secretKeyHex: string): {
   const publicKeyHex = publicKeyOf(secretKeyHex);
   const keyId = keyIdOf(publicKeyHex);
   const secret = hexToBytes(secretKeyHex);
-  return { keyId, publicKeyHex, sign: (bytes) => ({ keyId, signature: ed25519.sign(bytes, secret) }) };
+  return { keyId, publicKeyHex, sign: (bytes) => ({ keyId, signature: signEd25519(bytes, secret) }) };
 }

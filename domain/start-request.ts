@@ -1,7 +1,7 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { signature } from './decision';
+import { ed25519PublicKey, signEd25519, verifyEd25519 } from './ed25519';
 import { canonicalJson } from './hash';
 import { type Attesters, attestationSchema, type Login } from './login';
 import { signWithLoginKey, verifiesWithLoginKey } from './login-attestation';
@@ -50,8 +50,8 @@ export function signStart(
 ): SignedStart {
   const secret = hexToBytes(secretKeyHex);
   const requestedAt = now.toISOString();
-  const value = bytesToHex(ed25519.sign(startBytes(campaignId, briefHash, requestedBy, requestedAt), secret));
-  return { requestedAt, signature: { keyId: keyIdOf(bytesToHex(ed25519.getPublicKey(secret))), value } };
+  const value = bytesToHex(signEd25519(startBytes(campaignId, briefHash, requestedBy, requestedAt), secret));
+  return { requestedAt, signature: { keyId: keyIdOf(bytesToHex(ed25519PublicKey(secret))), value } };
 }
 
 /** Stamps the start of `campaignId` with the brief of hash `briefHash` as `login`'s, who is roster person `requestedBy`. */
@@ -97,7 +97,7 @@ export function startRefusal(
   }
   try {
     const bytes = startBytes(campaignId, briefHash, requestedBy, start.requestedAt);
-    if (ed25519.verify(hexToBytes(start.signature.value), bytes, hexToBytes(publicKeyHex))) return null;
+    if (verifyEd25519(hexToBytes(start.signature.value), bytes, hexToBytes(publicKeyHex))) return null;
   } catch {
     // An unreadable signature is a wrong one.
   }

@@ -1,6 +1,6 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { dsse } from '@sigstore/core';
+import { verifyEd25519 } from '../domain/ed25519';
 import { canonicalJson } from '../domain/hash';
 
 /** The payload type of an in-toto statement in a DSSE envelope. */
@@ -48,7 +48,7 @@ export function openEnvelope(envelope: unknown, trusted: Record<string, string>)
   let valid = false;
   try {
     const pae = dsse.preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, payload);
-    valid = ed25519.verify(Buffer.from(signature.sig, 'base64'), pae, hexToBytes(trusted[signature.keyid] ?? ''));
+    valid = verifyEd25519(Buffer.from(signature.sig, 'base64'), pae, hexToBytes(trusted[signature.keyid] ?? ''));
   } catch {
     valid = false;
   }

@@ -1,0 +1,59 @@
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { type Ed25519, useEd25519 } from '../domain/ed25519';
+
+// RFC 8410's DER wrappings of a raw 32-byte Ed25519 key: PKCS #8 for a secret, SubjectPublicKeyInfo for a public one.
+const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+/** Keys made once and kept: a worker signs with one key and verifies a roster's worth. */
+const CACHE_LIMIT = 1024;
+
+/** A bounded cache of key objects by their raw bytes (cleared whole when full: the keys in use come back at once). */
+function keyCache(make: (raw: Buffer) => KeyObject): (raw: Uint8Array) => KeyObject {
+  const keys = new Map<string, KeyObject>();
+  return (raw) => {
+    const id = Buffer.from(raw).toString('hex');
+    let key = keys.get(id);
+    if (!key) {
+      key = make(Buffer.from(raw));
+      if (keys.size >= CACHE_LIMIT) keys.clear();
+      keys.set(id, key);
+    }
+    return key;
+  };
+}
+
+const privateKey = keyCache((raw) => {
+  if (raw.length !== 32) throw new Error('an Ed25519 secret key is 32 bytes');
+  return createPrivateKey({ key: Buffer.concat([PKCS8, raw]), format: 'der', type: 'pkcs8' });
+});
+const publicKey = keyCache((raw) => {
+  if (raw.length !== 32) throw new Error('an Ed25519 public key is 32 bytes');
+  // OpenSSL accepts a key of small order (with which a signature of the identity verifies for any message) and
+  // encodings that are not canonical; RFC 8032's strict rule, which the workflow's implementation applies, does not.
+  // Checked once per key, as the key is made.
+  if (ed25519.Point.fromBytes(raw, false).isSmallOrder()) throw new Error('an Ed25519 public key of small order');
+  return createPublicKey({ key: Buffer.concat([SPKI, raw]), format: 'der', type: 'spki' });
+});
+
+/** Ed25519 through Node's OpenSSL, which verifies by RFC 8032's rule as the workflow's implementation does. */
+export const NODE_ED25519: Ed25519 = {
+  sign: (message, secretKey) => new Uint8Array(sign(null, message, privateKey(secretKey))),
+  verify: (signature, message, key) => {
+    if (signature.length !== 64) return false;
+    try {
+      return verify(null, message, publicKey(key), signature);
+    } catch {
+      return false;
+    }
+  },
+  publicKey: (secretKey) =>
+    new Uint8Array(
+      createPublicKey(privateKey(secretKey)).export({ format: 'der', type: 'spki' }).subarray(SPKI.length),
+    ),
+};
+
+/** Signs and verifies through Node's crypto from here on, in this process (workers and the CLI call it at start). */
+export function useNodeEd25519(): void {
+  useEd25519(NODE_ED25519);
+}
