@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { boundedCache } from '../domain/bounded-cache';
 import { type Ed25519, useEd25519 } from '../domain/ed25519';
 
 // RFC 8410's DER wrappings of a raw 32-byte Ed25519 key: PKCS #8 for a secret, SubjectPublicKeyInfo for a public one.
@@ -8,19 +9,10 @@ const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 /** Keys made once and kept: a worker signs with one key and verifies a roster's worth. */
 const CACHE_LIMIT = 1024;
 
-/** A bounded cache of key objects by their raw bytes (cleared whole when full: the keys in use come back at once). */
+/** Key objects by their raw bytes, made once per key. */
 function keyCache(make: (raw: Buffer) => KeyObject): (raw: Uint8Array) => KeyObject {
-  const keys = new Map<string, KeyObject>();
-  return (raw) => {
-    const id = Buffer.from(raw).toString('hex');
-    let key = keys.get(id);
-    if (!key) {
-      key = make(Buffer.from(raw));
-      if (keys.size >= CACHE_LIMIT) keys.clear();
-      keys.set(id, key);
-    }
-    return key;
-  };
+  const keys = boundedCache<KeyObject>(CACHE_LIMIT);
+  return (raw) => keys.get(Buffer.from(raw).toString('hex'), (id) => make(Buffer.from(id, 'hex')));
 }
 
 const privateKey = keyCache((raw) => {
@@ -36,6 +28,13 @@ const publicKey = keyCache((raw) => {
   return createPublicKey({ key: Buffer.concat([SPKI, raw]), format: 'der', type: 'spki' });
 });
 
+/** The raw public key of a secret key: receipts and checkpoints name their signer's key with every signature. */
+const publicKeys = boundedCache<Buffer>(CACHE_LIMIT);
+const publicKeyOf = (secretKey: Uint8Array): Buffer =>
+  publicKeys.get(Buffer.from(secretKey).toString('hex'), () =>
+    createPublicKey(privateKey(secretKey)).export({ format: 'der', type: 'spki' }).subarray(SPKI.length),
+  );
+
 /** Ed25519 through Node's OpenSSL, which verifies by RFC 8032's rule as the workflow's implementation does. */
 export const NODE_ED25519: Ed25519 = {
   sign: (message, secretKey) => new Uint8Array(sign(null, message, privateKey(secretKey))),
@@ -47,10 +46,7 @@ export const NODE_ED25519: Ed25519 = {
       return false;
     }
   },
-  publicKey: (secretKey) =>
-    new Uint8Array(
-      createPublicKey(privateKey(secretKey)).export({ format: 'der', type: 'spki' }).subarray(SPKI.length),
-    ),
+  publicKey: (secretKey) => new Uint8Array(publicKeyOf(secretKey)),
 };
 
 /** Signs and verifies through Node's crypto from here on, in this process (workers and the CLI call it at start). */

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { isValidIBAN } from 'ibantools';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { euVat, stdnum } from 'stdnum';
+import { boundedCache } from '../../domain/bounded-cache';
 
 /** The kinds of personal data kept from models; counts per kind go into the audit trail, never the values. */
 export const PII_TYPES = ['email', 'phone', 'iban', 'taxId', 'vatId', 'address', 'name'] as const;
@@ -153,7 +154,17 @@ export function readable(text: string): { text: string; from: number[]; to: numb
 }
 
 /** Every piece of personal data in `text`, found in an order that lets the most specific kind claim a span first. */
-export function findPii(original: string): PiiMatch[] {
+export function findPii(text: string): readonly PiiMatch[] {
+  return FOUND.get(text, detect);
+}
+
+/**
+ * What was found in texts seen lately: the knowledge base's facts and a campaign's brief go through redaction at every
+ * model step of every campaign, and detection costs milliseconds per text. Kept in this process's memory only.
+ */
+const FOUND = boundedCache<readonly PiiMatch[]>(4096);
+
+function detect(original: string): readonly PiiMatch[] {
   const { text, from, to } = readable(original);
   const found: PiiMatch[] = [];
   const free = (start: number, end: number) => !found.some((m) => start < m.end && end > m.start);
@@ -201,9 +212,12 @@ export function findPii(original: string): PiiMatch[] {
     if (FIRST_NAMES.has(first) && !NOT_A_NAME_START.has(first) && !PLACE_START.test(m[0]))
       add('name', m.index, m.index + m[0].length);
   }
-  return found
-    .map((m) => ({ type: m.type, start: from[m.start] ?? 0, end: to[m.end - 1] ?? original.length }))
-    .sort((a, b) => a.start - b.start);
+  // Frozen: the same matches are handed to every caller that asks about this text.
+  return Object.freeze(
+    found
+      .map((m) => Object.freeze({ type: m.type, start: from[m.start] ?? 0, end: to[m.end - 1] ?? original.length }))
+      .sort((a, b) => a.start - b.start),
+  );
 }
 
 /** `text` with every piece of personal data replaced by its placeholder, and the counts per kind. */
