@@ -18,7 +18,8 @@ import { SUPPORT_ACTIVITIES } from '../domain/steps';
 // and a campaign that reaches its model budget on scripted paid models and has it raised) after the budget-gate patch
 // (audit events ride with every step; a step over the budget waits for an approver), v9 (the three, and a campaign
 // whose approval waits past a seconds-long SLA so the backup joins and approves) after the escalation and role-queues
-// patches and inbox tokens.
+// patches and inbox tokens; v14 (all four) after the lean-commands patch (one patch marker, the recorder and the
+// notifier on the workflow task queue).
 const DIR = resolve(import.meta.dirname, 'fixtures/histories');
 const fixtures = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
@@ -164,5 +165,29 @@ describe.each(fixtures.filter((f) => f.version >= 12))('$file (decisions in DSSE
     for (const event of decisions) {
       expect(event.detail).toMatchObject({ signature: { envelope: 'dsse' } });
     }
+  });
+});
+
+describe.each(fixtures.filter((f) => f.version >= 14))('$file (lean commands)', ({ history }) => {
+  it('records one patch marker, standing for every patch, and one search-attribute write for it', () => {
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(markers).toHaveLength(1);
+    const changeVersions = (history.events ?? []).filter(
+      (e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion,
+    );
+    expect(changeVersions).toHaveLength(1);
+  });
+
+  it('runs the recorder and the notifier on the workflow task queue, the model steps and publishing on their roles', () => {
+    const queues = (history.events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      return scheduled ? [`${scheduled.activityType?.name}@${scheduled.taskQueue?.name}`] : [];
+    });
+    expect(queues).toContain('recordDecision@campaigns');
+    expect(queues).toContain('recordAudit@campaigns');
+    expect(queues).toContain('notifyPeople@campaigns');
+    expect(queues).toContain('writeVariants@campaigns-models');
+    expect(queues).toContain('publishCampaign@campaigns-publish');
+    expect(queues.filter((q) => q.endsWith('-data'))).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ export interface ApprovalGateOptions {
   /** Runs after an accepted decision that leaves the request open (a first of two approvals), and when backups join. */
   onChange: () => void;
   /** With the escalation patch the plan's SLA timer runs for every request; with role queues reminders go to `-data`. */
-  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues' | 'receipts' | 'notices'>;
+  patches: Pick<CampaignPatches, 'escalation' | 'roleQueues' | 'receipts' | 'notices' | 'leanCommands'>;
   /** The hash of the plan as our planner made it, which decisions of campaigns with receipts are signed for. */
   planHash: string;
 }
@@ -78,7 +78,7 @@ export class ApprovalGate {
    * effect, so a campaign terminated the moment after keeps it; then applies it, if it still holds.
    */
   private async record(decision: Decision): Promise<DecisionReceipt> {
-    await recordDecision({ kind: 'approval', decision });
+    await recordDecision({ kind: 'approval', decision }, this.patches);
     return this.apply(this.check(decision, { recorded: true }));
   }
 
@@ -117,6 +117,7 @@ export class ApprovalGate {
             ...(this.plan.locale ? { locale: this.plan.locale } : {}),
           },
           this.audit,
+          this.patches,
         )
       : null;
     let waited = 0;

@@ -41,6 +41,7 @@ export class BudgetGate {
   private readonly audit: AuditChain;
   private readonly planHash: string;
   private readonly receipts: boolean;
+  private readonly patches: Pick<CampaignPatches, 'receipts' | 'roleQueues' | 'leanCommands'>;
 
   constructor(options: {
     plan: ApprovalPlan;
@@ -48,13 +49,14 @@ export class BudgetGate {
     audit: AuditChain;
     /** The hash of the plan as made; decisions of campaigns with receipts are signed for it. */
     planHash: string;
-    patches: Pick<CampaignPatches, 'receipts'>;
+    patches: Pick<CampaignPatches, 'receipts' | 'roleQueues' | 'leanCommands'>;
   }) {
     this.plan = options.plan;
     this.requestedBy = options.requestedBy;
     this.audit = options.audit;
     this.planHash = options.planHash;
     this.receipts = options.patches.receipts;
+    this.patches = options.patches;
     setHandler(budgetDecisionUpdate, (decision) => (this.receipts ? this.record(decision) : this.apply(decision)), {
       description: BUDGET_DESCRIPTION,
       validator: (decision) => {
@@ -84,7 +86,7 @@ export class BudgetGate {
 
   /** Has the worker side record the accepted decision before it takes effect (see the approval gate's). */
   private async record(decision: BudgetDecision): Promise<{ accepted: true; decision: BudgetDecision['decision'] }> {
-    await recordDecision({ kind: 'budget', decision });
+    await recordDecision({ kind: 'budget', decision }, this.patches);
     return this.apply(decision);
   }
 

@@ -343,7 +343,11 @@ export class CampaignRun {
     // The requester hears how it ended; the final state shows the trail with that notice in it.
     if (this.patches.notices) {
       const locale = this.plan?.locale;
-      await tell({ kind: outcome.kind, to: [this.input.requestedBy], ...(locale ? { locale } : {}) }, this.audit);
+      await tell(
+        { kind: outcome.kind, to: [this.input.requestedBy], ...(locale ? { locale } : {}) },
+        this.audit,
+        this.patches,
+      );
     }
     this.final = { outcome, decisions: this.deciding(outcome), auditHead: this.audit.head };
     this.enter(outcome.kind === 'published' ? 'published' : 'rejected');

@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { type ActivityOptions, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { GovernedActivities } from '../activities';
 import type { NoticeInput, NotifyInput } from '../activities/notifier';
 import type { RecordDecisionInput } from '../activities/recorder';
@@ -45,43 +45,68 @@ const ROLE_OF: Record<StepProfile, WorkerRole> = { local: 'data', model: 'models
 /** Short steps on local data run inside the workflow task: one marker event instead of three events and a task. */
 const local = proxyLocalActivities<GovernedActivities>(STEP_OPTIONS.local);
 
+/** What decides where the activities that record and notify run. */
+type SupportPatches = Pick<CampaignPatches, 'roleQueues' | 'leanCommands'>;
+
 /**
- * Sends a reminder through the notifier activity (behind the policy check), on the data role's queue when given;
- * returns where it went and the policy that allowed it.
+ * The task queue of the activities that record and notify: the workflow's own (none named) from the lean-commands
+ * patch on, where the server hands them to the workflow worker with the workflow task's completion (eager dispatch,
+ * no wait for a poller); the data role's queue with role queues before it.
+ */
+function supportQueue(patches: SupportPatches): string | undefined {
+  if (patches.leanCommands || !patches.roleQueues) return undefined;
+  return roleQueue(workflowInfo().taskQueue, 'data');
+}
+
+/** The recorder and the notifier, scheduled (never local) with `options`, on the support queue. */
+function supportProxy(options: ActivityOptions, patches: SupportPatches): GovernedActivities {
+  const taskQueue = supportQueue(patches);
+  return proxyActivities<GovernedActivities>({ ...options, ...(taskQueue ? { taskQueue } : {}) });
+}
+
+/**
+ * Sends a reminder through the notifier activity (behind the policy check); returns where it went and the policy that
+ * allowed it.
  */
 export async function sendReminder(
   input: NotifyInput,
-  patches: Pick<CampaignPatches, 'roleQueues'>,
+  patches: SupportPatches,
 ): Promise<{ sent: string; policy: PolicyRecord | undefined }> {
-  const taskQueue = patches.roleQueues ? roleQueue(workflowInfo().taskQueue, 'data') : undefined;
-  const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, ...(taskQueue ? { taskQueue } : {}) });
-  const { output, policy } = unwrap(await notifier.notifyApprovers(input)) as StepResult<{ sent: string }>;
+  const { output, policy } = unwrap(await supportProxy(NOTIFY_OPTIONS, patches).notifyApprovers(input)) as StepResult<{
+    sent: string;
+  }>;
   return { sent: output.sent, policy };
 }
 
-/** Sends a notice through the notifier activity (behind the policy check), on the data role's queue. */
-export async function sendNotice(input: NoticeInput): Promise<{ sent: string; policy: PolicyRecord | undefined }> {
-  const taskQueue = roleQueue(workflowInfo().taskQueue, 'data');
-  const notifier = proxyActivities<GovernedActivities>({ ...NOTIFY_OPTIONS, taskQueue });
-  const { output, policy } = unwrap(await notifier.notifyPeople(input)) as StepResult<{ sent: string }>;
+/** Sends a notice through the notifier activity (behind the policy check). */
+export async function sendNotice(
+  input: NoticeInput,
+  patches: SupportPatches,
+): Promise<{ sent: string; policy: PolicyRecord | undefined }> {
+  const { output, policy } = unwrap(await supportProxy(NOTIFY_OPTIONS, patches).notifyPeople(input)) as StepResult<{
+    sent: string;
+  }>;
   return { sent: output.sent, policy };
 }
 
 /**
  * Has the worker side check and record a decision the moment a gate accepted it (campaigns with receipts): a scheduled
- * activity on the data role's queue, so the time it checks freshness against is the server's when it was scheduled.
+ * activity, so the time it checks freshness against is the server's when it was scheduled.
  */
-export async function recordDecision(input: RecordDecisionInput): Promise<void> {
-  await proxyOn('local', roleQueue(workflowInfo().taskQueue, 'data')).recordDecision(input);
+export async function recordDecision(input: RecordDecisionInput, patches: SupportPatches): Promise<void> {
+  await supportProxy(STEP_OPTIONS.local, patches).recordDecision(input);
 }
 
 /**
  * Hands the audit store events no later step will carry: the recorder activity appends them. Campaigns with receipts
- * schedule it on the data role's queue: a scheduled activity's input is fixed in history before it runs, where a local
- * activity's events would be made again, with another time, by a workflow task retried after its worker died.
+ * schedule it: a scheduled activity's input is fixed in history before it runs, where a local activity's events would
+ * be made again, with another time, by a workflow task retried after its worker died.
  */
-export async function storeAudit(events: AuditEvent[], patches: Pick<CampaignPatches, 'receipts'>): Promise<void> {
-  const recorder = patches.receipts ? proxyOn('local', roleQueue(workflowInfo().taskQueue, 'data')) : local;
+export async function storeAudit(
+  events: AuditEvent[],
+  patches: Pick<CampaignPatches, 'receipts'> & SupportPatches,
+): Promise<void> {
+  const recorder = patches.receipts ? supportProxy(STEP_OPTIONS.local, patches) : local;
   await recorder.recordAudit({ events });
 }
 

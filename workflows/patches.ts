@@ -37,6 +37,12 @@ export interface CampaignPatches {
    * campaign is published or rejected (the notifier activity, behind its policy, audited as step `notice`).
    */
   readonly notices: boolean;
+  /**
+   * One patch marker stands for this one and every one before it (each marker also writes a search attribute, so seven
+   * of them cost fourteen history events), and the activities that record and notify run on the workflow's own task
+   * queue, where the server hands them to the workflow worker with the workflow task's completion (eager dispatch).
+   */
+  readonly leanCommands: boolean;
 }
 
 /** One patch: its marker id in history, the flag it sets, and what its retirement waits for. */
@@ -92,11 +98,27 @@ export const PATCHES: readonly PatchSpec[] = [
     shippedOn: '2026-12-01',
     fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10'],
   },
+  {
+    id: 'lean-commands',
+    flag: 'leanCommands',
+    shippedOn: '2026-12-01',
+    fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'],
+  },
 ];
+
+/** The patch a campaign started on this build records, alone: it implies every patch before it. */
+const LATEST = PATCHES[PATCHES.length - 1] as PatchSpec;
 
 /** The patches this run has: every one for a campaign started now, only those it started with for older ones. */
 export function patchesOfThisRun(): CampaignPatches {
   const flags = {} as Record<keyof CampaignPatches, boolean>;
-  for (const { id, flag } of PATCHES) flags[flag] = patched(id);
+  // Asked first: a history without its marker answers false and records nothing, so older campaigns then read their
+  // markers in the order they always did.
+  if (patched(LATEST.id)) {
+    for (const { flag } of PATCHES) flags[flag] = true;
+    return Object.freeze(flags);
+  }
+  for (const { id, flag } of PATCHES) if (id !== LATEST.id) flags[flag] = patched(id);
+  flags[LATEST.flag] = false;
   return Object.freeze(flags);
 }
