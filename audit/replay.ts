@@ -25,32 +25,108 @@ export interface ReplayReport {
   seal: 'matches' | 'differs' | 'no package';
 }
 
+/** Where histories are replayed and what they are checked against. */
+export interface ReplayOptions {
+  workflowBundle: { codePath: string };
+  bundleOf?: (buildId: string) => { codePath: string } | null;
+  /** The governance store's trail; without one, a history is compared with the workflow's own result. */
+  trail?: Pick<AuditTrail, 'read'>;
+  outboxDir: string;
+}
+
+/** Histories replayed by one replay worker at a time: enough to spread its start, few enough to report as it goes. */
+const BATCH = 100;
+
 /**
- * Replays `history` and checks it against the audit store and the outbox seal. A pinned campaign is replayed on its
- * own build's bundle when `bundleOf` finds it (a build only ever runs its own campaigns), else on today's code.
+ * Replays `histories` and checks each against the audit store and the outbox seal, reporting in their order. One
+ * replay worker replays every history of a batch that runs on the same code (`Worker.runReplayHistories`): a pinned
+ * campaign on its own build's bundle when `bundleOf` finds it (a build only ever runs its own campaigns), else on
+ * today's code.
  */
+export async function* replayCampaigns(
+  histories: AsyncIterable<temporal.api.history.v1.IHistory> | Iterable<temporal.api.history.v1.IHistory>,
+  options: ReplayOptions,
+): AsyncGenerator<ReplayReport> {
+  let batch: temporal.api.history.v1.IHistory[] = [];
+  for await (const history of histories) {
+    batch.push(history);
+    if (batch.length < BATCH) continue;
+    yield* replayBatch(batch, options);
+    batch = [];
+  }
+  if (batch.length > 0) yield* replayBatch(batch, options);
+}
+
+/** Replays and checks one campaign's history (see {@link replayCampaigns}). */
 export async function replayCampaign(
   history: temporal.api.history.v1.IHistory,
-  options: {
-    workflowBundle: { codePath: string };
-    bundleOf?: (buildId: string) => { codePath: string } | null;
-    /** The governance store's trail; without one, a history is compared with the workflow's own result. */
-    trail?: Pick<AuditTrail, 'read'>;
-    outboxDir: string;
-  },
+  options: ReplayOptions,
 ): Promise<ReplayReport> {
-  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  const workflowId =
-    started?.workflowId ?? history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? 'unknown';
-  const runId = started?.originalExecutionRunId ?? '';
-  const recordedBy = recordingBuild(history);
-  const own = recordedBy ? (options.bundleOf?.(recordedBy) ?? null) : null;
-  let divergence: string | null = null;
-  try {
-    await Worker.runReplayHistory({ workflowBundle: own ?? options.workflowBundle }, history, workflowId);
-  } catch (err) {
-    divergence = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'replay failed';
+  for await (const report of replayCampaigns([history], options)) return report;
+  throw new Error('replay reported nothing');
+}
+
+async function* replayBatch(
+  histories: temporal.api.history.v1.IHistory[],
+  options: ReplayOptions,
+): AsyncGenerator<ReplayReport> {
+  const runs = histories.map((history) => {
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const recordedBy = recordingBuild(history);
+    const own = recordedBy ? (options.bundleOf?.(recordedBy) ?? null) : null;
+    return {
+      history,
+      workflowId: started?.workflowId ?? 'unknown',
+      runId: started?.originalExecutionRunId ?? '',
+      recordedBy,
+      own,
+      bundle: own ?? options.workflowBundle,
+      divergence: null as string | null,
+    };
+  });
+  // One replay worker per bundle; two runs of one campaign id go to different workers, where each is the only one.
+  const groups = new Map<string, typeof runs>();
+  const seen = new Map<string, number>();
+  for (const run of runs) {
+    const nth = seen.get(`${run.bundle.codePath}\n${run.workflowId}`) ?? 0;
+    seen.set(`${run.bundle.codePath}\n${run.workflowId}`, nth + 1);
+    const key = `${nth}\n${run.bundle.codePath}`;
+    const group = groups.get(key) ?? [];
+    group.push(run);
+    groups.set(key, group);
   }
+  for (const group of groups.values()) {
+    const codePath = group[0]?.bundle.codePath ?? '';
+    const replayed = Worker.runReplayHistories(
+      { workflowBundle: { codePath } },
+      group.map(({ workflowId, history }) => ({ workflowId, history })),
+    );
+    let index = 0;
+    for await (const result of replayed) {
+      const run = group[index++];
+      if (run && result.error) run.divergence = firstLine(result.error);
+    }
+  }
+  for (const run of runs) yield await checked(run, options);
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'replay failed';
+}
+
+/** What a replayed history's trail and seal say, with what the replay found. */
+async function checked(
+  run: {
+    history: temporal.api.history.v1.IHistory;
+    workflowId: string;
+    runId: string;
+    recordedBy: string | null;
+    own: { codePath: string } | null;
+    divergence: string | null;
+  },
+  options: ReplayOptions,
+): Promise<ReplayReport> {
+  const { history, workflowId, runId, recordedBy, own, divergence } = run;
   const all = options.trail ? (await options.trail.read(workflowId)).events : [];
   const stored = all.filter((e) => !runId || e.runId === runId);
   const result = workflowResult(history.events ?? []);

@@ -31,11 +31,13 @@ export function registerReplay(program: Command): void {
     )
     .option('--json', 'print one JSON document on stdout')
     .action(async (id: string | undefined, opts: ReplayOptions) => {
+      // Evidence means hundreds of signatures: Node's Ed25519 checks them without the pure-JavaScript curve's cost.
+      (await import('../keys/node-ed25519')).useNodeEd25519();
       const sources = [id, opts.query, opts.file].filter((s) => s !== undefined);
       if (sources.length !== 1) throw new CliError('replay: give exactly one of ID, --query or --file', BAD_INPUT);
       // Loaded here: the worker SDK (for replay) costs every other command a second.
       const { historyFromJSON } = await import('@temporalio/common/lib/proto-utils.js');
-      const { replayCampaign } = await import('../audit/replay');
+      const { replayCampaigns } = await import('../audit/replay');
       const { bundlePath, workflowBundle } = await import('../worker/workflow-bundle');
       const { installRuntime } = await import('../worker/runtime');
       const { rootLogger } = await import('../worker/logger');
@@ -64,20 +66,25 @@ export function registerReplay(program: Command): void {
       const reports = [];
       let index = 0;
       try {
-        for await (const raw of histories) {
-          const history = await decodeHistory(raw, codec).catch((err: unknown) => {
-            const id = raw.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? 'a campaign';
-            throw new CliError(`replay: ${id}: ${firstLineOf(err)}`, 1, { cause: err });
-          });
-          const report = await replayCampaign(history, {
-            workflowBundle: bundle,
-            bundleOf: (buildId) => {
-              const codePath = bundlePath(paths.bundleDir, buildId, false);
-              return existsSync(codePath) ? { codePath } : null;
-            },
-            ...(store ? { trail: store.trail } : {}),
-            outboxDir: paths.outboxDir,
-          });
+        // Decoded as they come, replayed a batch at a time by one replay worker per bundle, checked in the same pass.
+        async function* decoded() {
+          for await (const raw of histories) {
+            yield await decodeHistory(raw, codec).catch((err: unknown) => {
+              const id = raw.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? 'a campaign';
+              throw new CliError(`replay: ${id}: ${firstLineOf(err)}`, 1, { cause: err });
+            });
+          }
+        }
+        const replayed = replayCampaigns(decoded(), {
+          workflowBundle: bundle,
+          bundleOf: (buildId) => {
+            const codePath = bundlePath(paths.bundleDir, buildId, false);
+            return existsSync(codePath) ? { codePath } : null;
+          },
+          ...(store ? { trail: store.trail } : {}),
+          outboxDir: paths.outboxDir,
+        });
+        for await (const report of replayed) {
           reports.push(report);
           index += 1;
           const verdict = [
