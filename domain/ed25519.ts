@@ -1,10 +1,15 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
+import * as ed from '@noble/ed25519';
+import { sha512 } from '@noble/hashes/sha2.js';
 
 /**
  * Ed25519 signatures (RFC 8032), the one place the project signs and verifies with them. Workflow code runs in
- * Temporal's sandbox, which has no `node:crypto`, so the default is `@noble/curves`; a Node process (workers, the CLI)
- * installs its platform's implementation with {@link useEd25519}, which is some fifty times faster. Both verify by
- * the same rule (RFC 8032's, not ZIP-215's more permissive one), so a signature one accepts the other accepts too.
+ * Temporal's sandbox, which has no `node:crypto` and evaluates every module afresh for each campaign, so the default is
+ * `@noble/ed25519`: one small file, nothing computed up front (`@noble/curves`, which it replaced here, brought in
+ * x25519, hash-to-curve, FROST and OPRF with it, about 300 KB evaluated and kept per cached campaign). A Node process
+ * (workers, the CLI's evidence commands) installs its platform's implementation with {@link useEd25519}, some fifty
+ * times faster. Both refuse what RFC 8032's strict rule refuses (non-canonical encodings, S ≥ L) and keys of small
+ * order; noble checks the cofactored equation where OpenSSL checks the cofactorless one, which differ only for a
+ * signature its own signer crafted to differ, and then the worker side (OpenSSL) refuses: closed, not open.
  */
 export interface Ed25519 {
   sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array;
@@ -13,22 +18,20 @@ export interface Ed25519 {
   publicKey(secretKey: Uint8Array): Uint8Array;
 }
 
-// Workflow code gets a fresh copy of every module per campaign, so the curve's default precomputed tables (built on
-// the first verification, about 20 ms) would be built again for each campaign's one or two signatures. Without them a
-// verification costs a few milliseconds more, and nothing up front.
-ed25519.Point.BASE.precompute(1, false);
+// The synchronous calls need SHA-512; @noble/hashes is in the bundle for SHA-256 already.
+ed.hashes.sha512 = sha512;
 
-/** `@noble/curves`, pure JavaScript: what workflow code has. */
+/** `@noble/ed25519`, pure JavaScript: what workflow code has. */
 export const NOBLE_ED25519: Ed25519 = {
-  sign: (message, secretKey) => ed25519.sign(message, secretKey),
+  sign: (message, secretKey) => ed.sign(message, secretKey),
   verify: (signature, message, publicKey) => {
     try {
-      return ed25519.verify(signature, message, publicKey, { zip215: false });
+      return ed.verify(signature, message, publicKey, { zip215: false });
     } catch {
       return false;
     }
   },
-  publicKey: (secretKey) => ed25519.getPublicKey(secretKey),
+  publicKey: (secretKey) => ed.getPublicKey(secretKey),
 };
 
 let implementation: Ed25519 = NOBLE_ED25519;

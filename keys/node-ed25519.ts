@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { Point } from '@noble/ed25519';
 import { boundedCache } from '../domain/bounded-cache';
 import { type Ed25519, useEd25519 } from '../domain/ed25519';
 
@@ -24,7 +24,7 @@ const publicKey = keyCache((raw) => {
   // OpenSSL accepts a key of small order (with which a signature of the identity verifies for any message) and
   // encodings that are not canonical; RFC 8032's strict rule, which the workflow's implementation applies, does not.
   // Checked once per key, as the key is made.
-  if (ed25519.Point.fromBytes(raw, false).isSmallOrder()) throw new Error('an Ed25519 public key of small order');
+  if (Point.fromBytes(raw, false).isSmallOrder()) throw new Error('an Ed25519 public key of small order');
   return createPublicKey({ key: Buffer.concat([SPKI, raw]), format: 'der', type: 'spki' });
 });
 

@@ -42,6 +42,7 @@ export async function workflowBundle(options: {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    preloadModules: SHARED_MODULES,
     ...(options.encodeFailures ? { failureConverterPath: FAILURE_CONVERTER_PATH } : {}),
     logger: options.logger ?? warningsOnly,
   });
@@ -54,6 +55,16 @@ export async function workflowBundle(options: {
   options.progress?.(`workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${codePath}`);
   return { codePath, buildId };
 }
+
+/**
+ * The modules every campaign of a worker thread shares instead of evaluating them afresh (the SDK's `preloadModules`:
+ * loaded once as the reusable V8 context starts, deep-frozen, and in the module cache of every workflow after it):
+ * hashing, RFC 8785 and Ed25519, which hold no per-campaign state and reach no workflow API. Evaluated per campaign,
+ * they ran cold (interpreted) in every one and were kept once per cached campaign. Not zod: it binds a schema's
+ * methods on first use and memoizes its parsers in the schema, which a frozen schema refuses (tried: every parse
+ * failed).
+ */
+const SHARED_MODULES = ['domain/hash.ts', 'domain/ed25519.ts'].map((file) => resolve(PROJECT_ROOT, file));
 
 /** A workflow bundle in the cache, and the build (the hash of its sources) it was made from. */
 export interface WorkflowBuild {
