@@ -7,6 +7,7 @@ import { workflowResult } from '../audit/history-audit';
 import type { AuditEvent } from '../domain/audit';
 import { verifyTrail } from '../domain/audit-verify';
 import { hashOf } from '../domain/hash';
+import { checkReceiptChain } from '../domain/receipt';
 import { keyIdOf, publicKeyOf } from '../domain/signatures';
 import { AuditStoreRefusal } from '../store/audit-trail';
 import { DatabaseError, openDatabase } from '../store/database';
@@ -151,6 +152,29 @@ describe('the audit trail in PostgreSQL', () => {
       trail.flatMap((e) => Object.entries(e.privacy?.redacted ?? {}).flatMap(([k, n]) => ((n ?? 0) > 0 ? [k] : []))),
     );
     expect(facts.dataClasses).toEqual([...redacted].sort());
+  });
+});
+
+describe('the receipts in PostgreSQL', () => {
+  it('chain every receipt of a run, one after the other, when 12 activities of the run record at once', async () => {
+    const s = await store();
+    const fields = (i: number) => ({
+      campaignId,
+      runId,
+      activityType: 'writeVariants',
+      activityId: `a${i}`,
+      attempt: 1,
+      outcome: 'completed' as const,
+      inputHash: hashOf(i),
+      outputHash: hashOf(-i),
+      policy: { decision: 'allow' as const, policyIds: ['p'], policySetHash: hashOf('policies') },
+      worker: { identity: 'test', buildId: 'b' },
+    });
+    const recorded = await Promise.all(Array.from({ length: 12 }, (_, i) => s.receipts.record(fields(i))));
+    expect(new Set(recorded.map((r) => r.seq))).toEqual(new Set(Array.from({ length: 12 }, (_, i) => i + 1)));
+    const stored = await s.receipts.ofRun(campaignId, runId);
+    expect(checkReceiptChain(stored, trusted, campaignId, runId)).toEqual({ receipts: stored, problems: [] });
+    expect(stored.map((r) => r.activityId).sort()).toEqual(recorded.map((r) => r.activityId).sort());
   });
 });
 
