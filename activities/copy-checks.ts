@@ -1,4 +1,3 @@
-import { eld } from 'eld/medium';
 import type { Brief } from '../domain/brief';
 import type { ReviewFinding, Variant } from '../domain/campaign';
 import type { ReviewInput } from '../domain/step-inputs';
@@ -36,13 +35,25 @@ function words(text: string): string[] {
 /** A word's stem as far as matching goes: its first six letters ("Preisgarantie", "Preisgarantien"). */
 const stem = (word: string) => word.slice(0, 6);
 
+/** ELD's detector; its n-gram models (about 180 MiB in memory) are loaded by the first review, not at start. */
+let detector: typeof import('eld/medium')['eld'] | undefined;
+
+/**
+ * Loads the language models the reviewer reads copy with, once per process: a worker that runs no reviews (the
+ * workflows, publish and data roles) never holds them.
+ */
+export async function loadLanguageModels(): Promise<void> {
+  detector ??= (await import('eld/medium')).eld;
+}
+
 /** The language `text` reads as, when it reads reliably as another than `expected` (ELD, n-gram models). */
 export function otherLanguage(text: string, expected: Brief['language'], names: readonly string[] = []): string | null {
   let plain = text;
   // Brand and product names are in no language: they would make English copy about a German product read German.
   for (const name of names) plain = plain.split(name).join(' ');
   if (words(plain).length < WORDS_NEEDED) return null;
-  const found = eld.detect(plain);
+  if (!detector) throw new Error('the language models are not loaded: await loadLanguageModels() first');
+  const found = detector.detect(plain);
   if (!found.language || found.language === expected || !found.isReliable()) return null;
   return LANGUAGE_NAME[found.language] ?? found.language;
 }

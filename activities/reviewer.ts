@@ -2,7 +2,7 @@ import { reviewAdviceSchema } from '../domain/agent-outputs';
 import type { ReviewFinding, ReviewReport } from '../domain/campaign';
 import { hashOf } from '../domain/hash';
 import type { ReviewInput } from '../domain/step-inputs';
-import { campaignFindings, changeFindings } from './copy-checks';
+import { campaignFindings, changeFindings, loadLanguageModels } from './copy-checks';
 import type { ActivityDeps } from './deps';
 import { languageName } from './language';
 import { quoteInjections } from './privacy/injection';
@@ -14,6 +14,7 @@ export function createReviewer({ data, models }: ActivityDeps) {
     /** Checks claims, wording, disclaimers, PII and channel limits; blocking findings send the copy back. */
     async reviewVariants({ brief, variants, research, changeRequest }: ReviewInput): Promise<ReviewReport> {
       const kb = data.knowledgeBase(brief.brand);
+      await loadLanguageModels();
       const missing: ReviewFinding[] = brief.channels
         .filter((channel) => !variants.some((v) => v.channel === channel))
         .map((channel) => ({

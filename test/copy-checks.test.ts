@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { campaignFindings, carries, changeFindings, otherLanguage } from '../activities/copy-checks';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  campaignFindings,
+  carries,
+  changeFindings,
+  loadLanguageModels,
+  otherLanguage,
+} from '../activities/copy-checks';
 import type { Brief } from '../domain/brief';
 import type { Variant } from '../domain/campaign';
 import { GOOD_BRIEF } from './support/campaign-env';
+
+// The reviewer loads them at its first review; these checks are called here without one.
+beforeAll(loadLanguageModels);
 
 // What marketing checks across the copy: the brief's language, every key message, a headline per channel. The case
 // first seen: an English brief for three channels came back with one headline everywhere and German bodies.
