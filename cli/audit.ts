@@ -24,8 +24,8 @@ export function registerAudit(program: Command): void {
     .option('--json', 'verify, import: print one JSON document')
     .option('--owner-url <url>', 'import: the owner role URL (default: CAMPAIGN_DATABASE_OWNER_URL)')
     .action(async (first: string, target: string | undefined, opts: AuditOptions) => {
-      // Evidence means hundreds of signatures: Node's Ed25519 checks them without the pure-JavaScript curve's cost.
-      (await import('../keys/node-ed25519')).useNodeEd25519();
+      // Evidence means hundreds of signatures and hashes: Node's crypto checks them faster than pure JavaScript.
+      (await import('../keys/node-crypto')).useNodeCrypto();
       // Loaded here: the audit store, Cedar and the history tools are not for every command.
       const actions = await import('./audit-actions');
       if (first === 'verify') return actions.verify(required(target, 'verify'), opts);

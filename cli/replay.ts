@@ -31,8 +31,8 @@ export function registerReplay(program: Command): void {
     )
     .option('--json', 'print one JSON document on stdout')
     .action(async (id: string | undefined, opts: ReplayOptions) => {
-      // Evidence means hundreds of signatures: Node's Ed25519 checks them without the pure-JavaScript curve's cost.
-      (await import('../keys/node-ed25519')).useNodeEd25519();
+      // Evidence means hundreds of signatures and hashes: Node's crypto checks them faster than pure JavaScript.
+      (await import('../keys/node-crypto')).useNodeCrypto();
       const sources = [id, opts.query, opts.file].filter((s) => s !== undefined);
       if (sources.length !== 1) throw new CliError('replay: give exactly one of ID, --query or --file', BAD_INPUT);
       // Loaded here: the worker SDK (for replay) costs every other command a second.

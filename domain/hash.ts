@@ -15,7 +15,20 @@ export function canonicalJson(value: unknown): string {
   return canonicalize(value) ?? 'null';
 }
 
-/** SHA-256 of the canonical JSON of `value`, in hex; pure JS, so safe inside the workflow sandbox. */
+/** SHA-256 of a text's UTF-8, in hex. */
+export type Sha256Hex = (text: string) => string;
+
+/** `@noble/hashes`, pure JavaScript: what workflow code has (its sandbox has no `node:crypto`). */
+export const NOBLE_SHA256: Sha256Hex = (text) => bytesToHex(sha256(utf8ToBytes(text)));
+
+let sha256Hex: Sha256Hex = NOBLE_SHA256;
+
+/** Makes `impl` the SHA-256 every hash of this process goes through (workers and the CLI install Node's). */
+export function useSha256(impl: Sha256Hex): void {
+  sha256Hex = impl;
+}
+
+/** SHA-256 of the canonical JSON of `value`, in hex; pure JS by default, so safe inside the workflow sandbox. */
 export function hashOf(value: unknown): string {
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson(value))));
+  return sha256Hex(canonicalJson(value));
 }

@@ -1,7 +1,8 @@
 import * as ed from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
 import { type Ed25519, NOBLE_ED25519 } from '../domain/ed25519';
-import { NODE_ED25519 } from '../keys/node-ed25519';
+import { NOBLE_SHA256 } from '../domain/hash';
+import { NODE_ED25519, NODE_SHA256 } from '../keys/node-crypto';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -76,5 +77,19 @@ describe('the verification rule both implementations apply', () => {
       type: 'spki',
     });
     expect(verify(null, message, key, IDENTITY_SIGNATURE)).toBe(true);
+  });
+});
+
+describe('SHA-256 through Node and through @noble/hashes', () => {
+  it('gives the same digest for every text, the empty one, non-ASCII and long ones included', () => {
+    const texts = [
+      '',
+      'abc',
+      'Ökostrom für Lena Vogel 🌱',
+      'x'.repeat(100_000),
+      JSON.stringify({ a: [1, 2, { b: 'ß' }] }),
+    ];
+    for (const text of texts) expect(NODE_SHA256(text)).toBe(NOBLE_SHA256(text));
+    expect(NODE_SHA256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });

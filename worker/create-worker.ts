@@ -19,7 +19,7 @@ import { DEFAULT_MAX_CACHED_WORKFLOWS, type Settings } from '../config/settings'
 import { cedarSchemaText } from '../domain/policy-context';
 import { roleQueue, TASK_QUEUE, WORKER_ROLES, type WorkerRole } from '../domain/task-queue';
 import { ensureInboxSecret } from '../keys/inbox-secret';
-import { useNodeEd25519 } from '../keys/node-ed25519';
+import { useNodeCrypto } from '../keys/node-crypto';
 import { KEYRING_FILE } from '../keys/signing-keys';
 import { readTsaRoots } from '../keys/timestamps';
 import { readTrustFile } from '../keys/worker-keys';
@@ -167,8 +167,8 @@ export async function createCampaignWorker(options: {
   /** Versioned workers: campaigns stay on the build they started on. Unversioned by default. */
   deployment?: DeploymentVersion;
 }): Promise<CampaignWorkers> {
-  // The activities sign every receipt and checkpoint; Node's Ed25519 does it without the pure-JavaScript curve's cost.
-  useNodeEd25519();
+  // The activities sign every receipt and checkpoint and hash every input: Node's crypto, not the pure-JavaScript code.
+  useNodeCrypto();
   const { connection, namespace, deps, workflows, taskQueue = TASK_QUEUE, identity, deployment } = options;
   const roles = options.roles ?? WORKER_ROLES;
   const maxCachedWorkflows = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
