@@ -81,7 +81,8 @@ async function* replayBatch(
       recordedBy,
       own,
       bundle: own ?? options.workflowBundle,
-      divergence: null as string | null,
+      // Until the replay worker answers for this history, it counts as not replayed.
+      divergence: 'not replayed' as string | null,
     };
   });
   // One replay worker per bundle; two runs of one campaign id go to different workers, where each is the only one.
@@ -97,14 +98,22 @@ async function* replayBatch(
   }
   for (const group of groups.values()) {
     const codePath = group[0]?.bundle.codePath ?? '';
-    const replayed = Worker.runReplayHistories(
-      { workflowBundle: { codePath } },
-      group.map(({ workflowId, history }) => ({ workflowId, history })),
-    );
-    let index = 0;
-    for await (const result of replayed) {
-      const run = group[index++];
-      if (run && result.error) run.divergence = firstLine(result.error);
+    // Results by campaign id, which is unique within a group: each history answers for itself, none by position.
+    const byId = new Map(group.map((run) => [run.workflowId, run]));
+    try {
+      const replayed = Worker.runReplayHistories(
+        { workflowBundle: { codePath } },
+        group.map(({ workflowId, history }) => ({ workflowId, history })),
+      );
+      for await (const result of replayed) {
+        const run = byId.get(result.workflowId);
+        if (run) run.divergence = result.error ? firstLine(result.error) : null;
+      }
+    } catch (err) {
+      // The replay worker itself failed (a bundle that does not load, a history it cannot read): every history of
+      // the group not answered for yet says so.
+      for (const run of group)
+        if (run.divergence === 'not replayed') run.divergence = `not replayed: ${firstLine(err)}`;
     }
   }
   for (const run of runs) yield await checked(run, options);

@@ -26,12 +26,15 @@ export function pgReceipts(pool: pg.Pool, workerSecretKey: string | null): Recei
       // Two round trips, no transaction of its own: read the run's last receipt, sign the next one, insert it. The
       // insert's trigger takes the run's lock and refuses a receipt that does not continue the chain, so a receipt of
       // the same run that got in between (a concurrent activity) sends this one round again, on the new head.
+      const headOf = async () =>
+        (
+          await pool.query<{ seq: number; hash: string }>(
+            'SELECT seq, hash FROM governance.receipts WHERE campaign_id = $1 AND run_id = $2 ORDER BY seq DESC LIMIT 1',
+            [fields.campaignId, fields.runId],
+          )
+        ).rows[0];
+      let last = await headOf();
       for (let attempt = 1; ; attempt++) {
-        const head = await pool.query<{ seq: number; hash: string }>(
-          'SELECT seq, hash FROM governance.receipts WHERE campaign_id = $1 AND run_id = $2 ORDER BY seq DESC LIMIT 1',
-          [fields.campaignId, fields.runId],
-        );
-        const last = head.rows[0];
         const receipt = signReceipt(
           { ...fields, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? GENESIS_HASH, at: new Date().toISOString() },
           workerSecretKey,
@@ -56,8 +59,11 @@ export function pgReceipts(pool: pg.Pool, workerSecretKey: string | null): Recei
         } catch (err) {
           const code = (err as { code?: string }).code;
           // P0001: the trigger's "does not continue"; 23505: the same number, inserted first by the other receipt.
-          if ((code === 'P0001' || code === '23505') && attempt < MAX_ATTEMPTS) continue;
-          throw err;
+          if ((code !== 'P0001' && code !== '23505') || attempt >= MAX_ATTEMPTS) throw err;
+          // A lost race moved the head; a refusal on the head this receipt was signed for is a refusal, not a race.
+          const now = await headOf();
+          if (now?.seq === last?.seq && now?.hash === last?.hash) throw err;
+          last = now;
         }
       }
     },

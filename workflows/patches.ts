@@ -53,6 +53,11 @@ export interface PatchSpec {
   readonly shippedOn: string;
   /** The replay fixtures recorded before (without) the patch, which go when it goes. */
   readonly fixturesWithout: readonly string[];
+  /**
+   * The patch's one marker stands for every patch before it too: a campaign that records it records none of theirs.
+   * Every patch is asked for in history by its own marker; these are asked first, newest first.
+   */
+  readonly impliesEarlier?: true;
 }
 
 /**
@@ -102,23 +107,27 @@ export const PATCHES: readonly PatchSpec[] = [
     id: 'lean-commands',
     flag: 'leanCommands',
     shippedOn: '2026-12-01',
+    impliesEarlier: true,
     fixturesWithout: ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'],
   },
 ];
 
-/** The patch a campaign started on this build records, alone: it implies every patch before it. */
-const LATEST = PATCHES[PATCHES.length - 1] as PatchSpec;
+/** The patches whose marker stands for those before them, newest first, with their place in {@link PATCHES}. */
+const UMBRELLAS = PATCHES.flatMap((spec, index) => (spec.impliesEarlier ? [{ spec, index }] : [])).reverse();
 
-/** The patches this run has: every one for a campaign started now, only those it started with for older ones. */
+/**
+ * The patches this run has: every one for a campaign started now, only those it started with for older ones. The
+ * newest umbrella patch in the run's history sets every patch up to it; the patches after it are asked one by one. A
+ * history without an umbrella's marker answers false and records nothing, so older campaigns then read their own
+ * markers, one per patch, in the order they always did.
+ */
 export function patchesOfThisRun(): CampaignPatches {
   const flags = {} as Record<keyof CampaignPatches, boolean>;
-  // Asked first: a history without its marker answers false and records nothing, so older campaigns then read their
-  // markers in the order they always did.
-  if (patched(LATEST.id)) {
-    for (const { flag } of PATCHES) flags[flag] = true;
+  for (const { spec, index } of UMBRELLAS) {
+    if (!patched(spec.id)) continue;
+    for (const [i, { id, flag }] of PATCHES.entries()) flags[flag] = i <= index ? true : patched(id);
     return Object.freeze(flags);
   }
-  for (const { id, flag } of PATCHES) if (id !== LATEST.id) flags[flag] = patched(id);
-  flags[LATEST.flag] = false;
+  for (const { id, flag, impliesEarlier } of PATCHES) flags[flag] = impliesEarlier ? false : patched(id);
   return Object.freeze(flags);
 }

@@ -155,12 +155,16 @@ export function readable(text: string): { text: string; from: number[]; to: numb
 
 /** Every piece of personal data in `text`, found in an order that lets the most specific kind claim a span first. */
 export function findPii(text: string): readonly PiiMatch[] {
-  return FOUND.get(text, detect);
+  return text.length <= CACHED_TEXT_LIMIT ? FOUND.get(text, detect) : detect(text);
 }
+
+/** Texts up to this length are kept with what was found in them (facts, briefs, copy): the cache stays small. */
+const CACHED_TEXT_LIMIT = 4096;
 
 /**
  * What was found in texts seen lately: the knowledge base's facts and a campaign's brief go through redaction at every
- * model step of every campaign, and detection costs milliseconds per text. Kept in this process's memory only.
+ * model step of every campaign, and detection costs milliseconds per text. Kept in this process's memory only, and
+ * never logged: at most 4096 texts of at most {@link CACHED_TEXT_LIMIT} characters (at most 32 MiB of text).
  */
 const FOUND = boundedCache<readonly PiiMatch[]>(4096);
 
