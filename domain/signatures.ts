@@ -144,6 +144,8 @@ export function signatureRefusal(
 
 /** Why a decision made at `decidedAt` is too old (or too far ahead) to take effect at `now`; null when fresh. */
 export function freshnessRefusal(decidedAt: string, now: number): string | null {
+  // Fails closed: with no clock to compare against, both comparisons below would pass.
+  if (!Number.isFinite(now)) return 'no time to check the decision against; it did not take effect';
   const at = Date.parse(decidedAt);
   if (Number.isNaN(at)) return 'decision.decidedAt: not a time';
   if (now - at > DECISION_FRESH_MS) {
