@@ -58,14 +58,11 @@ describe('campaigns on the OpenAI provider (loopback server, real openai client)
     await campaigns.awaitApproval(handle);
     const trail = await handle.query(auditTrailQuery);
     const policies = trail.flatMap((e) => (e.policy ? [e.policy] : []));
-    // Every agent step was allowed by a recorded policy, so there is something that could leak.
-    expect(policies.map((p) => p.agent)).toEqual([
-      'orchestrator',
-      'researcher',
-      'strategist',
-      'copywriter',
-      'reviewer',
-    ]);
+    // Every agent step was allowed by a recorded policy, so there is something that could leak. The notice that the
+    // gate opened goes out while the gate is open, so its event may or may not be in the trail yet.
+    const agents = policies.map((p) => p.agent);
+    expect(agents.slice(0, 5)).toEqual(['orchestrator', 'researcher', 'strategist', 'copywriter', 'reviewer']);
+    expect(agents.slice(5).every((agent) => agent === 'notifier')).toBe(true);
     const prompts = fake.requests.map((r) => r.prompt);
     expect(prompts).toHaveLength(4);
     for (const prompt of prompts) {
